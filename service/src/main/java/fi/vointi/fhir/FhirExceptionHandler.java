@@ -1,0 +1,25 @@
+package fi.vointi.fhir;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+
+/** Turns a {@link FhirException} into its status and OperationOutcome body. */
+@Produces
+@Singleton
+@Requires(classes = {FhirException.class, ExceptionHandler.class})
+public class FhirExceptionHandler implements ExceptionHandler<FhirException, HttpResponse<?>> {
+    private final FhirResponses responses;
+
+    public FhirExceptionHandler(FhirResponses responses) {
+        this.responses = responses;
+    }
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, FhirException exception) {
+        return responses.resource(HttpResponse.status(exception.status()), exception.outcome(), request);
+    }
+}

@@ -1,0 +1,72 @@
+package fi.vointi.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * Parsing and encoding of FHIR JSON. Incoming bodies are parsed strictly: an unknown element or a
+ * malformed value is the client's error, not something to drop silently.
+ */
+@Singleton
+public class FhirJson {
+    private final FhirContext context;
+
+    public FhirJson(FhirContext context) {
+        this.context = context;
+    }
+
+    /** Parses a request body as the expected resource type, or throws a 400 naming the problem. */
+    public <T extends IBaseResource> T parseBody(String body, Class<T> expectedType) {
+        if (body == null || body.isBlank()) {
+            throw FhirException.badRequest("The request body is empty; a " + context.getResourceType(expectedType)
+                    + " resource in FHIR JSON was expected");
+        }
+        IBaseResource parsed;
+        try {
+            parsed = strictParser().parseResource(body);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
+                    "The body is not a valid FHIR JSON resource: " + clean(e.getMessage()));
+        }
+        if (!expectedType.isInstance(parsed)) {
+            throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.INVALID,
+                    "Expected resourceType '" + context.getResourceType(expectedType) + "' but the body is a '"
+                            + context.getResourceType(parsed) + "'");
+        }
+        return expectedType.cast(parsed);
+    }
+
+    /** Parses trusted content (our own storage), leniently. */
+    public <T extends IBaseResource> T parseStored(String json, Class<T> type) {
+        return context.newJsonParser().parseResource(type, json);
+    }
+
+    public String encode(IBaseResource resource) {
+        return context.newJsonParser().encodeResourceToString(resource);
+    }
+
+    public String encodePretty(IBaseResource resource) {
+        return context.newJsonParser().setPrettyPrint(true).encodeResourceToString(resource);
+    }
+
+    public IParser strictParser() {
+        return context.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
+    }
+
+    public FhirContext context() {
+        return context;
+    }
+
+    /** HAPI prefixes its messages with an internal code such as "HAPI-1861: "; clients need only the text. */
+    static String clean(String message) {
+        if (message == null) {
+            return "unreadable content";
+        }
+        return message.replaceAll("HAPI-\\d+: ", "");
+    }
+}

@@ -1,0 +1,47 @@
+package fi.vointi.fhir;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Writes resources into HTTP responses with the FHIR media type, ETag and Last-Modified. */
+@Singleton
+public class FhirResponses {
+    private final FhirJson json;
+
+    public FhirResponses(FhirJson json) {
+        this.json = json;
+    }
+
+    public MutableHttpResponse<String> ok(IBaseResource resource, HttpRequest<?> request) {
+        return resource(HttpResponse.ok(), resource, request);
+    }
+
+    public MutableHttpResponse<String> resource(MutableHttpResponse<?> response, IBaseResource resource,
+                                                HttpRequest<?> request) {
+        if (resource instanceof Resource r && r.hasMeta() && r.getMeta().hasVersionId()) {
+            response.header("ETag", "W/\"" + r.getMeta().getVersionId() + "\"");
+            if (r.getMeta().hasLastUpdated()) {
+                response.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        r.getMeta().getLastUpdated().toInstant().atOffset(ZoneOffset.UTC)));
+            }
+        }
+        return encodeInto(response, resource, request);
+    }
+
+    @SuppressWarnings("unchecked")
+    MutableHttpResponse<String> encodeInto(MutableHttpResponse<?> response, IBaseResource resource,
+                                           HttpRequest<?> request) {
+        boolean pretty = request != null && request.getParameters().getFirst("_pretty")
+                .map("true"::equalsIgnoreCase).orElse(false);
+        String body = pretty ? json.encodePretty(resource) : json.encode(resource);
+        MutableHttpResponse<String> typed = (MutableHttpResponse<String>) response;
+        return typed.body(body).contentType(FhirMediaType.FHIR_JSON_UTF8);
+    }
+}

@@ -1,0 +1,94 @@
+package fi.vointi.fhir;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+
+import java.util.Date;
+
+/**
+ * {@code GET /fhir/metadata}: the CapabilityStatement. It lists exactly what the endpoints implement;
+ * when an endpoint or search parameter is added, it is added here too (a test compares the two).
+ */
+@Controller("/fhir/metadata")
+public class MetadataController {
+    private final FhirResponses responses;
+    private final FhirServerConfiguration server;
+    private final String version;
+    private final Date started = new Date();
+
+    public MetadataController(FhirResponses responses, FhirServerConfiguration server,
+                              @Value("${vointi.version:0.1.0}") String version) {
+        this.responses = responses;
+        this.server = server;
+        this.version = version;
+    }
+
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    public HttpResponse<String> metadata(HttpRequest<?> request) {
+        return responses.ok(capabilityStatement(SearchBundles.baseUrl(request, server.getBaseUrl())), request);
+    }
+
+    CapabilityStatement capabilityStatement(String baseUrl) {
+        CapabilityStatement cs = new CapabilityStatement();
+        cs.setStatus(Enumerations.PublicationStatus.ACTIVE)
+                .setDate(started)
+                .setPublisher("Vointi")
+                .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(Enumerations.FHIRVersion._4_0_1)
+                .addFormat("application/fhir+json")
+                .addFormat("json");
+        cs.setName("VointiFhirServer").setTitle("Vointi FHIR API");
+        cs.getSoftware().setName("Vointi").setVersion(version);
+        cs.getImplementation().setDescription("Vointi: PROMs, adaptive tests and customer feedback").setUrl(baseUrl);
+
+        CapabilityStatementRestComponent rest = cs.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+
+        CapabilityStatementRestResourceComponent questionnaire = rest.addResource().setType("Questionnaire");
+        questionnaire.setProfile("https://vointi.fi/fhir/StructureDefinition/vointi-questionnaire");
+        questionnaire.addInteraction().setCode(TypeRestfulInteraction.READ);
+        questionnaire.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        questionnaire.setVersioning(ResourceVersionPolicy.NOVERSION);
+        searchParam(questionnaire, "_id", SearchParamType.TOKEN, "Logical id");
+        searchParam(questionnaire, "url", SearchParamType.URI, "Canonical url");
+        searchParam(questionnaire, "version", SearchParamType.TOKEN, "Business version");
+        searchParam(questionnaire, "status", SearchParamType.TOKEN, "draft | active | retired | unknown");
+        searchParam(questionnaire, "name", SearchParamType.STRING, "Computer-friendly name (:exact, :contains)");
+        searchParam(questionnaire, "title", SearchParamType.STRING, "Title in any language (:exact, :contains)");
+
+        CapabilityStatementRestResourceComponent response = rest.addResource().setType("QuestionnaireResponse");
+        response.addInteraction().setCode(TypeRestfulInteraction.READ);
+        response.addInteraction().setCode(TypeRestfulInteraction.VREAD);
+        response.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        response.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
+        response.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        response.setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE)
+                .setReadHistory(true)
+                .setUpdateCreate(false)
+                .setConditionalCreate(true)
+                .setConditionalUpdate(false)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        searchParam(response, "_id", SearchParamType.TOKEN, "Logical id");
+        searchParam(response, "subject", SearchParamType.REFERENCE, "Who the answers are about");
+        searchParam(response, "patient", SearchParamType.REFERENCE, "The patient the answers are about");
+        searchParam(response, "questionnaire", SearchParamType.REFERENCE, "Questionnaire canonical url[|version]");
+        searchParam(response, "status", SearchParamType.TOKEN, "in-progress | completed | amended | entered-in-error | stopped");
+        searchParam(response, "authored", SearchParamType.DATE, "When answered (eq, gt, lt, ge, le)");
+        searchParam(response, "identifier", SearchParamType.TOKEN, "Business identifier (system|value)");
+        return cs;
+    }
+
+    private static void searchParam(CapabilityStatementRestResourceComponent resource, String name, SearchParamType type,
+                                    String documentation) {
+        resource.addSearchParam().setName(name).setType(type).setDocumentation(documentation);
+    }
+}
