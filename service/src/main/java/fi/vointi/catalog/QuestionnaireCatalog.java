@@ -1,0 +1,169 @@
+package fi.vointi.catalog;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import fi.vointi.fhir.FhirJson;
+import io.micronaut.context.annotation.Context;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The questionnaires this service delivers, loaded once at start-up from the jar's questionnaires/
+ * folder and the county's folder ({@code vointi.questionnaires.dir}). Every file is validated with
+ * the HAPI validator against FHIR R4 and our profile; any invalid file stops start-up with a message
+ * naming the file. The catalog is read-only after start-up; its Questionnaire objects must not be
+ * modified by callers (copy them first).
+ */
+@Context
+public class QuestionnaireCatalog {
+    public static final String QUESTIONNAIRE_PROFILE = "https://vointi.fi/fhir/StructureDefinition/vointi-questionnaire";
+    private static final Logger LOG = LoggerFactory.getLogger(QuestionnaireCatalog.class);
+    private static final int MAX_MESSAGES_PER_FILE = 10;
+
+    private final Map<String, Questionnaire> byId;
+    private final Map<String, List<Questionnaire>> byUrl;
+    private final ProfileValidator validator;
+    private final List<IBaseResource> conformanceResources;
+
+    public QuestionnaireCatalog(FhirJson json, CatalogConfiguration configuration, QuestionnaireArchive archive) {
+        FhirContext context = json.context();
+        ClassLoader loader = QuestionnaireCatalog.class.getClassLoader();
+
+        List<ContentFile> questionnaireFiles = new ArrayList<>();
+        List<ParsedFile> conformance = new ArrayList<>();
+        for (ContentFile file : ContentFiles.fromClasspath("fhir-profiles", loader)) {
+            conformance.add(parse(json, file));
+        }
+        if (configuration.isIncludeBundled()) {
+            questionnaireFiles.addAll(ContentFiles.fromClasspath("questionnaires", loader));
+        }
+        List<ParsedFile> questionnaires = new ArrayList<>();
+        questionnaireFiles.forEach(f -> questionnaires.add(parse(json, f)));
+        if (configuration.getDir() != null && !configuration.getDir().isBlank()) {
+            for (ContentFile file : ContentFiles.fromDirectory(Path.of(configuration.getDir()))) {
+                ParsedFile parsed = parse(json, file);
+                if (parsed.resource instanceof Questionnaire) {
+                    questionnaires.add(parsed);
+                } else {
+                    conformance.add(parsed);
+                }
+            }
+        }
+        for (ParsedFile file : conformance) {
+            if (!(file.resource instanceof StructureDefinition || file.resource instanceof CodeSystem
+                    || file.resource instanceof ValueSet)) {
+                throw new CatalogLoadException(file.source + ": expected a Questionnaire, StructureDefinition, CodeSystem"
+                        + " or ValueSet but found a " + context.getResourceType(file.resource));
+            }
+        }
+        for (ParsedFile file : questionnaires) {
+            if (!(file.resource instanceof Questionnaire)) {
+                throw new CatalogLoadException(file.source + ": expected a Questionnaire but found a "
+                        + context.getResourceType(file.resource));
+            }
+        }
+
+        this.conformanceResources = conformance.stream().map(ParsedFile::resource).toList();
+        if (conformanceResources.stream().noneMatch(r -> r instanceof StructureDefinition sd
+                && QUESTIONNAIRE_PROFILE.equals(sd.getUrl()))) {
+            throw new CatalogLoadException("fhir-profiles: the profile " + QUESTIONNAIRE_PROFILE
+                    + " is missing, so questionnaires cannot be validated");
+        }
+        this.validator = new ProfileValidator(context, conformanceResources);
+        Map<String, Questionnaire> ids = new LinkedHashMap<>();
+        Map<String, String> sourceOfCanonical = new HashMap<>();
+        Map<String, String> sourceOfId = new HashMap<>();
+        for (ParsedFile file : questionnaires) {
+            Questionnaire questionnaire = (Questionnaire) file.resource;
+            check(file.source, questionnaire);
+            String id = questionnaire.getIdElement().getIdPart();
+            String canonical = questionnaire.getUrl() + "|" + questionnaire.getVersion();
+            if (sourceOfId.containsKey(id)) {
+                throw new CatalogLoadException(file.source + ": Questionnaire id '" + id + "' is already used by "
+                        + sourceOfId.get(id));
+            }
+            if (sourceOfCanonical.containsKey(canonical)) {
+                throw new CatalogLoadException(file.source + ": Questionnaire " + canonical + " is already defined by "
+                        + sourceOfCanonical.get(canonical) + "; publish changed content under a new version");
+            }
+            sourceOfId.put(id, file.source);
+            sourceOfCanonical.put(canonical, file.source);
+            archive.remember(file.source, questionnaire, json);
+            ids.put(id, questionnaire);
+        }
+        this.byId = Collections.unmodifiableMap(ids);
+        this.byUrl = ids.values().stream().collect(Collectors.groupingBy(Questionnaire::getUrl,
+                Collectors.collectingAndThen(Collectors.toList(), list -> list.stream()
+                        .sorted(Comparator.comparing(Questionnaire::getVersion, VersionOrder.INSTANCE).reversed())
+                        .toList())));
+        LOG.info("Questionnaire catalog: {} questionnaires, {} conformance resources", byId.size(), conformance.size());
+    }
+
+    private void check(String source, Questionnaire questionnaire) {
+        if (!questionnaire.getIdElement().hasIdPart()) {
+            throw new CatalogLoadException(source + ": the Questionnaire has no id");
+        }
+        List<SingleValidationMessage> errors = validator.errors(questionnaire, List.of(QUESTIONNAIRE_PROFILE));
+        if (!errors.isEmpty()) {
+            String detail = errors.stream().limit(MAX_MESSAGES_PER_FILE)
+                    .map(m -> m.getLocationString() + ": " + m.getMessage())
+                    .collect(Collectors.joining("\n  "));
+            throw new CatalogLoadException(source + ": invalid Questionnaire (" + errors.size() + " error(s))\n  " + detail);
+        }
+    }
+
+    private static ParsedFile parse(FhirJson json, ContentFile file) {
+        try {
+            return new ParsedFile(file.source(), json.strictParser().parseResource(file.json()));
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new CatalogLoadException(file.source() + ": not a valid FHIR JSON resource: " + e.getMessage());
+        }
+    }
+
+    public Optional<Questionnaire> byId(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** The exact version, or the current (highest, active first) version when the reference has none. */
+    public Optional<Questionnaire> resolve(CanonicalRef ref) {
+        List<Questionnaire> versions = byUrl.getOrDefault(ref.url(), List.of());
+        if (ref.hasVersion()) {
+            return versions.stream().filter(q -> ref.version().equals(q.getVersion())).findFirst();
+        }
+        return versions.stream().filter(q -> q.getStatus() == org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE)
+                .findFirst().or(() -> versions.stream().findFirst());
+    }
+
+    public List<Questionnaire> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /** The validator with our conformance resources, for other content checks. */
+    public ProfileValidator validator() {
+        return validator;
+    }
+
+    public List<IBaseResource> conformanceResources() {
+        return conformanceResources;
+    }
+
+    private record ParsedFile(String source, IBaseResource resource) {
+    }
+}

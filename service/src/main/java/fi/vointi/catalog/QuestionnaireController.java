@@ -1,0 +1,108 @@
+package fi.vointi.catalog;
+
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirMediaType;
+import fi.vointi.fhir.FhirResponses;
+import fi.vointi.fhir.FhirServerConfiguration;
+import fi.vointi.fhir.SearchBundles;
+import fi.vointi.fhir.SearchRequest;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.StringType;
+
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** FHIR read and search of the questionnaire catalog: {@code /fhir/Questionnaire}. */
+@Controller("/fhir/Questionnaire")
+public class QuestionnaireController {
+    static final Set<String> SEARCH_PARAMETERS = Set.of("_id", "url", "version", "status", "name", "name:exact",
+            "name:contains", "title", "title:exact", "title:contains");
+
+    private final QuestionnaireCatalog catalog;
+    private final FhirResponses responses;
+    private final FhirServerConfiguration server;
+
+    public QuestionnaireController(QuestionnaireCatalog catalog, FhirResponses responses, FhirServerConfiguration server) {
+        this.catalog = catalog;
+        this.responses = responses;
+        this.server = server;
+    }
+
+    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
+        Questionnaire questionnaire = catalog.byId(id)
+                .orElseThrow(() -> FhirException.notFound("Questionnaire/" + id + " is not known"));
+        return responses.ok(questionnaire, request);
+    }
+
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    public HttpResponse<String> search(HttpRequest<?> request) {
+        SearchRequest search = SearchRequest.of(request.getParameters(), SEARCH_PARAMETERS);
+        Predicate<Questionnaire> filter = q -> true;
+        filter = filter.and(anyOf(search.alternatives("_id"), (q, v) -> q.getIdElement().getIdPart().equals(v)));
+        filter = filter.and(anyOf(search.alternatives("url"), (q, v) -> q.getUrl().equals(v)));
+        filter = filter.and(anyOf(search.alternatives("version"), (q, v) -> q.getVersion().equals(v)));
+        filter = filter.and(anyOf(search.alternatives("status"), (q, v) -> q.getStatus().toCode().equals(v)));
+        for (String modifier : List.of("", ":exact", ":contains")) {
+            filter = filter.and(anyOf(search.alternatives("name" + modifier),
+                    (q, v) -> StringMatch.of(modifier).matches(Stream.of(q.getName()), v)));
+            filter = filter.and(anyOf(search.alternatives("title" + modifier),
+                    (q, v) -> StringMatch.of(modifier).matches(titles(q), v)));
+        }
+        List<Questionnaire> matches = catalog.all().stream().filter(filter).toList();
+        int from = Math.min(search.offset(), matches.size());
+        int to = Math.min(from + search.count(), matches.size());
+        var bundle = SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "Questionnaire",
+                search, matches.subList(from, to), to < matches.size(), matches.size());
+        return responses.ok(bundle, request);
+    }
+
+    /** The title in every language the questionnaire carries (base text and translations). */
+    private static Stream<String> titles(Questionnaire q) {
+        StringType title = q.getTitleElement();
+        Stream<String> translations = title.getExtensionsByUrl("http://hl7.org/fhir/StructureDefinition/translation")
+                .stream().map(t -> t.getExtensionString("content"));
+        return Stream.concat(Stream.of(q.getTitle()), translations);
+    }
+
+    private static Predicate<Questionnaire> anyOf(List<String> values, java.util.function.BiPredicate<Questionnaire, String> test) {
+        if (values.isEmpty()) {
+            return q -> true;
+        }
+        return q -> values.stream().anyMatch(v -> test.test(q, v));
+    }
+
+    /** FHIR string search: case- and accent-insensitive prefix match by default; :exact and :contains. */
+    enum StringMatch {
+        PREFIX, EXACT, CONTAINS;
+
+        static StringMatch of(String modifier) {
+            return switch (modifier) {
+                case ":exact" -> EXACT;
+                case ":contains" -> CONTAINS;
+                default -> PREFIX;
+            };
+        }
+
+        boolean matches(Stream<String> candidates, String wanted) {
+            return candidates.filter(c -> c != null).anyMatch(c -> switch (this) {
+                case EXACT -> c.equals(wanted);
+                case CONTAINS -> fold(c).contains(fold(wanted));
+                case PREFIX -> fold(c).startsWith(fold(wanted));
+            });
+        }
+
+        private static String fold(String s) {
+            return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT);
+        }
+    }
+}
