@@ -1,0 +1,38 @@
+package fi.vointi.responses;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.GenericRepository;
+
+import java.util.List;
+import java.util.Optional;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface ResponseRepository extends GenericRepository<StoredResponse, String> {
+
+    @Query("INSERT INTO questionnaire_response (id, version_id, questionnaire_url, questionnaire_version, status,"
+            + " subject_type, subject_id, authored, identifier_system, identifier_value, unit_ref, last_updated, resource_json)"
+            + " VALUES (:id, :versionId, :questionnaireUrl, :questionnaireVersion, :status, :subjectType, :subjectId,"
+            + " :authored, :identifierSystem, :identifierValue, :unitRef, :lastUpdated, :resourceJson)")
+    void insert(StoredResponse response);
+
+    /** Optimistic update: changes the row only if it is still at {@code expectedVersionId}. */
+    @Query("UPDATE questionnaire_response SET version_id = :versionId, status = :status, authored = :authored,"
+            + " identifier_system = :identifierSystem, identifier_value = :identifierValue, unit_ref = :unitRef,"
+            + " last_updated = :lastUpdated, resource_json = :resourceJson"
+            + " WHERE id = :id AND version_id = :expectedVersionId")
+    long updateIfVersion(String id, int expectedVersionId, int versionId, String status, java.time.Instant authored,
+                         String identifierSystem, @io.micronaut.core.annotation.Nullable String identifierValue,
+                         @io.micronaut.core.annotation.Nullable String unitRef, java.time.Instant lastUpdated,
+                         String resourceJson);
+
+    @Query("SELECT * FROM questionnaire_response WHERE id = :id")
+    Optional<StoredResponse> find(String id);
+
+    @Query("SELECT * FROM questionnaire_response WHERE identifier_system = :system AND identifier_value = :value")
+    Optional<StoredResponse> findByIdentifier(String system, String value);
+
+    @Query("SELECT * FROM questionnaire_response WHERE identifier_value = :value ORDER BY id LIMIT 2")
+    List<StoredResponse> findByIdentifierValue(String value);
+}

@@ -1,0 +1,170 @@
+package fi.vointi.responses;
+
+import fi.vointi.catalog.CanonicalRef;
+import fi.vointi.fhir.DateRange;
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirJson;
+import fi.vointi.fhir.SearchRequest;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * FHIR search over stored QuestionnaireResponses. The SQL is assembled from fixed fragments only;
+ * every value the client sent is a bound parameter.
+ */
+@Singleton
+public class ResponseSearch {
+    public static final Set<String> PARAMETERS = Set.of("_id", "subject", "patient", "questionnaire", "status",
+            "authored", "identifier");
+    private static final Set<String> SORTS = Set.of("authored", "-authored", "_lastUpdated", "-_lastUpdated");
+
+    private final JdbcOperations jdbc;
+    private final FhirJson json;
+
+    public ResponseSearch(JdbcOperations jdbc, FhirJson json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** One page of results; {@code total} is null unless the client asked for it with _total. */
+    public record Page(List<QuestionnaireResponse> resources, boolean hasNext, Integer total) {
+    }
+
+    @Transactional(readOnly = true)
+    public Page search(SearchRequest request, ZoneId zone) {
+        Where where = new Where();
+        anyOf(where, request.alternatives("_id"), (w, v) -> w.add("id = ?", v));
+        anyOf(where, request.alternatives("status"), (w, v) -> w.add("status = ?", v));
+        anyOf(where, request.alternatives("subject"), ResponseSearch::subject);
+        anyOf(where, request.alternatives("patient"), (w, v) -> {
+            IdType id = new IdType(v);
+            if (id.hasResourceType() && !"Patient".equals(id.getResourceType())) {
+                throw FhirException.badRequest("Parameter 'patient' takes a Patient reference, not '" + v + "'");
+            }
+            w.add("subject_type = ? AND subject_id = ?", "Patient", id.getIdPart());
+        });
+        anyOf(where, request.alternatives("questionnaire"), (w, v) -> {
+            CanonicalRef ref = CanonicalRef.parse(v);
+            if (ref.hasVersion()) {
+                w.add("questionnaire_url = ? AND questionnaire_version = ?", ref.url(), ref.version());
+            } else {
+                w.add("questionnaire_url = ?", ref.url());
+            }
+        });
+        anyOf(where, request.alternatives("identifier"), (w, v) -> {
+            IdentifierQuery q = IdentifierQuery.parseToken(v);
+            if (q.system() == null) {
+                w.add("identifier_value = ?", q.value());
+            } else {
+                w.add("identifier_system = ? AND identifier_value = ?", q.system(), q.value());
+            }
+        });
+        for (String value : request.all("authored")) {
+            DateRange range = DateRange.parse("authored", value, zone);
+            Timestamp start = Timestamp.from(range.start());
+            Timestamp end = Timestamp.from(range.end());
+            switch (range.prefix()) {
+                case EQ -> where.and("authored >= ? AND authored < ?", start, end);
+                case GE -> where.and("authored >= ?", start);
+                case GT -> where.and("authored >= ?", end);
+                case LE -> where.and("authored < ?", end);
+                case LT -> where.and("authored < ?", start);
+            }
+        }
+        String sort = request.first("_sort").orElse("-authored");
+        if (!SORTS.contains(sort)) {
+            throw FhirException.notSupported("_sort '" + sort + "' is not supported; use one of " + SORTS);
+        }
+        String column = sort.replace("-", "").equals("authored") ? "authored" : "last_updated";
+        String direction = sort.startsWith("-") ? "DESC" : "ASC";
+        int count = request.count();
+        int offset = request.offset();
+
+        String sql = "SELECT resource_json FROM questionnaire_response" + where.sql()
+                + " ORDER BY " + column + " " + direction + ", id " + direction + " LIMIT ? OFFSET ?";
+        List<Object> pageParameters = new ArrayList<>(where.parameters);
+        pageParameters.add(count + 1);
+        pageParameters.add(offset);
+        List<QuestionnaireResponse> rows = jdbc.prepareStatement(sql, statement -> {
+            bind(statement, pageParameters);
+            List<QuestionnaireResponse> found = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(json.parseStored(rs.getString(1), QuestionnaireResponse.class));
+                }
+            }
+            return found;
+        });
+        boolean hasNext = rows.size() > count;
+        Integer total = null;
+        if (request.totalRequested()) {
+            total = jdbc.prepareStatement("SELECT COUNT(*) FROM questionnaire_response" + where.sql(), statement -> {
+                bind(statement, where.parameters);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+        }
+        return new Page(hasNext ? rows.subList(0, count) : rows, hasNext, total);
+    }
+
+    private static void subject(Where where, String value) {
+        IdType id = new IdType(value);
+        if (id.hasResourceType()) {
+            where.add("subject_type = ? AND subject_id = ?", id.getResourceType(), id.getIdPart());
+        } else {
+            where.add("subject_id = ?", id.getIdPart());
+        }
+    }
+
+    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
+        for (int i = 0; i < parameters.size(); i++) {
+            statement.setObject(i + 1, parameters.get(i));
+        }
+    }
+
+    private static void anyOf(Where where, List<String> values, java.util.function.BiConsumer<Where, String> condition) {
+        if (values.isEmpty()) {
+            return;
+        }
+        Where alternatives = new Where();
+        values.forEach(v -> condition.accept(alternatives, v));
+        where.and(alternatives.joined(" OR "), alternatives.parameters.toArray());
+    }
+
+    /** Collects SQL conditions and their bound values. */
+    private static final class Where {
+        private final List<String> conditions = new ArrayList<>();
+        private final List<Object> parameters = new ArrayList<>();
+
+        void add(String condition, Object... values) {
+            conditions.add("(" + condition + ")");
+            parameters.addAll(List.of(values));
+        }
+
+        void and(String condition, Object... values) {
+            add(condition, values);
+        }
+
+        String joined(String operator) {
+            return String.join(operator, conditions);
+        }
+
+        String sql() {
+            return conditions.isEmpty() ? "" : " WHERE " + joined(" AND ");
+        }
+    }
+}

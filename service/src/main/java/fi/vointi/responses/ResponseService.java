@@ -1,0 +1,255 @@
+package fi.vointi.responses;
+
+import fi.vointi.catalog.CanonicalRef;
+import fi.vointi.catalog.QuestionnaireCatalog;
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirJson;
+import fi.vointi.fhir.OperationOutcomes;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.exceptions.DataAccessException;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
+import org.hl7.fhir.r4.model.Reference;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Create, read and update of QuestionnaireResponses: pins each response to the exact questionnaire
+ * version it answers, validates the answers against it, enforces the FHIR status rules and keeps
+ * retries with the same identifier from storing duplicates.
+ */
+@Singleton
+public class ResponseService {
+    /** Extension naming the service unit (Organization) a response is about. */
+    public static final String SERVICE_UNIT_EXTENSION = "https://vointi.fi/fhir/StructureDefinition/service-unit";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final QuestionnaireCatalog catalog;
+    private final FhirJson json;
+    private final ResponseStore store;
+    private final ResponseRepository responses;
+    private final ResponseVersionRepository versions;
+    private final ResponseValidator validator = new ResponseValidator();
+
+    public ResponseService(QuestionnaireCatalog catalog, FhirJson json, ResponseStore store,
+                           ResponseRepository responses, ResponseVersionRepository versions) {
+        this.catalog = catalog;
+        this.json = json;
+        this.store = store;
+        this.responses = responses;
+        this.versions = versions;
+    }
+
+    /** The outcome of a create: the stored response and whether this call created it. */
+    public record CreateResult(QuestionnaireResponse response, boolean created) {
+    }
+
+    public CreateResult create(QuestionnaireResponse response, @Nullable String ifNoneExist) {
+        Optional<IdentifierQuery> condition = Optional.ofNullable(ifNoneExist).map(IdentifierQuery::parseIfNoneExist);
+        if (condition.isPresent()) {
+            Optional<QuestionnaireResponse> existing = findExisting(condition.get());
+            if (existing.isPresent()) {
+                return new CreateResult(existing.get(), false);
+            }
+        }
+        response.setId(UUID.randomUUID().toString());
+        Questionnaire questionnaire = pinQuestionnaire(response);
+        ResponseStatusRules.creationError(response.getStatus()).ifPresent(message -> {
+            throw FhirException.unprocessable(IssueType.BUSINESSRULE, message);
+        });
+        validateAgainst(questionnaire, response);
+        if (!response.hasAuthored()) {
+            // authored is when the answers were given; a client that omits it means "now".
+            response.setAuthored(new Date());
+        }
+        StoredResponse row = toRow(response, 1);
+        try {
+            store.insert(row);
+        } catch (DataAccessException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            // A concurrent retry with the same identifier won the race: answer as the retry would.
+            if (condition.isPresent()) {
+                return findExisting(condition.get()).map(r -> new CreateResult(r, false)).orElseThrow(() -> e);
+            }
+            throw duplicateIdentifier(response);
+        }
+        return new CreateResult(response, true);
+    }
+
+    public QuestionnaireResponse read(String id) {
+        return responses.find(id).map(row -> json.parseStored(row.resourceJson(), QuestionnaireResponse.class))
+                .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + " is not known"));
+    }
+
+    public QuestionnaireResponse readVersion(String id, String versionId) {
+        int version;
+        try {
+            version = Integer.parseInt(versionId);
+        } catch (NumberFormatException e) {
+            throw FhirException.notFound("QuestionnaireResponse/" + id + "/_history/" + versionId + " is not known");
+        }
+        return versions.find(id, version).map(v -> json.parseStored(v.resourceJson(), QuestionnaireResponse.class))
+                .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + "/_history/" + versionId
+                        + " is not known"));
+    }
+
+    public QuestionnaireResponse update(String id, QuestionnaireResponse response, @Nullable String ifMatch) {
+        if (!response.getIdElement().hasIdPart() || !id.equals(response.getIdElement().getIdPart())) {
+            throw FhirException.badRequest("The resource id in the body ('" + response.getIdElement().getIdPart()
+                    + "') must equal the id in the URL ('" + id + "')");
+        }
+        StoredResponse current = responses.find(id).orElseThrow(() -> new FhirException(
+                io.micronaut.http.HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
+                "QuestionnaireResponse/" + id + " does not exist and this server assigns ids: create it with POST"));
+        if (ifMatch != null && !ifMatch.equals("W/\"" + current.versionId() + "\"") && !ifMatch.equals("\"" + current.versionId() + "\"")) {
+            throw FhirException.preconditionFailed("If-Match " + ifMatch + " does not match the current version W/\""
+                    + current.versionId() + "\"");
+        }
+        QuestionnaireResponse before = json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
+        CanonicalRef storedCanonical = new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion());
+        CanonicalRef given = CanonicalRef.parse(response.getQuestionnaire() == null ? "" : response.getQuestionnaire());
+        if (!given.url().equals(storedCanonical.url()) || (given.hasVersion() && !given.version().equals(storedCanonical.version()))) {
+            throw FhirException.unprocessable(IssueType.BUSINESSRULE, "The questionnaire of a response cannot change (stored: "
+                    + storedCanonical + ", given: " + given + ")");
+        }
+        if (!ResponseReferences.of(before.getSubject()).equals(ResponseReferences.of(response.getSubject()))) {
+            throw FhirException.unprocessable(IssueType.BUSINESSRULE, "The subject of a response cannot change");
+        }
+        response.setQuestionnaire(storedCanonical.toString());
+        if (response.getStatus() == null) {
+            throw FhirException.unprocessable(IssueType.REQUIRED, "QuestionnaireResponse.status is required");
+        }
+        ResponseStatusRules.transitionError(before.getStatus(), response.getStatus(), contentChanged(before, response))
+                .ifPresent(message -> {
+                    throw new FhirException(io.micronaut.http.HttpStatus.CONFLICT, OperationOutcomes.error(
+                            IssueType.BUSINESSRULE, message, "QuestionnaireResponse.status"));
+                });
+        Questionnaire questionnaire = catalog.resolve(storedCanonical).orElseThrow(() -> FhirException.unprocessable(
+                IssueType.NOTFOUND, "Questionnaire " + storedCanonical + " is no longer served; the response cannot be changed"));
+        validateAgainst(questionnaire, response);
+        if (!response.hasAuthored()) {
+            response.setAuthoredElement(before.getAuthoredElement());
+        }
+        StoredResponse row = toRow(response, current.versionId() + 1);
+        boolean updated;
+        try {
+            updated = store.update(row, current.versionId());
+        } catch (DataAccessException e) {
+            if (isUniqueViolation(e)) {
+                throw duplicateIdentifier(response);
+            }
+            throw e;
+        }
+        if (!updated) {
+            throw FhirException.conflict("QuestionnaireResponse/" + id + " was changed by someone else; read it again and retry");
+        }
+        return response;
+    }
+
+    private Optional<QuestionnaireResponse> findExisting(IdentifierQuery query) {
+        List<StoredResponse> matches;
+        if (query.system() == null) {
+            matches = responses.findByIdentifierValue(query.value());
+        } else {
+            matches = responses.findByIdentifier(query.system(), query.value()).map(List::of).orElse(List.of());
+        }
+        if (matches.size() > 1) {
+            throw FhirException.preconditionFailed("If-None-Exist matches more than one QuestionnaireResponse;"
+                    + " name the identifier system as system|value");
+        }
+        return matches.stream().findFirst().map(row -> json.parseStored(row.resourceJson(), QuestionnaireResponse.class));
+    }
+
+    private Questionnaire pinQuestionnaire(QuestionnaireResponse response) {
+        if (!response.hasQuestionnaire()) {
+            throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(
+                    IssueType.REQUIRED, "QuestionnaireResponse.questionnaire is required: the canonical url (and version)"
+                            + " of the questionnaire answered", "QuestionnaireResponse.questionnaire"));
+        }
+        CanonicalRef ref = CanonicalRef.parse(response.getQuestionnaire());
+        Questionnaire questionnaire = catalog.resolve(ref).orElseThrow(() -> new FhirException(
+                io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(IssueType.NOTFOUND,
+                "Unknown questionnaire " + ref + ": it is not in this server's catalog", "QuestionnaireResponse.questionnaire")));
+        // A response always names the exact version it answered.
+        response.setQuestionnaire(questionnaire.getUrl() + "|" + questionnaire.getVersion());
+        return questionnaire;
+    }
+
+    private void validateAgainst(Questionnaire questionnaire, QuestionnaireResponse response) {
+        Reference subject = response.getSubject();
+        if (subject != null && !subject.isEmpty() && !subject.hasReference()) {
+            throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(
+                    IssueType.VALUE, "QuestionnaireResponse.subject must be a literal reference such as Patient/123",
+                    "QuestionnaireResponse.subject"));
+        }
+        List<ResponseIssue> issues = validator.validate(questionnaire, response);
+        List<OperationOutcomeIssueComponent> errors = issues.stream()
+                .filter(i -> i.severity() == ResponseIssue.Severity.ERROR)
+                .map(i -> OperationOutcomes.issue(IssueSeverity.ERROR, IssueType.fromCode(i.code()), i.message(), i.expression()))
+                .toList();
+        if (!errors.isEmpty()) {
+            throw FhirException.unprocessable(errors);
+        }
+    }
+
+    private StoredResponse toRow(QuestionnaireResponse response, int versionId) {
+        Instant now = Instant.now();
+        response.getMeta().setVersionId(Integer.toString(versionId)).setLastUpdated(Date.from(now));
+        CanonicalRef questionnaire = CanonicalRef.parse(response.getQuestionnaire());
+        ResponseReferences subject = ResponseReferences.of(response.getSubject());
+        String identifierSystem = response.hasIdentifier() && response.getIdentifier().hasSystem()
+                ? response.getIdentifier().getSystem() : "";
+        String identifierValue = response.hasIdentifier() && response.getIdentifier().hasValue()
+                ? response.getIdentifier().getValue() : null;
+        Extension unit = response.getExtensionByUrl(SERVICE_UNIT_EXTENSION);
+        String unitRef = unit != null && unit.getValue() instanceof Reference r
+                ? ResponseReferences.of(r).asRelative() : null;
+        return new StoredResponse(response.getIdElement().getIdPart(), versionId, questionnaire.url(),
+                questionnaire.version(), response.getStatus().toCode(), subject.type(), subject.id(),
+                response.getAuthored().toInstant(), identifierSystem, identifierValue, unitRef, now,
+                json.encode(response));
+    }
+
+    /** Content other than status and server-managed metadata. */
+    private static boolean contentChanged(QuestionnaireResponse before, QuestionnaireResponse after) {
+        QuestionnaireResponse a = before.copy();
+        QuestionnaireResponse b = after.copy();
+        for (QuestionnaireResponse r : List.of(a, b)) {
+            r.setMeta(null);
+            r.setStatus(null);
+            r.setIdElement(null);
+        }
+        if (!b.hasAuthored()) {
+            b.setAuthoredElement(a.getAuthoredElement());
+        }
+        return !a.equalsDeep(b);
+    }
+
+    private static FhirException duplicateIdentifier(QuestionnaireResponse response) {
+        return FhirException.conflict("A QuestionnaireResponse with identifier "
+                + response.getIdentifier().getSystem() + "|" + response.getIdentifier().getValue()
+                + " already exists; send the If-None-Exist header for retries that must not duplicate");
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
