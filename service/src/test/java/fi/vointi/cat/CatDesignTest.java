@@ -1,0 +1,53 @@
+package fi.vointi.cat;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class CatDesignTest {
+
+    @Test
+    void defaultsFollowPromis() {
+        CatDesign design = CatDesign.defaults();
+        assertEquals(4, design.minItems());
+        assertEquals(12, design.maxItems());
+        assertEquals(0.3, design.standardErrorStop());
+        assertEquals(SelectionMethod.MAX_INFO, design.selection());
+        assertEquals(EstimationMethod.EAP, design.estimator());
+        assertEquals(new NormalPrior(0, 1), design.prior());
+        assertEquals(new QuadratureGrid(-4, 4, 81), design.grid());
+        assertEquals(ScoreScale.T_SCORE, design.scoreScale());
+        assertEquals(1, design.randomesque());
+        assertNull(design.firstItemId());
+        assertEquals(0.0, design.startTheta());
+        assertEquals(StoppingRule.PROMIS_DEFAULT, design.stoppingRule());
+    }
+
+    @Test
+    void builderSetsEveryOptionAndRoundTrips() {
+        CatDesign design = CatDesign.builder().minItems(2).maxItems(20).standardErrorStop(0.25)
+                .selection(SelectionMethod.MAX_POSTERIOR_INFO).estimator(EstimationMethod.MAP).priorMean(0.5)
+                .priorSd(1.5).quadrature(-5, 5, 101).scoreMean(0).scoreSd(1).randomesque(3).firstItemId("X")
+                .startTheta(-1).randomSeed(7).build();
+        assertEquals(new CatDesign(2, 20, 0.25, SelectionMethod.MAX_POSTERIOR_INFO, EstimationMethod.MAP, 0.5, 1.5,
+                -5, 5, 101, 0, 1, 3, "X", -1, 7), design);
+        assertEquals(design, design.toBuilder().build());
+    }
+
+    @Test
+    void rejectsInvalidOptions() {
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().minItems(0).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().minItems(13).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().standardErrorStop(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().priorSd(0).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().quadrature(-4, 4, 1).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().scoreSd(-10).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().randomesque(0).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().selection(null).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().estimator(null).build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().firstItemId(" ").build());
+        assertThrows(IllegalArgumentException.class, () -> CatDesign.builder().startTheta(Double.NaN).build());
+    }
+}
