@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  */
 @Singleton
 public class FhirJson {
+    private static final String STORED_TEXT = "fi.vointi.storedText";
     private final FhirContext context;
 
     public FhirJson(FhirContext context) {
@@ -41,12 +42,28 @@ public class FhirJson {
         return expectedType.cast(parsed);
     }
 
-    /** Parses trusted content (our own storage), leniently. */
+    /** Parses trusted content (our own storage), leniently; the text is kept for {@link #encode}. */
     public <T extends IBaseResource> T parseStored(String json, Class<T> type) {
-        return context.newJsonParser().parseResource(type, json);
+        T resource = context.newJsonParser().parseResource(type, json);
+        resource.setUserData(STORED_TEXT, json);
+        return resource;
     }
 
+    /**
+     * Encodes a resource as it is written to storage and keeps the text with the resource, so that the
+     * HTTP answer sends the very same bytes without encoding twice. The resource must not change afterwards.
+     */
+    public String encodeForStorage(IBaseResource resource) {
+        String text = context.newJsonParser().encodeResourceToString(resource);
+        resource.setUserData(STORED_TEXT, text);
+        return text;
+    }
+
+    /** Compact JSON: the stored text when the resource came from or went to storage unchanged. */
     public String encode(IBaseResource resource) {
+        if (resource.getUserData(STORED_TEXT) instanceof String stored) {
+            return stored;
+        }
         return context.newJsonParser().encodeResourceToString(resource);
     }
 

@@ -5,6 +5,9 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.time.ZoneOffset;
@@ -23,8 +26,34 @@ public class FhirResponses {
         return resource(HttpResponse.ok(), resource, request);
     }
 
+    /**
+     * The answer to a create or update: honours the FHIR {@code Prefer} header ({@code return=minimal}
+     * sends headers only, {@code return=OperationOutcome} an informational outcome, anything else the resource).
+     */
+    @SuppressWarnings("unchecked")
+    public MutableHttpResponse<String> written(MutableHttpResponse<?> response, IBaseResource resource,
+                                               HttpRequest<?> request, String summary) {
+        String prefer = request.getHeaders().get("Prefer");
+        if (prefer != null && prefer.contains("return=minimal")) {
+            withVersionHeaders(response, resource);
+            return (MutableHttpResponse<String>) response;
+        }
+        if (prefer != null && prefer.contains("return=OperationOutcome")) {
+            withVersionHeaders(response, resource);
+            OperationOutcome outcome = new OperationOutcome();
+            outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL).setDiagnostics(summary);
+            return encodeInto(response, outcome, request);
+        }
+        return resource(response, resource, request);
+    }
+
     public MutableHttpResponse<String> resource(MutableHttpResponse<?> response, IBaseResource resource,
                                                 HttpRequest<?> request) {
+        withVersionHeaders(response, resource);
+        return encodeInto(response, resource, request);
+    }
+
+    private static void withVersionHeaders(MutableHttpResponse<?> response, IBaseResource resource) {
         if (resource instanceof Resource r && r.hasMeta() && r.getMeta().hasVersionId()) {
             response.header("ETag", "W/\"" + r.getMeta().getVersionId() + "\"");
             if (r.getMeta().hasLastUpdated()) {
@@ -32,7 +61,6 @@ public class FhirResponses {
                         r.getMeta().getLastUpdated().toInstant().atOffset(ZoneOffset.UTC)));
             }
         }
-        return encodeInto(response, resource, request);
     }
 
     @SuppressWarnings("unchecked")

@@ -52,7 +52,10 @@ public class QuestionnaireResponseController {
         if (!result.created()) {
             http.header("Location", location(request, stored).toString());
         }
-        return responses.resource(http, stored, request);
+        String id = stored.getIdElement().getIdPart();
+        return responses.written(http, stored, request, result.created()
+                ? "Created QuestionnaireResponse/" + id
+                : "QuestionnaireResponse/" + id + " matching If-None-Exist already exists; nothing was stored");
     }
 
     @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
@@ -69,7 +72,9 @@ public class QuestionnaireResponseController {
     public HttpResponse<String> update(@PathVariable String id, @Body String body,
                                        @Nullable @Header("If-Match") String ifMatch, HttpRequest<?> request) {
         QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
-        return responses.ok(service.update(id, response, ifMatch), request);
+        QuestionnaireResponse stored = service.update(id, response, ifMatch);
+        return responses.written(HttpResponse.ok(), stored, request,
+                "Updated QuestionnaireResponse/" + id + " to version " + stored.getMeta().getVersionId());
     }
 
     @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})

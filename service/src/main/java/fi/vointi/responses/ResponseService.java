@@ -220,7 +220,7 @@ public class ResponseService {
         return new StoredResponse(response.getIdElement().getIdPart(), versionId, questionnaire.url(),
                 questionnaire.version(), response.getStatus().toCode(), subject.type(), subject.id(),
                 response.getAuthored().toInstant(), identifierSystem, identifierValue, unitRef, now,
-                json.encode(response));
+                json.encodeForStorage(response));
     }
 
     /** Content other than status and server-managed metadata. */

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +136,28 @@ class QuestionnaireResponseApiTest {
         assertEquals(PROM_URL + "|" + prom.getVersion(), stored.getQuestionnaire());
         assertTrue(stored.hasAuthored());
         assertTrue(Math.abs(stored.getAuthored().getTime() - System.currentTimeMillis()) < 60_000);
+    }
+
+    @Test
+    void preferHeaderChoosesWhatACreateOrUpdateReturns() {
+        Reply minimal = fhir.post("/fhir/QuestionnaireResponse", completeProm().build("in-progress", patient),
+                "Prefer", "return=minimal");
+        assertEquals(201, minimal.status());
+        assertEquals("", minimal.body());
+        assertEquals("W/\"1\"", minimal.header("ETag"));
+        String location = minimal.header("Location");
+        String id = location.replaceAll(".*/QuestionnaireResponse/([^/]+)/_history/1$", "$1");
+        QuestionnaireResponse stored = fhir.get("/fhir/QuestionnaireResponse/" + id).resource(QuestionnaireResponse.class);
+        assertEquals(patient, stored.getSubject().getReference());
+
+        stored.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
+        Reply outcome = fhir.put("/fhir/QuestionnaireResponse/" + id, stored, "Prefer", "return=OperationOutcome");
+        assertEquals(200, outcome.status());
+        assertEquals("W/\"2\"", outcome.header("ETag"));
+        assertTrue(outcome.resource(OperationOutcome.class).getIssueFirstRep().getDiagnostics().contains("version 2"));
+
+        Reply representation = fhir.get("/fhir/QuestionnaireResponse/" + id + "?_pretty=true");
+        assertTrue(representation.body().contains("\n  \"status\": \"completed\""), representation.body());
     }
 
     @Test

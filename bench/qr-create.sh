@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# QuestionnaireResponse create benchmark on PostgreSQL: starts the service against a fresh database,
+# then CLIENTS closed-loop clients POST completed demo-PROM responses (full validation against the
+# questionnaire, conditional create with If-None-Exist) for DURATION seconds after a WARMUP.
+#
+#   bench/qr-create.sh                # 32 clients, 20 s warm-up, 60 s measured
+#   CLIENTS=64 DURATION=30 bench/qr-create.sh
+#   CLIENT=java bench/qr-create.sh    # the JDK client instead of wrk
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLIENTS=${CLIENTS:-32}
+WARMUP=${WARMUP:-20}
+DURATION=${DURATION:-60}
+PORT=${PORT:-8090}
+DB=${BENCH_DB:-vointi_bench}
+PGHOST=${PGHOST:-127.0.0.1}
+
+psql -q -h "$PGHOST" -U postgres -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+[ -f service/target/vointi-service.jar ] || ./mvnw -q -DskipTests package
+mkdir -p target
+MICRONAUT_ENVIRONMENTS=postgres VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres \
+  VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar > target/bench-server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break
+  sleep 1
+done
+
+URL="http://127.0.0.1:$PORT/fhir/QuestionnaireResponse"
+if command -v wrk > /dev/null && [ "${CLIENT:-wrk}" = wrk ]; then
+  # wrk (apt-get install wrk) costs the shared 2 cores far less than a JVM client.
+  echo "warm-up ${WARMUP}s:"
+  wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/qr-create.lua "$URL" | tail -2
+  echo "measured ${DURATION}s, $CLIENTS connections:"
+  wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/qr-create.lua "$URL" | tail -2
+else
+  java bench/LoadClient.java "$URL" bench/demo-prom-response.json \
+    "$CLIENTS" "$WARMUP" "$DURATION" "If-None-Exist=identifier=urn:vointi:bench|{{ID}}"
+fi
+echo "rows stored: $(psql -tA -h "$PGHOST" -U postgres -d "$DB" -c 'SELECT COUNT(*) FROM questionnaire_response')"
