@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 /** FHIR read and search of the questionnaire catalog: {@code /fhir/Questionnaire}. */
 @Controller("/fhir/Questionnaire")
+@io.micronaut.security.annotation.Secured(io.micronaut.security.rules.SecurityRule.IS_ANONYMOUS) // public: no health data
 public class QuestionnaireController {
     static final Set<String> SEARCH_PARAMETERS = Set.of("_id", "url", "version", "status", "name", "name:exact",
             "name:contains", "title", "title:exact", "title:contains");

@@ -20,6 +20,10 @@ public class FhirExceptionHandler implements ExceptionHandler<FhirException, Htt
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, FhirException exception) {
-        return responses.resource(HttpResponse.status(exception.status()), exception.outcome(), request);
+        var response = HttpResponse.status(exception.status());
+        if (exception.status() == io.micronaut.http.HttpStatus.UNAUTHORIZED) {
+            response.header("WWW-Authenticate", "Bearer realm=\"vointi\"");
+        }
+        return responses.resource(response, exception.outcome(), request);
     }
 }

@@ -47,6 +47,13 @@ public class FhirResponses {
         return resource(response, resource, request);
     }
 
+    /** An informational OperationOutcome as the whole answer. */
+    public MutableHttpResponse<String> outcome(MutableHttpResponse<?> response, HttpRequest<?> request, String message) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(IssueSeverity.INFORMATION).setCode(IssueType.INFORMATIONAL).setDiagnostics(message);
+        return encodeInto(response, outcome, request);
+    }
+
     public MutableHttpResponse<String> resource(MutableHttpResponse<?> response, IBaseResource resource,
                                                 HttpRequest<?> request) {
         withVersionHeaders(response, resource);

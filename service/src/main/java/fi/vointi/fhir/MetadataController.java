@@ -20,6 +20,7 @@ import java.util.Date;
  * when an endpoint or search parameter is added, it is added here too (a test compares the two).
  */
 @Controller("/fhir/metadata")
+@io.micronaut.security.annotation.Secured(io.micronaut.security.rules.SecurityRule.IS_ANONYMOUS) // public: no health data
 public class MetadataController {
     private final FhirResponses responses;
     private final FhirServerConfiguration server;

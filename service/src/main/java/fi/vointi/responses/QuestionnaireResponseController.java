@@ -1,11 +1,15 @@
 package fi.vointi.responses;
 
+import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.FhirMediaType;
 import fi.vointi.fhir.FhirResponses;
 import fi.vointi.fhir.FhirServerConfiguration;
 import fi.vointi.fhir.SearchBundles;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.security.AccessPolicy;
+import fi.vointi.security.Caller;
+import fi.vointi.security.CallerResolver;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -19,12 +23,15 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
 import java.net.URI;
 
 /** FHIR REST endpoints of {@code /fhir/QuestionnaireResponse}. */
 @Controller("/fhir/QuestionnaireResponse")
+@Secured(SecurityRule.IS_ANONYMOUS) // who may do what is decided per request by AccessPolicy
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class QuestionnaireResponseController {
     private final ResponseService service;
@@ -32,9 +39,14 @@ public class QuestionnaireResponseController {
     private final FhirJson json;
     private final FhirResponses responses;
     private final FhirServerConfiguration server;
+    private final CallerResolver callers;
+    private final SharingService sharing;
 
     public QuestionnaireResponseController(ResponseService service, ResponseSearch search, FhirJson json,
-                                           FhirResponses responses, FhirServerConfiguration server) {
+                                           FhirResponses responses, FhirServerConfiguration server,
+                                           CallerResolver callers, SharingService sharing) {
+        this.callers = callers;
+        this.sharing = sharing;
         this.service = service;
         this.search = search;
         this.json = json;
@@ -45,9 +57,15 @@ public class QuestionnaireResponseController {
     @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> create(@Body String body, @Nullable @Header("If-None-Exist") String ifNoneExist,
                                        HttpRequest<?> request) {
+        AuditContext audit = AuditContext.of(request).operation("create");
         QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
-        ResponseService.CreateResult result = service.create(response, ifNoneExist);
+        ResponseService.CreateResult result = service.create(callers.resolve(request), response, ifNoneExist);
         QuestionnaireResponse stored = result.response();
+        if (stored == null) {
+            // A retry of something this caller may not read back (e.g. anonymous feedback): acknowledge only.
+            return responses.outcome(HttpResponse.ok(), request, "Already received; nothing was stored again");
+        }
+        auditResponse(audit, stored);
         MutableHttpResponse<?> http = result.created() ? HttpResponse.created(location(request, stored)) : HttpResponse.ok();
         if (!result.created()) {
             http.header("Location", location(request, stored).toString());
@@ -60,30 +78,74 @@ public class QuestionnaireResponseController {
 
     @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
-        return responses.ok(service.read(id), request);
+        AuditContext audit = AuditContext.of(request).operation("read").entity("QuestionnaireResponse/" + id);
+        QuestionnaireResponse stored = service.read(callers.resolve(request), id);
+        audit.patient(patientOf(stored));
+        return responses.ok(stored, request);
     }
 
     @Get(uri = "/{id}/_history/{versionId}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> readVersion(@PathVariable String id, @PathVariable String versionId, HttpRequest<?> request) {
-        return responses.ok(service.readVersion(id, versionId), request);
+        AuditContext audit = AuditContext.of(request).operation("vread").entity("QuestionnaireResponse/" + id + "/_history/" + versionId);
+        QuestionnaireResponse stored = service.readVersion(callers.resolve(request), id, versionId);
+        audit.patient(patientOf(stored));
+        return responses.ok(stored, request);
     }
 
     @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> update(@PathVariable String id, @Body String body,
                                        @Nullable @Header("If-Match") String ifMatch, HttpRequest<?> request) {
+        AuditContext audit = AuditContext.of(request).operation("update").entity("QuestionnaireResponse/" + id);
         QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
-        QuestionnaireResponse stored = service.update(id, response, ifMatch);
+        QuestionnaireResponse stored = service.update(callers.resolve(request), id, response, ifMatch);
+        audit.patient(patientOf(stored));
         return responses.written(HttpResponse.ok(), stored, request,
                 "Updated QuestionnaireResponse/" + id + " to version " + stored.getMeta().getVersionId());
     }
 
     @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> search(HttpRequest<?> request) {
+        AuditContext audit = AuditContext.of(request).operation("search")
+                .detail("parameters: " + String.join(",", new java.util.TreeSet<>(request.getParameters().names())));
+        Caller caller = callers.resolve(request);
+        CallerResolver.enforce(AccessPolicy.search(caller));
         SearchRequest searchRequest = SearchRequest.of(request.getParameters(), ResponseSearch.PARAMETERS);
-        ResponseSearch.Page page = search.search(searchRequest, server.getZone());
+        ResponseSearch.Page page = search.search(searchRequest, server.getZone(), AccessPolicy.readGrants(caller));
+        page.resources().forEach(r -> auditResponse(audit, r));
         var bundle = SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "QuestionnaireResponse",
                 searchRequest, page.resources(), page.hasNext(), page.total());
         return responses.ok(bundle, request);
+    }
+
+    /** The patient shares this response with the care team (FHIR Consent returned). */
+    @Post(uri = "/{id}/$share", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    public HttpResponse<String> share(@PathVariable String id, HttpRequest<?> request) {
+        AuditContext.of(request).operation("share").entity("QuestionnaireResponse/" + id);
+        return decide(id, true, request);
+    }
+
+    /** The patient withdraws sharing; clinicians and EHR clients no longer see the response. */
+    @Post(uri = "/{id}/$withdraw-share", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    public HttpResponse<String> withdrawShare(@PathVariable String id, HttpRequest<?> request) {
+        AuditContext.of(request).operation("withdraw-share").entity("QuestionnaireResponse/" + id);
+        return decide(id, false, request);
+    }
+
+    private HttpResponse<String> decide(String id, boolean share, HttpRequest<?> request) {
+        var consent = sharing.decide(callers.resolve(request), id, share);
+        AuditContext.of(request).entity("Consent/" + consent.getIdElement().getIdPart())
+                .patient(consent.getPatient().getReferenceElement().getIdPart());
+        return responses.ok(consent, request);
+    }
+
+    private static void auditResponse(AuditContext audit, QuestionnaireResponse response) {
+        audit.entity("QuestionnaireResponse/" + response.getIdElement().getIdPart()).patient(patientOf(response));
+    }
+
+    @Nullable
+    static String patientOf(QuestionnaireResponse response) {
+        ResponseReferences subject = ResponseReferences.of(response.getSubject());
+        return "Patient".equals(subject.type()) ? subject.id() : null;
     }
 
     private URI location(HttpRequest<?> request, QuestionnaireResponse stored) {

@@ -27,6 +27,9 @@ public interface ResponseRepository extends GenericRepository<StoredResponse, St
                          @io.micronaut.core.annotation.Nullable String unitRef, java.time.Instant lastUpdated,
                          String resourceJson);
 
+    @Query("UPDATE questionnaire_response SET shared = :shared WHERE id = :id")
+    long setShared(String id, boolean shared);
+
     @Query("SELECT * FROM questionnaire_response WHERE id = :id")
     Optional<StoredResponse> find(String id);
 

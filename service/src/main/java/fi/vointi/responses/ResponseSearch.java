@@ -5,6 +5,7 @@ import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.security.AccessPolicy;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -43,8 +44,9 @@ public class ResponseSearch {
     }
 
     @Transactional(readOnly = true)
-    public Page search(SearchRequest request, ZoneId zone) {
+    public Page search(SearchRequest request, ZoneId zone, List<AccessPolicy.ReadGrant> grants) {
         Where where = new Where();
+        restrictTo(where, grants);
         anyOf(where, request.alternatives("_id"), (w, v) -> w.add("id = ?", v));
         anyOf(where, request.alternatives("status"), (w, v) -> w.add("status = ?", v));
         anyOf(where, request.alternatives("subject"), ResponseSearch::subject);
@@ -119,6 +121,39 @@ public class ResponseSearch {
             });
         }
         return new Page(hasNext ? rows.subList(0, count) : rows, hasNext, total);
+    }
+
+    /** The caller sees only what one of their grants allows: the same rule as a single read. */
+    private static void restrictTo(Where where, List<AccessPolicy.ReadGrant> grants) {
+        if (grants.isEmpty()) {
+            where.and("1 = 0");
+            return;
+        }
+        Where alternatives = new Where();
+        for (AccessPolicy.ReadGrant grant : grants) {
+            List<String> parts = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            if (grant.patientIds() != null) {
+                parts.add("subject_type = 'Patient' AND subject_id IN (" + placeholders(grant.patientIds().size()) + ")");
+                values.addAll(grant.patientIds().stream().sorted().toList());
+            }
+            if (grant.unitRefs() != null) {
+                parts.add("unit_ref IN (" + placeholders(grant.unitRefs().size()) + ")");
+                values.addAll(grant.unitRefs().stream().sorted().toList());
+            }
+            if (grant.sharedOnly()) {
+                parts.add("shared = TRUE");
+            }
+            if (grant.subjectlessOnly()) {
+                parts.add("subject_id IS NULL");
+            }
+            alternatives.add(parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts), values.toArray());
+        }
+        where.and(alternatives.joined(" OR "), alternatives.parameters.toArray());
+    }
+
+    private static String placeholders(int n) {
+        return n == 0 ? "NULL" : String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     private static void subject(Where where, String value) {

@@ -5,6 +5,10 @@ import fi.vointi.catalog.QuestionnaireCatalog;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.OperationOutcomes;
+import fi.vointi.security.AccessPolicy;
+import fi.vointi.security.Caller;
+import fi.vointi.security.CallerResolver;
+import fi.vointi.security.Refusal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
@@ -55,16 +59,21 @@ public class ResponseService {
     public record CreateResult(QuestionnaireResponse response, boolean created) {
     }
 
-    public CreateResult create(QuestionnaireResponse response, @Nullable String ifNoneExist) {
+    public CreateResult create(Caller caller, QuestionnaireResponse response, @Nullable String ifNoneExist) {
         Optional<IdentifierQuery> condition = Optional.ofNullable(ifNoneExist).map(IdentifierQuery::parseIfNoneExist);
+        Questionnaire questionnaire = pinQuestionnaire(response);
+        boolean anonymous = AnonymousAnswering.isAnonymous(questionnaire);
+        if (anonymous) {
+            AnonymousAnswering.refuseIdentifyingElements(response);
+        }
+        CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
         if (condition.isPresent()) {
-            Optional<QuestionnaireResponse> existing = findExisting(condition.get());
+            Optional<StoredResponse> existing = findExisting(condition.get());
             if (existing.isPresent()) {
-                return new CreateResult(existing.get(), false);
+                return existingResult(caller, existing.get());
             }
         }
         response.setId(UUID.randomUUID().toString());
-        Questionnaire questionnaire = pinQuestionnaire(response);
         ResponseStatusRules.creationError(response.getStatus()).ifPresent(message -> {
             throw FhirException.unprocessable(IssueType.BUSINESSRULE, message);
         });
@@ -73,7 +82,7 @@ public class ResponseService {
             // authored is when the answers were given; a client that omits it means "now".
             response.setAuthored(new Date());
         }
-        StoredResponse row = toRow(response, 1);
+        StoredResponse row = toRow(response, 1, false);
         try {
             store.insert(row);
         } catch (DataAccessException e) {
@@ -82,19 +91,38 @@ public class ResponseService {
             }
             // A concurrent retry with the same identifier won the race: answer as the retry would.
             if (condition.isPresent()) {
-                return findExisting(condition.get()).map(r -> new CreateResult(r, false)).orElseThrow(() -> e);
+                return findExisting(condition.get()).map(r -> existingResult(caller, r)).orElseThrow(() -> e);
             }
             throw duplicateIdentifier(response);
         }
         return new CreateResult(response, true);
     }
 
-    public QuestionnaireResponse read(String id) {
-        return responses.find(id).map(row -> json.parseStored(row.resourceJson(), QuestionnaireResponse.class))
-                .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + " is not known"));
+    /** A retry found the stored response; it is returned only to a caller allowed to read it. */
+    private CreateResult existingResult(Caller caller, StoredResponse existing) {
+        boolean readable = AccessPolicy.read(caller, existing.facts()).isEmpty();
+        return new CreateResult(readable ? json.parseStored(existing.resourceJson(), QuestionnaireResponse.class) : null, false);
     }
 
-    public QuestionnaireResponse readVersion(String id, String versionId) {
+    /** The row of a response the caller may read; refusals of existing data look exactly like unknown ids. */
+    public StoredResponse readable(Caller caller, String id) {
+        StoredResponse row = responses.find(id)
+                .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + " is not known"));
+        AccessPolicy.read(caller, row.facts()).ifPresent(refusal -> {
+            if (refusal.kind() == Refusal.Kind.HIDDEN) {
+                throw FhirException.notFound("QuestionnaireResponse/" + id + " is not known");
+            }
+            CallerResolver.enforce(Optional.of(refusal));
+        });
+        return row;
+    }
+
+    public QuestionnaireResponse read(Caller caller, String id) {
+        return json.parseStored(readable(caller, id).resourceJson(), QuestionnaireResponse.class);
+    }
+
+    public QuestionnaireResponse readVersion(Caller caller, String id, String versionId) {
+        readable(caller, id);
         int version;
         try {
             version = Integer.parseInt(versionId);
@@ -106,7 +134,7 @@ public class ResponseService {
                         + " is not known"));
     }
 
-    public QuestionnaireResponse update(String id, QuestionnaireResponse response, @Nullable String ifMatch) {
+    public QuestionnaireResponse update(Caller caller, String id, QuestionnaireResponse response, @Nullable String ifMatch) {
         if (!response.getIdElement().hasIdPart() || !id.equals(response.getIdElement().getIdPart())) {
             throw FhirException.badRequest("The resource id in the body ('" + response.getIdElement().getIdPart()
                     + "') must equal the id in the URL ('" + id + "')");
@@ -114,6 +142,14 @@ public class ResponseService {
         StoredResponse current = responses.find(id).orElseThrow(() -> new FhirException(
                 io.micronaut.http.HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
                 "QuestionnaireResponse/" + id + " does not exist and this server assigns ids: create it with POST"));
+        boolean anonymous = catalog.resolve(new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion()))
+                .map(AnonymousAnswering::isAnonymous).orElse(false);
+        AccessPolicy.update(caller, current.facts(), anonymous).ifPresent(refusal -> {
+            if (refusal.kind() == Refusal.Kind.HIDDEN) {
+                throw FhirException.notFound("QuestionnaireResponse/" + id + " is not known");
+            }
+            CallerResolver.enforce(Optional.of(refusal));
+        });
         if (ifMatch != null && !ifMatch.equals("W/\"" + current.versionId() + "\"") && !ifMatch.equals("\"" + current.versionId() + "\"")) {
             throw FhirException.preconditionFailed("If-Match " + ifMatch + " does not match the current version W/\""
                     + current.versionId() + "\"");
@@ -143,7 +179,7 @@ public class ResponseService {
         if (!response.hasAuthored()) {
             response.setAuthoredElement(before.getAuthoredElement());
         }
-        StoredResponse row = toRow(response, current.versionId() + 1);
+        StoredResponse row = toRow(response, current.versionId() + 1, current.shared());
         boolean updated;
         try {
             updated = store.update(row, current.versionId());
@@ -159,7 +195,7 @@ public class ResponseService {
         return response;
     }
 
-    private Optional<QuestionnaireResponse> findExisting(IdentifierQuery query) {
+    private Optional<StoredResponse> findExisting(IdentifierQuery query) {
         List<StoredResponse> matches;
         if (query.system() == null) {
             matches = responses.findByIdentifierValue(query.value());
@@ -170,7 +206,7 @@ public class ResponseService {
             throw FhirException.preconditionFailed("If-None-Exist matches more than one QuestionnaireResponse;"
                     + " name the identifier system as system|value");
         }
-        return matches.stream().findFirst().map(row -> json.parseStored(row.resourceJson(), QuestionnaireResponse.class));
+        return matches.stream().findFirst();
     }
 
     private Questionnaire pinQuestionnaire(QuestionnaireResponse response) {
@@ -205,7 +241,19 @@ public class ResponseService {
         }
     }
 
-    private StoredResponse toRow(QuestionnaireResponse response, int versionId) {
+    /** The policy's view of a response about to be written. */
+    private static AccessPolicy.ResponseFacts factsOf(QuestionnaireResponse response, boolean shared) {
+        ResponseReferences subject = ResponseReferences.of(response.getSubject());
+        return new AccessPolicy.ResponseFacts(subject.type(), subject.id(), unitRefOf(response), shared);
+    }
+
+    @Nullable
+    private static String unitRefOf(QuestionnaireResponse response) {
+        Extension unit = response.getExtensionByUrl(SERVICE_UNIT_EXTENSION);
+        return unit != null && unit.getValue() instanceof Reference r ? ResponseReferences.of(r).asRelative() : null;
+    }
+
+    private StoredResponse toRow(QuestionnaireResponse response, int versionId, boolean shared) {
         Instant now = Instant.now();
         response.getMeta().setVersionId(Integer.toString(versionId)).setLastUpdated(Date.from(now));
         CanonicalRef questionnaire = CanonicalRef.parse(response.getQuestionnaire());
@@ -214,13 +262,11 @@ public class ResponseService {
                 ? response.getIdentifier().getSystem() : "";
         String identifierValue = response.hasIdentifier() && response.getIdentifier().hasValue()
                 ? response.getIdentifier().getValue() : null;
-        Extension unit = response.getExtensionByUrl(SERVICE_UNIT_EXTENSION);
-        String unitRef = unit != null && unit.getValue() instanceof Reference r
-                ? ResponseReferences.of(r).asRelative() : null;
+        String unitRef = unitRefOf(response);
         return new StoredResponse(response.getIdElement().getIdPart(), versionId, questionnaire.url(),
                 questionnaire.version(), response.getStatus().toCode(), subject.type(), subject.id(),
                 response.getAuthored().toInstant(), identifierSystem, identifierValue, unitRef, now,
-                json.encodeForStorage(response));
+                json.encodeForStorage(response), shared);
     }
 
     /** Content other than status and server-managed metadata. */

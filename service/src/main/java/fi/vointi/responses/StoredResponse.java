@@ -1,5 +1,6 @@
 package fi.vointi.responses;
 
+import fi.vointi.security.AccessPolicy;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.annotation.Id;
 import io.micronaut.data.annotation.MappedEntity;
@@ -21,5 +22,10 @@ public record StoredResponse(
         @Nullable String identifierValue,
         @Nullable String unitRef,
         Instant lastUpdated,
-        String resourceJson) {
+        String resourceJson,
+        boolean shared) {
+
+    AccessPolicy.ResponseFacts facts() {
+        return new AccessPolicy.ResponseFacts(subjectType, subjectId, unitRef, shared);
+    }
 }

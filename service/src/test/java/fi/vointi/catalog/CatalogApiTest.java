@@ -24,6 +24,8 @@ class CatalogApiTest {
     @Inject
     EmbeddedServer server;
     FhirTestClient fhir;
+    @Inject
+    fi.vointi.security.DevTokenIssuer issuer;
 
     @BeforeEach
     void setUp() {
@@ -54,12 +56,17 @@ class CatalogApiTest {
             assertEquals(implemented, declared, resource.getType());
             for (String name : declared) {
                 String value = name.equals("authored") ? "2026" : name.equals("questionnaire") ? "https://x/Q" : "x";
-                assertEquals(200, fhir.get("/fhir/" + resource.getType() + "?" + name + "=" + value).status(), name);
+                FhirTestClient client = resource.getType().equals("Questionnaire") ? fhir
+                        : fhir.as(new fi.vointi.support.Tokens(issuer).system("catalog-test", "system/*.rs"));
+                assertEquals(200, client.get("/fhir/" + resource.getType() + "?" + name + "=" + value).status(), name);
             }
         }
         // the interactions declared answer (not 404/405)
-        assertEquals(200, fhir.get("/fhir/QuestionnaireResponse").status());
-        fhir.get("/fhir/QuestionnaireResponse/none/_history/1").outcome(404);
+        FhirTestClient ehr = fhir.as(new fi.vointi.support.Tokens(issuer).system("catalog-test", "system/*.rs"));
+        assertEquals(200, ehr.get("/fhir/QuestionnaireResponse").status());
+        ehr.get("/fhir/QuestionnaireResponse/none/_history/1").outcome(404);
+        // without credentials, responses are not disclosed
+        fhir.get("/fhir/QuestionnaireResponse").outcome(401);
     }
 
     @Test

@@ -28,12 +28,14 @@ class BadInputTest {
     EmbeddedServer server;
     @Inject
     DataSource dataSource;
+    @Inject
+    fi.vointi.security.DevTokenIssuer issuer;
     FhirTestClient fhir;
     long storedBefore;
 
     @BeforeEach
     void setUp() {
-        fhir = new FhirTestClient(server);
+        fhir = new FhirTestClient(server).as(new fi.vointi.support.Tokens(issuer).patient("bad-input-patient"));
         storedBefore = stored();
     }
 
@@ -81,7 +83,8 @@ class BadInputTest {
                 + PROM + "|999\"}").outcome(422);
         assertTrue(fhir.post(QR, "{\"resourceType\":\"QuestionnaireResponse\",\"status\":\"in-progress\"}")
                 .outcome(422).contains("questionnaire"));
-        assertTrue(fhir.post(QR, "{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"" + PROM + "\"}")
+        assertTrue(fhir.post(QR, "{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"" + PROM
+                        + "\",\"subject\":{\"reference\":\"Patient/bad-input-patient\"}}")
                 .outcome(422).contains("status"));
     }
 

@@ -36,6 +36,8 @@ class QuestionnaireResponseApiTest {
     EmbeddedServer server;
     @Inject
     DataSource dataSource;
+    @Inject
+    fi.vointi.security.DevTokenIssuer issuer;
 
     FhirTestClient fhir;
     Questionnaire prom;
@@ -43,9 +45,9 @@ class QuestionnaireResponseApiTest {
 
     @BeforeEach
     void setUp() {
-        fhir = new FhirTestClient(server);
-        prom = fhir.get("/fhir/Questionnaire/demo-wellbeing-prom").resource(Questionnaire.class);
         patient = "Patient/" + UUID.randomUUID();
+        fhir = new FhirTestClient(server).as(new fi.vointi.support.Tokens(issuer).patient(patient.substring(8)));
+        prom = fhir.get("/fhir/Questionnaire/demo-wellbeing-prom").resource(Questionnaire.class);
     }
 
     private ResponseBuilder completeProm() {

@@ -22,9 +22,20 @@ public final class FhirTestClient {
     private static final FhirContext CONTEXT = FhirContext.forR4Cached();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
+    private final String token;
 
     public FhirTestClient(EmbeddedServer server) {
-        this.base = server.getURI();
+        this(server.getURI(), null);
+    }
+
+    private FhirTestClient(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** The same client sending {@code Authorization: Bearer token} (null: no credentials). */
+    public FhirTestClient as(String token) {
+        return new FhirTestClient(base, token);
     }
 
     public record Reply(int status, HttpResponse<String> raw) {
@@ -56,6 +67,10 @@ public final class FhirTestClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().header("Accept", FHIR_JSON));
     }
 
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE().header("Accept", FHIR_JSON));
+    }
+
     public Reply post(String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", FHIR_JSON);
@@ -73,6 +88,9 @@ public final class FhirTestClient {
     }
 
     public Reply send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.setHeader("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

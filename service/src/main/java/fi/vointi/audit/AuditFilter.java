@@ -1,0 +1,87 @@
+package fi.vointi.audit;
+
+import fi.vointi.fhir.FhirJson;
+import fi.vointi.fhir.FhirMediaType;
+import fi.vointi.fhir.OperationOutcomes;
+import fi.vointi.security.Caller;
+import fi.vointi.security.CallerResolver;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Writes one audit row for every request to an endpoint that holds health data, after the answer is known:
+ * successes and refusals (401, 403, 404) alike. The query string is not stored (it may name patients);
+ * the endpoint records the touched resources and patients in {@link AuditContext} instead.
+ */
+@ServerFilter({"/fhir/QuestionnaireResponse", "/fhir/QuestionnaireResponse/**", "/fhir/Task", "/fhir/Task/**",
+        "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
+        "/invitation/**"})
+public class AuditFilter {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
+    private final AuditLog log;
+    private final CallerResolver callers;
+    private final FhirJson json;
+
+    public AuditFilter(AuditLog log, CallerResolver callers, FhirJson json) {
+        this.log = log;
+        this.callers = callers;
+        this.json = json;
+    }
+
+    @ResponseFilter
+    @SuppressWarnings("unchecked")
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public void record(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        AuditContext context = AuditContext.of(request);
+        Caller caller = callers.resolve(request);
+        int status = response.code();
+        String operation = context.operation() != null ? context.operation() : defaultOperation(request);
+        AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), Instant.now(), action(request.getMethod(), operation),
+                operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
+                caller.rolesText(), request.getRemoteAddress().getAddress().getHostAddress(), request.getMethodName(),
+                request.getPath(), context.entities(), context.patients(), context.detail());
+        try {
+            log.append(record);
+        } catch (RuntimeException e) {
+            // No health data leaves without its audit row: the answer is replaced by a 500.
+            String incident = UUID.randomUUID().toString();
+            LOG.error("Audit write failed, answer withheld (incident {}) for {} {} (status {})", incident,
+                    request.getMethodName(), request.getPath(), status, e);
+            MutableHttpResponse<Object> failed = (MutableHttpResponse<Object>) response;
+            failed.status(500).contentType(FhirMediaType.FHIR_JSON_UTF8).body(json.encode(OperationOutcomes.error(
+                    IssueType.EXCEPTION, "Internal error, incident " + incident, null)));
+        }
+    }
+
+    private static String defaultOperation(HttpRequest<?> request) {
+        return switch (request.getMethod()) {
+            case POST -> "create";
+            case PUT -> "update";
+            case DELETE -> "delete";
+            default -> request.getPath().matches(".*/[^/]+/[^/$]+$") ? "read" : "search";
+        };
+    }
+
+    /** FHIR AuditEvent.action: C, R, U, D or E (execute, for operations such as export and erase). */
+    static String action(HttpMethod method, String operation) {
+        return switch (operation) {
+            case "create", "invite", "invitation-answer" -> "C";
+            case "read", "vread", "search", "invitation-open", "audit-search" -> "R";
+            case "update", "share", "withdraw-share" -> "U";
+            case "erase", "delete" -> "D";
+            case "export", "pseudonymise" -> "E";
+            default -> method == HttpMethod.GET ? "R" : "E";
+        };
+    }
+}

@@ -1,0 +1,197 @@
+package fi.vointi.security;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who may see and do what with health data: the one place where Vointi's access rules live. Pure logic;
+ * the same {@link ReadGrant}s decide single reads and become the SQL filter of every search, so that a
+ * search can never return what a read would refuse.
+ *
+ * <ul>
+ *   <li>patient: their own responses; guardian: those of the children they are linked to. Both may
+ *       create and update them and decide whether they are shared.</li>
+ *   <li>clinician: responses of their own units that the patient has shared.</li>
+ *   <li>unit-manager: anonymous (subject-less) feedback responses of their own units.</li>
+ *   <li>system (EHR, warehouse): by SMART scope, and only shared responses; never private ones.</li>
+ *   <li>admin: content, organisation, audit and GDPR requests; no direct reading of responses.</li>
+ *   <li>anyone, without login: answering a questionnaire marked anonymous (customer feedback).</li>
+ * </ul>
+ */
+public final class AccessPolicy {
+    private AccessPolicy() {
+    }
+
+    /** What the rules need to know about one stored (or about to be stored) response. */
+    public record ResponseFacts(String subjectType, String subjectId, String unitRef, boolean shared) {
+        public String patientId() {
+            return "Patient".equals(subjectType) ? subjectId : null;
+        }
+
+        public boolean subjectless() {
+            return subjectId == null;
+        }
+    }
+
+    /**
+     * One way of being allowed to read responses. {@code null} sets mean "any". A response is readable when
+     * at least one of the caller's grants matches it.
+     */
+    public record ReadGrant(Set<String> patientIds, Set<String> unitRefs, boolean sharedOnly, boolean subjectlessOnly) {
+        public boolean matches(ResponseFacts facts) {
+            if (patientIds != null && (facts.patientId() == null || !patientIds.contains(facts.patientId()))) {
+                return false;
+            }
+            if (unitRefs != null && (facts.unitRef() == null || !unitRefs.contains(facts.unitRef()))) {
+                return false;
+            }
+            if (sharedOnly && !facts.shared()) {
+                return false;
+            }
+            return !subjectlessOnly || facts.subjectless();
+        }
+    }
+
+    public static List<ReadGrant> readGrants(Caller caller) {
+        List<ReadGrant> grants = new ArrayList<>();
+        Set<String> own = caller.actsFor();
+        if (!own.isEmpty()) {
+            grants.add(new ReadGrant(own, null, false, false));
+        }
+        if (caller.has(Role.CLINICIAN) && !caller.units().isEmpty()) {
+            grants.add(new ReadGrant(null, caller.unitRefs(), true, false));
+        }
+        if (caller.has(Role.UNIT_MANAGER) && !caller.units().isEmpty()) {
+            grants.add(new ReadGrant(null, caller.unitRefs(), false, true));
+        }
+        if (caller.systemMay("QuestionnaireResponse", 'r') || caller.systemMay("QuestionnaireResponse", 's')) {
+            grants.add(new ReadGrant(null, null, true, false));
+        }
+        return grants;
+    }
+
+    /** Refusal of reading one response, or empty when allowed. Refusals of existing data are 404s. */
+    public static Optional<Refusal> read(Caller caller, ResponseFacts facts) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        if (readGrants(caller).stream().anyMatch(g -> g.matches(facts))) {
+            return Optional.empty();
+        }
+        return Optional.of(Refusal.hidden("not found"));
+    }
+
+    /** Refusal of searching responses at all; what a permitted search returns is limited by {@link #readGrants}. */
+    public static Optional<Refusal> search(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        if (readGrants(caller).isEmpty()) {
+            return Optional.of(Refusal.forbidden("Your role does not allow reading QuestionnaireResponses"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Refusal of creating a response. Anonymous questionnaires (customer feedback) may be answered by anyone;
+     * all others only for oneself, for one's child, or by a backend client with create scope.
+     */
+    public static Optional<Refusal> create(Caller caller, ResponseFacts facts, boolean anonymousQuestionnaire) {
+        if (anonymousQuestionnaire) {
+            return Optional.empty();
+        }
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        if (caller.systemMay("QuestionnaireResponse", 'c')) {
+            return Optional.empty();
+        }
+        if (facts.patientId() != null && caller.actsFor().contains(facts.patientId())) {
+            return Optional.empty();
+        }
+        return Optional.of(Refusal.forbidden(caller.actsFor().isEmpty()
+                ? "Your role does not allow answering questionnaires for patients"
+                : "You may answer only for yourself or for a child you are linked to"));
+    }
+
+    /** Refusal of updating a stored response (saving an in-progress one, amending, marking in error). */
+    public static Optional<Refusal> update(Caller caller, ResponseFacts facts, boolean anonymousQuestionnaire) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        boolean mayWrite = !anonymousQuestionnaire && (caller.systemMay("QuestionnaireResponse", 'u')
+                || (facts.patientId() != null && caller.actsFor().contains(facts.patientId())));
+        if (mayWrite) {
+            return Optional.empty();
+        }
+        return read(caller, facts).isPresent() ? Optional.of(Refusal.hidden("not found"))
+                : Optional.of(Refusal.forbidden("You may not change this response"));
+    }
+
+    /** Refusal of sharing a response with the care team or withdrawing that: the patient or a guardian only. */
+    public static Optional<Refusal> share(Caller caller, ResponseFacts facts) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        if (facts.patientId() != null && caller.actsFor().contains(facts.patientId())) {
+            return Optional.empty();
+        }
+        return read(caller, facts).isPresent() ? Optional.of(Refusal.hidden("not found"))
+                : Optional.of(Refusal.forbidden("Only the patient or their guardian decides about sharing"));
+    }
+
+    /** Refusal of inviting a patient to answer (FHIR Task) on behalf of {@code unitRef}. */
+    public static Optional<Refusal> invite(Caller caller, String unitRef) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        if (caller.systemMay("Task", 'c')) {
+            return Optional.empty();
+        }
+        if (caller.has(Role.CLINICIAN) && unitRef != null && caller.unitRefs().contains(unitRef)) {
+            return Optional.empty();
+        }
+        return Optional.of(Refusal.forbidden(caller.has(Role.CLINICIAN)
+                ? "You may invite patients only on behalf of your own units" : "Your role does not allow inviting patients"));
+    }
+
+    /** Refusal of reading an invitation (Task) for {@code patientId} made on behalf of {@code unitRef}. */
+    public static Optional<Refusal> readInvitation(Caller caller, String patientId, String unitRef) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        boolean allowed = caller.actsFor().contains(patientId)
+                || caller.systemMay("Task", 'r') || caller.systemMay("Task", 's')
+                || (caller.has(Role.CLINICIAN) && unitRef != null && caller.unitRefs().contains(unitRef));
+        return allowed ? Optional.empty() : Optional.of(Refusal.hidden("not found"));
+    }
+
+    /** Audit trail: admins only. */
+    public static Optional<Refusal> readAudit(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.ADMIN) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only administrators may read the audit trail"));
+    }
+
+    /** GDPR export of everything about one patient: an admin, the patient, or their guardian. */
+    public static Optional<Refusal> export(Caller caller, String patientId) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.ADMIN) || caller.actsFor().contains(patientId) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only an administrator, the patient or their guardian may export a patient's data"));
+    }
+
+    /** GDPR erasure or pseudonymisation of one patient: admins only (on the patient's documented request). */
+    public static Optional<Refusal> erase(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.ADMIN) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only administrators may erase a patient's data"));
+    }
+}

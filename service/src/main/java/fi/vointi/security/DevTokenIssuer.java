@@ -1,0 +1,81 @@
+package fi.vointi.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.security.token.jwt.signature.rsa.RSASignatureConfiguration;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Dev mode only: a token issuer with a key pair made at start-up (never stored), so that the service can be
+ * tried and tested end to end without a county identity provider. Its public key is registered as a
+ * signature the JWT validator accepts; tokens from it carry the same claims a county's provider would.
+ * {@link DevModeGuard} refuses to start the service with this enabled in production.
+ */
+@Singleton
+@Named("vointi-dev")
+@Requires(property = "vointi.security.dev-issuer.enabled", value = "true")
+public class DevTokenIssuer implements RSASignatureConfiguration {
+    private final KeyPair keys;
+    private final String issuer;
+    private final String audience;
+
+    public DevTokenIssuer(@Value("${vointi.security.issuer}") String issuer,
+                          @Value("${vointi.security.audience}") String audience) {
+        this.issuer = issuer;
+        this.audience = audience;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            this.keys = generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("RSA is not available", e);
+        }
+    }
+
+    @Override
+    public RSAPublicKey getPublicKey() {
+        return (RSAPublicKey) keys.getPublic();
+    }
+
+    /** A token for {@code subject} with the given extra claims, valid for {@code lifetime}. */
+    public String issue(String subject, Map<String, Object> claims, Duration lifetime) {
+        return issue(subject, claims, Instant.now(), lifetime, audience);
+    }
+
+    /** Full control over time and audience, for tests of expired and wrong-audience tokens. */
+    public String issue(String subject, Map<String, Object> claims, Instant issuedAt, Duration lifetime, String audience) {
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
+                .subject(subject)
+                .issuer(issuer)
+                .audience(audience)
+                .issueTime(Date.from(issuedAt))
+                .notBeforeTime(Date.from(issuedAt))
+                .expirationTime(Date.from(issuedAt.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString());
+        claims.forEach(builder::claim);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("vointi-dev").build(), builder.build());
+        try {
+            jwt.sign(new RSASSASigner(keys.getPrivate()));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Signing failed", e);
+        }
+        return jwt.serialize();
+    }
+}
