@@ -2,6 +2,7 @@
 -- per request (conditional create with If-None-Exist), so every request stores a new resource.
 --   wrk -t2 -c32 -d60s -s bench/qr-create.lua http://127.0.0.1:8090/fhir/QuestionnaireResponse
 local template
+local token = os.getenv("TOKEN") or ""
 local counter = 0
 local thread_tag
 
@@ -27,6 +28,7 @@ function request()
     ["Content-Type"] = "application/fhir+json",
     ["Accept"] = "application/fhir+json",
     ["If-None-Exist"] = "identifier=urn:vointi:bench|" .. id,
+    ["Authorization"] = "Bearer " .. token,
   }, body)
 end
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # QuestionnaireResponse create benchmark on PostgreSQL: starts the service against a fresh database,
-# then CLIENTS closed-loop clients POST completed demo-PROM responses (full validation against the
+# then CLIENTS closed-loop clients POST, as an EHR backend client with a signed JWT (validated against a
+# static JWKS, the production code path) and with every request audited, completed demo-PROM responses (full validation against the
 # questionnaire, conditional create with If-None-Exist) for DURATION seconds after a WARMUP.
 #
 #   bench/qr-create.sh                # 32 clients, 20 s warm-up, 60 s measured
@@ -19,7 +20,10 @@ PGHOST=${PGHOST:-127.0.0.1}
 psql -q -h "$PGHOST" -U postgres -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 [ -f service/target/vointi-service.jar ] || ./mvnw -q -DskipTests package
 mkdir -p target
-MICRONAUT_ENVIRONMENTS=postgres VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres \
+# A stand-in identity provider: static JWKS for the server, a backend-client token for the load.
+TOKEN=$(java -cp service/target/vointi-service.jar bench/BenchToken.java target/bench-jwks.json "system/QuestionnaireResponse.c")
+export TOKEN
+MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgres VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres \
   VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar > target/bench-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
@@ -37,6 +41,6 @@ if command -v wrk > /dev/null && [ "${CLIENT:-wrk}" = wrk ]; then
   wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/qr-create.lua "$URL" | tail -2
 else
   java bench/LoadClient.java "$URL" bench/demo-prom-response.json \
-    "$CLIENTS" "$WARMUP" "$DURATION" "If-None-Exist=identifier=urn:vointi:bench|{{ID}}"
+    "$CLIENTS" "$WARMUP" "$DURATION" "If-None-Exist=identifier=urn:vointi:bench|{{ID}}" "Authorization=Bearer $TOKEN"
 fi
 echo "rows stored: $(psql -tA -h "$PGHOST" -U postgres -d "$DB" -c 'SELECT COUNT(*) FROM questionnaire_response')"

@@ -118,14 +118,14 @@ public class QuestionnaireResponseController {
     }
 
     /** The patient shares this response with the care team (FHIR Consent returned). */
-    @Post(uri = "/{id}/$share", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(uri = "/{id}/$share", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "*/*"}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> share(@PathVariable String id, HttpRequest<?> request) {
         AuditContext.of(request).operation("share").entity("QuestionnaireResponse/" + id);
         return decide(id, true, request);
     }
 
     /** The patient withdraws sharing; clinicians and EHR clients no longer see the response. */
-    @Post(uri = "/{id}/$withdraw-share", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(uri = "/{id}/$withdraw-share", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "*/*"}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> withdrawShare(@PathVariable String id, HttpRequest<?> request) {
         AuditContext.of(request).operation("withdraw-share").entity("QuestionnaireResponse/" + id);
         return decide(id, false, request);
