@@ -6,6 +6,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
@@ -53,6 +55,12 @@ public class MetadataController {
         cs.getImplementation().setDescription("Vointi: PROMs, adaptive tests and customer feedback").setUrl(baseUrl);
 
         CapabilityStatementRestComponent rest = cs.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        rest.getSecurity().setCors(true)
+                .addService(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/restful-security-service",
+                        "SMART-on-FHIR", "SMART-on-FHIR")))
+                .setDescription("OpenID Connect bearer tokens from the county's identity provider; backend clients use"
+                        + " OAuth2 client credentials with SMART v2 system scopes. Questionnaires and this statement are"
+                        + " public; everything else needs a token. See README, Security.");
 
         CapabilityStatementRestResourceComponent questionnaire = rest.addResource().setType("Questionnaire");
         questionnaire.setProfile("https://vointi.fi/fhir/StructureDefinition/vointi-questionnaire");
@@ -85,6 +93,23 @@ public class MetadataController {
         searchParam(response, "status", SearchParamType.TOKEN, "in-progress | completed | amended | entered-in-error | stopped");
         searchParam(response, "authored", SearchParamType.DATE, "When answered (eq, gt, lt, ge, le)");
         searchParam(response, "identifier", SearchParamType.TOKEN, "Business identifier (system|value)");
+        response.addOperation().setName("share")
+                .setDefinition("https://vointi.fi/fhir/OperationDefinition/QuestionnaireResponse-share")
+                .setDocumentation("POST [id]/$share: the patient shares the response with the care team (returns Consent)");
+        response.addOperation().setName("withdraw-share")
+                .setDefinition("https://vointi.fi/fhir/OperationDefinition/QuestionnaireResponse-withdraw-share")
+                .setDocumentation("POST [id]/$withdraw-share: the patient withdraws sharing (returns Consent)");
+
+        CapabilityStatementRestResourceComponent audit = rest.addResource().setType("AuditEvent");
+        audit.addInteraction().setCode(TypeRestfulInteraction.READ);
+        audit.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        audit.setDocumentation("Administrators only; append-only, written by the server for every access to health data");
+        searchParam(audit, "date", SearchParamType.DATE, "When recorded (eq, gt, lt, ge, le)");
+        searchParam(audit, "agent", SearchParamType.TOKEN, "Token subject or client id of who acted");
+        searchParam(audit, "patient", SearchParamType.REFERENCE, "Patient whose data was touched");
+        searchParam(audit, "entity", SearchParamType.REFERENCE, "Resource touched, e.g. QuestionnaireResponse/123");
+        searchParam(audit, "action", SearchParamType.TOKEN, "C | R | U | D | E");
+        searchParam(audit, "outcome", SearchParamType.TOKEN, "0 success | 4 refused or invalid | 8 server failure");
         return cs;
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -40,24 +41,31 @@ class CatalogApiTest {
         CapabilityStatement cs = reply.resource(CapabilityStatement.class);
         assertEquals("4.0.1", cs.getFhirVersion().toCode());
         var resources = cs.getRestFirstRep().getResource();
-        assertEquals(Set.of("Questionnaire", "QuestionnaireResponse"),
+        fi.vointi.support.Tokens tokens = new fi.vointi.support.Tokens(issuer);
+        // what each resource type implements, and a caller allowed to search it
+        Map<String, Set<String>> implemented = Map.of(
+                "Questionnaire", QuestionnaireController.SEARCH_PARAMETERS.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet()),
+                "QuestionnaireResponse", ResponseSearch.PARAMETERS,
+                "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS);
+        Map<String, FhirTestClient> callers = Map.of(
+                "Questionnaire", fhir,
+                "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
+                "AuditEvent", fhir.as(tokens.admin()));
+        assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
         assertEquals(Set.of("read", "vread", "create", "update", "search-type"), interactions(qr));
         assertTrue(qr.getConditionalCreate());
         assertEquals(Set.of("read", "search-type"), interactions(resource(cs, "Questionnaire")));
+        assertEquals("SMART-on-FHIR", cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode());
 
         // every declared search parameter is accepted, and exactly those
         for (CapabilityStatementRestResourceComponent resource : resources) {
             Set<String> declared = resource.getSearchParam().stream().map(p -> p.getName()).collect(Collectors.toSet());
-            Set<String> implemented = resource.getType().equals("Questionnaire")
-                    ? QuestionnaireController.SEARCH_PARAMETERS.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet())
-                    : ResponseSearch.PARAMETERS;
-            assertEquals(implemented, declared, resource.getType());
+            assertEquals(implemented.get(resource.getType()), declared, resource.getType());
             for (String name : declared) {
-                String value = name.equals("authored") ? "2026" : name.equals("questionnaire") ? "https://x/Q" : "x";
-                FhirTestClient client = resource.getType().equals("Questionnaire") ? fhir
-                        : fhir.as(new fi.vointi.support.Tokens(issuer).system("catalog-test", "system/*.rs"));
+                String value = Set.of("authored", "date").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q" : "x";
+                FhirTestClient client = callers.get(resource.getType());
                 assertEquals(200, client.get("/fhir/" + resource.getType() + "?" + name + "=" + value).status(), name);
             }
         }
