@@ -5,6 +5,8 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
 
 import java.util.Set;
 
@@ -13,6 +15,7 @@ import java.util.Set;
  * {@code postgres} or {@code prod} environment, or on any database other than H2 unless under test.
  */
 @Context
+@Order(Ordered.HIGHEST_PRECEDENCE) // before the catalog and the database touch anything
 @Requires(property = "vointi.security.dev-issuer.enabled", value = "true")
 public class DevModeGuard {
     static final Set<String> PRODUCTION_ENVIRONMENTS = Set.of("postgres", "prod", "production");
