@@ -50,18 +50,23 @@ public class AuditFilter {
         AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), Instant.now(), action(request.getMethod(), operation),
                 operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
                 caller.rolesText(), request.getRemoteAddress().getAddress().getHostAddress(), request.getMethodName(),
-                request.getPath(), context.entities(), context.patients(), context.detail());
+                auditPath(request.getPath()), context.entities(), context.patients(), context.detail());
         try {
             log.append(record);
         } catch (RuntimeException e) {
             // No health data leaves without its audit row: the answer is replaced by a 500.
             String incident = UUID.randomUUID().toString();
             LOG.error("Audit write failed, answer withheld (incident {}) for {} {} (status {})", incident,
-                    request.getMethodName(), request.getPath(), status, e);
+                    request.getMethodName(), auditPath(request.getPath()), status, e);
             MutableHttpResponse<Object> failed = (MutableHttpResponse<Object>) response;
             failed.status(500).contentType(FhirMediaType.FHIR_JSON_UTF8).body(json.encode(OperationOutcomes.error(
                     IssueType.EXCEPTION, "Internal error, incident " + incident, null)));
         }
+    }
+
+    /** An invitation link's token is a credential: the trail names the Task (in entities), never the token. */
+    static String auditPath(String path) {
+        return path.startsWith("/invitation/") ? path.replaceFirst("^/invitation/[^/]+", "/invitation/{token}") : path;
     }
 
     private static String defaultOperation(HttpRequest<?> request) {

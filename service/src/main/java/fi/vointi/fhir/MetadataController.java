@@ -110,6 +110,20 @@ public class MetadataController {
         searchParam(audit, "entity", SearchParamType.REFERENCE, "Resource touched, e.g. QuestionnaireResponse/123");
         searchParam(audit, "action", SearchParamType.TOKEN, "C | R | U | D | E");
         searchParam(audit, "outcome", SearchParamType.TOKEN, "0 success | 4 refused or invalid | 8 server failure");
+
+        // Invitations (SDC complete-questionnaire Task), see docs/invitations.md
+        CapabilityStatementRestResourceComponent task = rest.addResource().setType("Task");
+        task.addInteraction().setCode(TypeRestfulInteraction.READ);
+        task.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        task.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        task.setVersioning(ResourceVersionPolicy.VERSIONED)
+                .setReadHistory(false)
+                .setUpdateCreate(false)
+                .setConditionalCreate(false)
+                .setConditionalUpdate(false)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        searchParam(task, "patient", SearchParamType.REFERENCE, "The invited patient (Task.for)");
+        searchParam(task, "status", SearchParamType.TOKEN, "ready | completed");
         return cs;
     }
 

@@ -46,17 +46,20 @@ class CatalogApiTest {
         Map<String, Set<String>> implemented = Map.of(
                 "Questionnaire", QuestionnaireController.SEARCH_PARAMETERS.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet()),
                 "QuestionnaireResponse", ResponseSearch.PARAMETERS,
-                "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS);
+                "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS,
+                "Task", fi.vointi.invitations.InvitationService.SEARCH_PARAMETERS);
         Map<String, FhirTestClient> callers = Map.of(
                 "Questionnaire", fhir,
                 "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
-                "AuditEvent", fhir.as(tokens.admin()));
+                "AuditEvent", fhir.as(tokens.admin()),
+                "Task", fhir.as(tokens.system("catalog-test", "system/Task.rs")));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
         assertEquals(Set.of("read", "vread", "create", "update", "search-type"), interactions(qr));
         assertTrue(qr.getConditionalCreate());
         assertEquals(Set.of("read", "search-type"), interactions(resource(cs, "Questionnaire")));
+        assertEquals(Set.of("read", "create", "search-type"), interactions(resource(cs, "Task")));
         assertEquals("SMART-on-FHIR", cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode());
 
         // every declared search parameter is accepted, and exactly those
@@ -64,7 +67,8 @@ class CatalogApiTest {
             Set<String> declared = resource.getSearchParam().stream().map(p -> p.getName()).collect(Collectors.toSet());
             assertEquals(implemented.get(resource.getType()), declared, resource.getType());
             for (String name : declared) {
-                String value = Set.of("authored", "date").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q" : "x";
+                String value = Set.of("authored", "date").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q"
+                        : name.equals("status") && resource.getType().equals("Task") ? "ready" : "x";
                 FhirTestClient client = callers.get(resource.getType());
                 assertEquals(200, client.get("/fhir/" + resource.getType() + "?" + name + "=" + value).status(), name);
             }
