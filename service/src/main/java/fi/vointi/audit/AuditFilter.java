@@ -10,14 +10,13 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Writes one audit row for every request to an endpoint that holds health data, after the answer is known:
@@ -40,9 +39,7 @@ public class AuditFilter {
     }
 
     @ResponseFilter
-    @SuppressWarnings("unchecked")
-    @ExecuteOn(TaskExecutors.BLOCKING)
-    public void record(HttpRequest<?> request, MutableHttpResponse<?> response) {
+    public CompletionStage<MutableHttpResponse<?>> record(HttpRequest<?> request, MutableHttpResponse<?> response) {
         AuditContext context = AuditContext.of(request);
         Caller caller = callers.resolve(request);
         int status = response.code();
@@ -51,21 +48,24 @@ public class AuditFilter {
                 operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
                 caller.rolesText(), request.getRemoteAddress().getAddress().getHostAddress(), request.getMethodName(),
                 auditPath(request.getPath()), context.entities(), context.patients(), context.detail());
-        try {
-            log.append(record);
-        } catch (RuntimeException e) {
+        return log.appendAsync(record).handle((stored, failure) -> {
+            if (failure == null) {
+                return response;
+            }
             // No health data leaves without its audit row: the answer is replaced by a 500.
             String incident = UUID.randomUUID().toString();
             LOG.error("Audit write failed, answer withheld (incident {}) for {} {} (status {})", incident,
-                    request.getMethodName(), auditPath(request.getPath()), status, e);
+                    request.getMethodName(), auditPath(request.getPath()), status, failure);
+            @SuppressWarnings("unchecked")
             MutableHttpResponse<Object> failed = (MutableHttpResponse<Object>) response;
             failed.status(500).contentType(FhirMediaType.FHIR_JSON_UTF8).body(json.encode(OperationOutcomes.error(
                     IssueType.EXCEPTION, "Internal error, incident " + incident, null)));
-        }
+            return failed;
+        });
     }
 
     /** An invitation link's token is a credential: the trail names the Task (in entities), never the token. */
-    static String auditPath(String path) {
+    public static String auditPath(String path) {
         return path.startsWith("/invitation/") ? path.replaceFirst("^/invitation/[^/]+", "/invitation/{token}") : path;
     }
 

@@ -1,55 +1,95 @@
 package fi.vointi.audit;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.transaction.annotation.Transactional;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
-/** Appends to the audit trail. There is deliberately no update or delete here. */
+/**
+ * Appends to the audit trail with group commit: one writer thread takes every row waiting and commits them
+ * in one transaction, and each caller's future completes only when its row is durably stored. Under load
+ * this turns many small commits into a few larger ones; when idle a row is written at once.
+ */
 @Singleton
 public class AuditLog {
-    private final JdbcOperations jdbc;
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    private static final int MAX_BATCH = 500;
 
-    public AuditLog(JdbcOperations jdbc) {
-        this.jdbc = jdbc;
+    private record Pending(AuditRecord record, CompletableFuture<Void> stored) {
     }
 
-    @Transactional
-    public void append(AuditRecord r) {
-        jdbc.prepareStatement("INSERT INTO audit_event (id, recorded, action, operation, outcome, http_status, agent_id,"
-                + " agent_client, agent_roles, source_ip, method, path, entities, detail)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", statement -> {
-            statement.setString(1, r.id());
-            statement.setTimestamp(2, Timestamp.from(r.recorded()));
-            statement.setString(3, r.action());
-            statement.setString(4, r.operation());
-            statement.setString(5, r.outcome());
-            statement.setInt(6, r.httpStatus());
-            statement.setString(7, r.agentId());
-            statement.setString(8, r.agentClient());
-            statement.setString(9, truncate(r.agentRoles(), 255));
-            statement.setString(10, r.sourceIp());
-            statement.setString(11, r.method());
-            statement.setString(12, truncate(r.path(), 1024));
-            statement.setString(13, r.entities().isEmpty() ? null : String.join(" ", r.entities()));
-            statement.setString(14, truncate(r.detail(), 1024));
-            return statement.executeUpdate();
-        });
-        if (!r.patients().isEmpty()) {
-            jdbc.prepareStatement("INSERT INTO audit_event_patient (event_id, patient_id) VALUES (?, ?)", statement -> {
-                for (String patient : r.patients()) {
-                    statement.setString(1, r.id());
-                    statement.setString(2, truncate(patient, 128));
-                    statement.addBatch();
-                }
-                return statement.executeBatch();
-            });
+    private final AuditBatchWriter writer;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(20_000);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public AuditLog(AuditBatchWriter writer) {
+        this.writer = writer;
+        this.thread = new Thread(this::run, "audit-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Completes when the row is committed; fails if it could not be (the caller must then withhold its answer). */
+    public CompletableFuture<Void> appendAsync(AuditRecord record) {
+        Pending pending = new Pending(record, new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            pending.stored().completeExceptionally(new IllegalStateException("audit queue full or closed"));
+        }
+        return pending.stored();
+    }
+
+    /** Appends and waits until the row is committed. */
+    public void append(AuditRecord record) {
+        try {
+            appendAsync(record).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } finally {
+                batch.clear();
+            }
+        }
     }
 
+    private void write(List<Pending> batch) {
+        try {
+            writer.insert(batch.stream().map(Pending::record).toList());
+            batch.forEach(p -> p.stored().complete(null));
+        } catch (RuntimeException e) {
+            LOG.error("Audit batch of {} rows failed", batch.size(), e);
+            batch.forEach(p -> p.stored().completeExceptionally(e));
+        }
+    }
+
+    /** At shutdown, rows already accepted are still written before the database goes away. */
+    @PreDestroy
+    void close() throws InterruptedException {
+        running = false;
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
 }

@@ -37,7 +37,7 @@ public class OperationOutcomeErrorProcessor implements ErrorResponseProcessor<St
         if (status.getCode() >= 500) {
             String incident = UUID.randomUUID().toString();
             LOG.error("Incident {} on {} {}", incident, context.getRequest().getMethod(),
-                    context.getRequest().getPath(), context.getRootCause().orElse(null));
+                    fi.vointi.audit.AuditFilter.auditPath(context.getRequest().getPath()), context.getRootCause().orElse(null));
             message = "Internal server error (incident " + incident + ")";
         } else {
             message = context.getErrors().stream().map(Error::getMessage).collect(Collectors.joining("; "));
