@@ -124,6 +124,16 @@ public class MetadataController {
                 .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
         searchParam(task, "patient", SearchParamType.REFERENCE, "The invited patient (Task.for)");
         searchParam(task, "status", SearchParamType.TOKEN, "ready | completed");
+
+        CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
+        patient.setDocumentation("No Patient resources are served; GDPR operations on one patient's data (docs/gdpr.md)");
+        patient.addOperation().setName("everything")
+                .setDefinition("https://vointi.fi/fhir/OperationDefinition/Patient-everything")
+                .setDocumentation("GET or POST [id]/$everything: everything stored about the patient as a collection Bundle"
+                        + " (admin, the patient, their guardian)");
+        patient.addOperation().setName("erase")
+                .setDefinition("https://vointi.fi/fhir/OperationDefinition/Patient-erase")
+                .setDocumentation("POST [id]/$erase: erase (default) or pseudonymise the patient's data; Parameters mode, reason (admin)");
         return cs;
     }
 

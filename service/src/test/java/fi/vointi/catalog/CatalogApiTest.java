@@ -47,12 +47,14 @@ class CatalogApiTest {
                 "Questionnaire", QuestionnaireController.SEARCH_PARAMETERS.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet()),
                 "QuestionnaireResponse", ResponseSearch.PARAMETERS,
                 "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS,
-                "Task", fi.vointi.invitations.InvitationService.SEARCH_PARAMETERS);
+                "Task", fi.vointi.invitations.InvitationService.SEARCH_PARAMETERS,
+                "Patient", Set.of());
         Map<String, FhirTestClient> callers = Map.of(
                 "Questionnaire", fhir,
                 "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
                 "AuditEvent", fhir.as(tokens.admin()),
-                "Task", fhir.as(tokens.system("catalog-test", "system/Task.rs")));
+                "Task", fhir.as(tokens.system("catalog-test", "system/Task.rs")),
+                "Patient", fhir.as(tokens.admin()));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
