@@ -52,7 +52,17 @@ class CatalogLoadingTest {
     private ApplicationContext start(Map<String, Object> extra) {
         Map<String, Object> properties = new HashMap<>(extra);
         properties.put("vointi.questionnaires.dir", dir.toString());
-        return ApplicationContext.run(properties);
+        return started(ApplicationContext.builder().properties(properties).build());
+    }
+
+    /** A context that fails to start is closed too, so that its connection pool does not outlive the test. */
+    private static ApplicationContext started(ApplicationContext context) {
+        try {
+            return context.start();
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
     }
 
     private String startupFailure() {
@@ -123,7 +133,8 @@ class CatalogLoadingTest {
     @Test
     void missingFolderStopsStartup() {
         Exception e = assertThrows(Exception.class,
-                () -> ApplicationContext.run(Map.of("vointi.questionnaires.dir", dir.resolve("nope").toString())).close());
+                () -> started(ApplicationContext.builder().properties(Map.of("vointi.questionnaires.dir",
+                        dir.resolve("nope").toString())).build()).close());
         assertTrue(e.getMessage().contains("nope") || String.valueOf(e.getCause()).contains("nope"), String.valueOf(e));
     }
 

@@ -103,7 +103,7 @@ class AuthenticationTest {
     @Test
     void devIssuerRefusesToStartInProduction() {
         for (String environment : List.of("prod", "postgres")) {
-            Exception e = assertThrows(Exception.class, () -> ApplicationContext.builder()
+            ApplicationContext context = ApplicationContext.builder()
                     .environments(environment)
                     .properties(Map.of(
                             "vointi.security.dev-issuer.enabled", "true",
@@ -112,7 +112,9 @@ class AuthenticationTest {
                             "datasources.default.driver-class-name", "org.h2.Driver",
                             "datasources.default.dialect", "H2",
                             "micronaut.server.port", "-1"))
-                    .start().close());
+                    .build();
+            Exception e = assertThrows(Exception.class, context::start);
+            context.close();
             String message = messages(e);
             assertTrue(message.contains("must not run in production"), message);
         }
