@@ -8,7 +8,6 @@ import fi.vointi.fhir.OperationOutcomes;
 import fi.vointi.security.AccessPolicy;
 import fi.vointi.security.Caller;
 import fi.vointi.security.CallerResolver;
-import fi.vointi.security.Refusal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.exceptions.DataAccessException;
 import jakarta.inject.Singleton;
@@ -108,12 +107,7 @@ public class ResponseService {
     public StoredResponse readable(Caller caller, String id) {
         StoredResponse row = responses.find(id)
                 .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + " is not known"));
-        AccessPolicy.read(caller, row.facts()).ifPresent(refusal -> {
-            if (refusal.kind() == Refusal.Kind.HIDDEN) {
-                throw FhirException.notFound("QuestionnaireResponse/" + id + " is not known");
-            }
-            CallerResolver.enforce(Optional.of(refusal));
-        });
+        CallerResolver.enforce(AccessPolicy.read(caller, row.facts()), "QuestionnaireResponse/" + id + " is not known");
         return row;
     }
 
@@ -144,12 +138,7 @@ public class ResponseService {
                 "QuestionnaireResponse/" + id + " does not exist and this server assigns ids: create it with POST"));
         boolean anonymous = catalog.resolve(new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion()))
                 .map(AnonymousAnswering::isAnonymous).orElse(false);
-        AccessPolicy.update(caller, current.facts(), anonymous).ifPresent(refusal -> {
-            if (refusal.kind() == Refusal.Kind.HIDDEN) {
-                throw FhirException.notFound("QuestionnaireResponse/" + id + " is not known");
-            }
-            CallerResolver.enforce(Optional.of(refusal));
-        });
+        CallerResolver.enforce(AccessPolicy.update(caller, current.facts(), anonymous), "QuestionnaireResponse/" + id + " is not known");
         if (ifMatch != null && !ifMatch.equals("W/\"" + current.versionId() + "\"") && !ifMatch.equals("\"" + current.versionId() + "\"")) {
             throw FhirException.preconditionFailed("If-Match " + ifMatch + " does not match the current version W/\""
                     + current.versionId() + "\"");

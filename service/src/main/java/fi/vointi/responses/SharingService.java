@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,12 +46,7 @@ public class SharingService {
     public Consent decide(Caller caller, String responseId, boolean share) {
         StoredResponse row = responses.find(responseId)
                 .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + responseId + " is not known"));
-        AccessPolicy.share(caller, row.facts()).ifPresent(refusal -> {
-            if (refusal.kind() == fi.vointi.security.Refusal.Kind.HIDDEN) {
-                throw FhirException.notFound("QuestionnaireResponse/" + responseId + " is not known");
-            }
-            CallerResolver.enforce(Optional.of(refusal));
-        });
+        CallerResolver.enforce(AccessPolicy.share(caller, row.facts()), "QuestionnaireResponse/" + responseId + " is not known");
         if (share && !SHAREABLE.contains(row.status())) {
             throw FhirException.unprocessable(IssueType.BUSINESSRULE,
                     "Only completed or amended responses can be shared (this one is " + row.status() + ")");

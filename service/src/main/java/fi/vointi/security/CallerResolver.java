@@ -57,6 +57,14 @@ public class CallerResolver {
         });
     }
 
+    /**
+     * Like {@link #enforce(Optional)}, but a hidden refusal answers exactly like an unknown resource
+     * ({@code unknownMessage}), so that the caller cannot tell the two apart.
+     */
+    public static void enforce(Optional<Refusal> refusal, String unknownMessage) {
+        enforce(refusal.map(r -> r.kind() == Refusal.Kind.HIDDEN ? Refusal.hidden(unknownMessage) : r));
+    }
+
     private static String text(Object value) {
         return value == null ? "" : value.toString();
     }
