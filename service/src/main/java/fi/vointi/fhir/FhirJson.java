@@ -21,6 +21,19 @@ public class FhirJson {
         this.context = context;
     }
 
+    /** Parses a request body as whichever resource it is, or throws a 400 naming the problem. */
+    public IBaseResource parseAnyBody(String body) {
+        if (body == null || body.isBlank()) {
+            throw FhirException.badRequest("The request body is empty; a FHIR JSON resource was expected");
+        }
+        try {
+            return strictParser().parseResource(body);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
+                    "The body is not a valid FHIR JSON resource: " + clean(e.getMessage()));
+        }
+    }
+
     /** Parses a request body as the expected resource type, or throws a 400 naming the problem. */
     public <T extends IBaseResource> T parseBody(String body, Class<T> expectedType) {
         if (body == null || body.isBlank()) {

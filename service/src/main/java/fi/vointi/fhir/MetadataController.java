@@ -73,6 +73,12 @@ public class MetadataController {
         searchParam(questionnaire, "status", SearchParamType.TOKEN, "draft | active | retired | unknown");
         searchParam(questionnaire, "name", SearchParamType.STRING, "Computer-friendly name (:exact, :contains)");
         searchParam(questionnaire, "title", SearchParamType.STRING, "Title in any language (:exact, :contains)");
+        questionnaire.addOperation().setName("next-question")
+                .setDefinition("http://hl7.org/fhir/uv/sdc/OperationDefinition/Questionnaire-next-question")
+                .setDocumentation("POST $next-question: the next item of an adaptive test, statelessly (docs/adaptive.md)");
+        questionnaire.addOperation().setName("simulate")
+                .setDefinition("https://vointi.fi/fhir/OperationDefinition/Questionnaire-simulate")
+                .setDocumentation("POST [id]/$simulate: CAT simulation of a bank and its design (administrators)");
 
         CapabilityStatementRestResourceComponent response = rest.addResource().setType("QuestionnaireResponse");
         response.addInteraction().setCode(TypeRestfulInteraction.READ);

@@ -1,5 +1,6 @@
 package fi.vointi.responses;
 
+import fi.vointi.adaptive.AdaptiveResponses;
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.catalog.QuestionnaireCatalog;
 import fi.vointi.fhir.FhirException;
@@ -44,9 +45,11 @@ public class ResponseService {
     private final ResponseRepository responses;
     private final ResponseVersionRepository versions;
     private final ResponseValidator validator = new ResponseValidator();
+    private final AdaptiveResponses adaptive;
 
     public ResponseService(QuestionnaireCatalog catalog, FhirJson json, ResponseStore store,
-                           ResponseRepository responses, ResponseVersionRepository versions) {
+                           ResponseRepository responses, ResponseVersionRepository versions, AdaptiveResponses adaptive) {
+        this.adaptive = adaptive;
         this.catalog = catalog;
         this.json = json;
         this.store = store;
@@ -60,6 +63,7 @@ public class ResponseService {
 
     public CreateResult create(Caller caller, QuestionnaireResponse response, @Nullable String ifNoneExist) {
         Optional<IdentifierQuery> condition = Optional.ofNullable(ifNoneExist).map(IdentifierQuery::parseIfNoneExist);
+        adaptive.prepare(response);
         Questionnaire questionnaire = pinQuestionnaire(response);
         boolean anonymous = AnonymousAnswering.isAnonymous(questionnaire);
         if (anonymous) {
@@ -144,6 +148,7 @@ public class ResponseService {
                     + current.versionId() + "\"");
         }
         QuestionnaireResponse before = json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
+        adaptive.prepare(response);
         CanonicalRef storedCanonical = new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion());
         CanonicalRef given = CanonicalRef.parse(response.getQuestionnaire() == null ? "" : response.getQuestionnaire());
         if (!given.url().equals(storedCanonical.url()) || (given.hasVersion() && !given.version().equals(storedCanonical.version()))) {

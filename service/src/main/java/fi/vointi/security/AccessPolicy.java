@@ -168,6 +168,15 @@ public final class AccessPolicy {
         return allowed ? Optional.empty() : Optional.of(Refusal.hidden("not found"));
     }
 
+    /** CAT simulations for choosing a design: administrators (who manage content) only. */
+    public static Optional<Refusal> simulate(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.ADMIN) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only administrators may run CAT simulations"));
+    }
+
     /** Audit trail: admins only. */
     public static Optional<Refusal> readAudit(Caller caller) {
         if (caller.isAnonymous()) {

@@ -1,0 +1,58 @@
+package fi.vointi.adaptive;
+
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirJson;
+import fi.vointi.fhir.FhirMediaType;
+import fi.vointi.fhir.FhirResponses;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+
+/**
+ * {@code POST /fhir/Questionnaire/$next-question} (SDC adaptive questionnaires). Open without login: it stores
+ * nothing and returns only what the client sent plus the next item, and patients answering through an
+ * invitation link have no token. Storing the finished response goes through the normal, authorised create.
+ */
+@Controller("/fhir/Questionnaire")
+@Secured(SecurityRule.IS_ANONYMOUS)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class NextQuestionController {
+    private final NextQuestionService service;
+    private final FhirJson json;
+    private final FhirResponses responses;
+
+    public NextQuestionController(NextQuestionService service, FhirJson json, FhirResponses responses) {
+        this.service = service;
+        this.json = json;
+        this.responses = responses;
+    }
+
+    @Post(uri = "/$next-question", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    public HttpResponse<String> nextQuestion(@Body String body, HttpRequest<?> request) {
+        return responses.ok(service.next(input(json.parseAnyBody(body))), request);
+    }
+
+    /** The response itself, or Parameters with it as {@code in} (the operation's formal form). */
+    private static QuestionnaireResponse input(IBaseResource resource) {
+        if (resource instanceof QuestionnaireResponse response) {
+            return response;
+        }
+        if (resource instanceof Parameters parameters && parameters.getParameter().size() == 1
+                && "in".equals(parameters.getParameterFirstRep().getName())
+                && parameters.getParameterFirstRep().getResource() instanceof QuestionnaireResponse response) {
+            return response;
+        }
+        throw FhirException.badRequest("$next-question takes a QuestionnaireResponse, or Parameters with one"
+                + " parameter 'in' holding it");
+    }
+}
