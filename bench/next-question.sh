@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# $next-question load benchmark (issue #4): starts the service on an in-memory H2 database (the operation
+# stores nothing), records the request bodies of one whole adaptive test on the demo bank, then CLIENTS wrk
+# connections replay them (mixing early and late calls) for DURATION seconds after a WARMUP.
+#
+#   bench/next-question.sh                       # 64 clients, 20 s warm-up, 60 s measured
+#   CLIENTS=32 DURATION=30 bench/next-question.sh
+# Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CLIENTS=${CLIENTS:-64}
+WARMUP=${WARMUP:-20}
+DURATION=${DURATION:-60}
+PORT=${PORT:-8091}
+BANK=${BANK:-https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.0.0}
+
+[ -f service/target/vointi-service.jar ] || ./mvnw -q -DskipTests package
+mkdir -p target
+DATASOURCES_DEFAULT_URL="jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1" \
+  VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar > target/bench-nq-server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break
+  sleep 1
+done
+
+BODIES=$(java -cp service/target/vointi-service.jar bench/CatSessionBodies.java "http://127.0.0.1:$PORT" "$BANK" target)
+export BODIES BODY_DIR=target
+echo "replaying $BODIES recorded calls of one test"
+URL="http://127.0.0.1:$PORT/fhir/Questionnaire/%24next-question"
+echo "warm-up ${WARMUP}s:"
+wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/next-question.lua "$URL" | tail -2
+echo "measured ${DURATION}s, $CLIENTS connections:"
+wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/next-question.lua "$URL" | tail -2
