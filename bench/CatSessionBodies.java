@@ -17,7 +17,7 @@ import java.util.Random;
  * random among the item's options (seeded), so the path is a plausible one. Run with the service jar on the
  * class path (for HAPI):
  *
- *   java -cp service/target/vointi-service.jar bench/CatSessionBodies.java http://127.0.0.1:8091 BANK_URL|VERSION target
+ *   java -cp service/target/vointi-service.jar bench/CatSessionBodies.java http://127.0.0.1:8091 BANK_URL|VERSION target [fi|sv|en|all]
  */
 public class CatSessionBodies {
     public static void main(String[] args) throws Exception {
@@ -29,6 +29,9 @@ public class CatSessionBodies {
         QuestionnaireResponse response = new QuestionnaireResponse();
         response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS);
         response.setQuestionnaire(args[1]);
+        if (args.length > 3 && !"all".equals(args[3])) {
+            response.setLanguage(args[3]); // an app shows one language; "all" asks for every translation
+        }
         int n = 0;
         while (response.getStatus() == QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS) {
             String body = json.encodeResourceToString(response);

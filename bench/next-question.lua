@@ -1,6 +1,6 @@
 -- wrk script: replays the $next-question bodies of one recorded adaptive test (0..N-1 answers so far),
 -- cycling through them so that the load mixes early and late calls as real tests do.
---   BODIES=12 wrk -t2 -c64 -d60s -s bench/next-question.lua http://127.0.0.1:8091/fhir/Questionnaire/%24next-question
+--   BODIES=12 wrk -t2 -c64 -d60s -s bench/next-question.lua http://127.0.0.1:8091/fhir/Questionnaire/\$next-question
 local bodies = {}
 local i = 0
 

@@ -5,6 +5,7 @@
 #
 #   bench/next-question.sh                       # 64 clients, 20 s warm-up, 60 s measured
 #   CLIENTS=32 DURATION=30 bench/next-question.sh
+#   LANGUAGE=all bench/next-question.sh          # items with every translation
 # Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,9 @@ WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-60}
 PORT=${PORT:-8091}
 BANK=${BANK:-https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.0.0}
+# The respondent's language (QuestionnaireResponse.language): items come in that language only. "all" sends
+# every translation on every call (about three times the bytes).
+LANGUAGE=${LANGUAGE:-fi}
 
 [ -f service/target/vointi-service.jar ] || ./mvnw -q -DskipTests package
 mkdir -p target
@@ -26,10 +30,10 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 
-BODIES=$(java -cp service/target/vointi-service.jar bench/CatSessionBodies.java "http://127.0.0.1:$PORT" "$BANK" target)
+BODIES=$(java -cp service/target/vointi-service.jar bench/CatSessionBodies.java "http://127.0.0.1:$PORT" "$BANK" target "$LANGUAGE")
 export BODIES BODY_DIR=target
 echo "replaying $BODIES recorded calls of one test"
-URL="http://127.0.0.1:$PORT/fhir/Questionnaire/%24next-question"
+URL="http://127.0.0.1:$PORT/fhir/Questionnaire/\$next-question"
 echo "warm-up ${WARMUP}s:"
 wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/next-question.lua "$URL" | tail -2
 echo "measured ${DURATION}s, $CLIENTS connections:"

@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.Questionnaire;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every adaptive questionnaire (item bank) of the catalog, read once at start-up with its engine tables
@@ -17,6 +18,7 @@ import java.util.Optional;
 @Context
 public class AdaptiveBanks {
     private final Map<String, AdaptiveBank> byCanonical = new HashMap<>();
+    private final Map<String, Optional<Questionnaire.QuestionnaireItemComponent>> presented = new ConcurrentHashMap<>();
     private final QuestionnaireCatalog catalog;
 
     public AdaptiveBanks(QuestionnaireCatalog catalog) {
@@ -41,6 +43,12 @@ public class AdaptiveBanks {
 
     public Optional<AdaptiveBank> byId(String id) {
         return catalog.byId(id).map(q -> byCanonical.get(q.getUrl() + "|" + q.getVersion()));
+    }
+
+    /** The item as respondents see it in {@code language} (null: all translations); shared, never modify it. */
+    public Optional<Questionnaire.QuestionnaireItemComponent> presented(AdaptiveBank bank, String linkId, String language) {
+        return presented.computeIfAbsent(bank.canonical() + "|" + linkId + "|" + language, key -> bank.item(linkId)
+                .map(item -> ItemPresentation.present(item, bank.questionnaire().getLanguage(), language)));
     }
 
     public boolean isAdaptive(Questionnaire questionnaire) {

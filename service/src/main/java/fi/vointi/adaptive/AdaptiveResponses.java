@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Prepares an adaptive-test response for storage: checks it against its bank, points it at the bank's exact
@@ -43,7 +44,9 @@ public class AdaptiveResponses {
                     FhirException.unprocessable(IssueType.NOTFOUND, "QuestionnaireResponse.questionnaire '" + reference
                             + "' names no contained Questionnaire"));
             AdaptiveBank bank = nextQuestion.bankOf(asked);
-            CatStep step = score(bank, asked.getItem(), response.getItem(), isFinal);
+            String language = response.hasLanguage() ? response.getLanguage() : null;
+            CatStep step = score(bank, linkId -> banks.presented(bank, linkId, language), asked.getItem(),
+                    response.getItem(), isFinal);
             if (isFinal && !step.finished()) {
                 throw FhirException.unprocessable(IssueType.BUSINESSRULE, "The adaptive test has not finished ("
                         + step.itemsAdministered() + " items, standard error " + String.format(java.util.Locale.ROOT, "%.3f",
@@ -62,13 +65,14 @@ public class AdaptiveResponses {
             for (QuestionnaireResponseItemComponent item : response.getItem()) {
                 bank.get().item(item.getLinkId()).ifPresent(asked::add);
             }
-            setEstimate(response, score(bank.get(), asked, response.getItem(), isFinal));
+            setEstimate(response, score(bank.get(), bank.get()::item, asked, response.getItem(), isFinal));
         }
     }
 
-    private static CatStep score(AdaptiveBank bank, List<Questionnaire.QuestionnaireItemComponent> asked,
+    private static CatStep score(AdaptiveBank bank, Function<String, Optional<Questionnaire.QuestionnaireItemComponent>> shown,
+                                 List<Questionnaire.QuestionnaireItemComponent> asked,
                                  List<QuestionnaireResponseItemComponent> answers, boolean requireAnswers) {
-        AdaptiveSession.Checked checked = AdaptiveSession.check(bank, asked, answers, requireAnswers);
+        AdaptiveSession.Checked checked = AdaptiveSession.check(bank, shown, asked, answers, requireAnswers);
         if (!checked.ok()) {
             throw FhirException.unprocessable(checked.problems());
         }

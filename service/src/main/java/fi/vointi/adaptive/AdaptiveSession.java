@@ -22,8 +22,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Checks what a client sends back during an adaptive test — the items it was asked (the contained
@@ -42,16 +44,18 @@ public final class AdaptiveSession {
     }
 
     /**
+     * @param shown          the form in which each bank item was shown (see ItemPresentation)
      * @param asked          the items administered so far, as the client returns them
      * @param requireAnswers every asked item must be answered (true for $next-question and completed responses)
      */
-    public static Checked check(AdaptiveBank bank, List<Questionnaire.QuestionnaireItemComponent> asked,
+    public static Checked check(AdaptiveBank bank, Function<String, Optional<Questionnaire.QuestionnaireItemComponent>> shown,
+                                List<Questionnaire.QuestionnaireItemComponent> asked,
                                 List<QuestionnaireResponseItemComponent> responseItems, boolean requireAnswers) {
         List<OperationOutcomeIssueComponent> problems = new ArrayList<>();
         List<String> order = new ArrayList<>();
         for (Questionnaire.QuestionnaireItemComponent item : asked) {
             String linkId = item.getLinkId();
-            var definition = bank.item(linkId);
+            var definition = shown.apply(linkId);
             if (definition.isEmpty()) {
                 problems.add(problem("Item '" + linkId + "' is not in bank " + bank.canonical(), "Questionnaire.item"));
             } else if (!definition.get().equalsDeep(item)) {

@@ -9,8 +9,6 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -24,7 +22,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
  */
 @Controller("/fhir/Questionnaire")
 @Secured(SecurityRule.IS_ANONYMOUS)
-@ExecuteOn(TaskExecutors.BLOCKING)
+// No @ExecuteOn: pure CPU work on in-memory banks, so it runs on the event loop without a thread hop.
 public class NextQuestionController {
     private final NextQuestionService service;
     private final FhirJson json;
@@ -36,7 +34,8 @@ public class NextQuestionController {
         this.responses = responses;
     }
 
-    @Post(uri = "/$next-question", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
+    // Some HTTP clients percent-encode '$'; both spellings name the operation.
+    @Post(uris = {"/$next-question", "/%24next-question"}, consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> nextQuestion(@Body String body, HttpRequest<?> request) {
         return responses.ok(service.next(input(json.parseAnyBody(body))), request);

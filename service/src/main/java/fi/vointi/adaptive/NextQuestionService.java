@@ -63,7 +63,9 @@ public class NextQuestionService {
             response.addContained(asked);
             response.setQuestionnaire("#" + CONTAINED_ID);
         }
-        AdaptiveSession.Checked checked = AdaptiveSession.check(bank, asked.getItem(), response.getItem(), true);
+        String language = response.hasLanguage() ? response.getLanguage() : null;
+        AdaptiveSession.Checked checked = AdaptiveSession.check(bank, linkId -> banks.presented(bank, linkId, language),
+                asked.getItem(), response.getItem(), true);
         if (!checked.ok()) {
             throw FhirException.unprocessable(checked.problems());
         }
@@ -73,7 +75,7 @@ public class NextQuestionService {
         if (step.finished()) {
             response.setStatus(QuestionnaireResponseStatus.COMPLETED);
         } else {
-            asked.addItem(bank.item(step.nextItemId()).orElseThrow().copy());
+            asked.addItem(banks.presented(bank, step.nextItemId(), language).orElseThrow().copy());
         }
         return response;
     }

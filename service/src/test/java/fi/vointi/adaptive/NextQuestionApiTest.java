@@ -109,9 +109,33 @@ class NextQuestionApiTest {
         start.setQuestionnaire(bank.canonical());
         Parameters in = new Parameters();
         in.addParameter().setName("in").setResource(start);
-        Reply reply = anonymous.post(NEXT, in);
+        Reply reply = anonymous.post("/fhir/Questionnaire/%24next-question", in);
         assertEquals(200, reply.status(), reply.body());
         assertEquals(1, contained(reply.resource(QuestionnaireResponse.class)).getItem().size());
+    }
+
+    @Test
+    void itemsAreShownWithoutParametersAndInTheRespondentsLanguage() {
+        QuestionnaireResponse all = start();
+        Questionnaire.QuestionnaireItemComponent shown = contained(all).getItemFirstRep();
+        assertFalse(shown.hasExtension(AdaptiveBank.IRT_ITEM), "no IRT parameters in what the client sees");
+        assertTrue(shown.getTextElement().hasExtension(ItemPresentation.TRANSLATION), "all translations without a language");
+
+        QuestionnaireResponse swedish = new QuestionnaireResponse().setStatus(QuestionnaireResponseStatus.INPROGRESS)
+                .setQuestionnaire(bank.canonical());
+        swedish.setLanguage("sv");
+        swedish = next(swedish);
+        Questionnaire.QuestionnaireItemComponent sv = contained(swedish).getItemFirstRep();
+        String expected = bank.item(sv.getLinkId()).orElseThrow().getTextElement().getExtensionsByUrl(ItemPresentation.TRANSLATION)
+                .stream().filter(t -> "sv".equals(t.getExtensionByUrl("lang").getValue().primitiveValue())).findFirst()
+                .orElseThrow().getExtensionByUrl("content").getValue().primitiveValue();
+        assertEquals(expected, sv.getText());
+        assertFalse(sv.getTextElement().hasExtension(ItemPresentation.TRANSLATION));
+        answerLast(swedish, 0, new Random(3));
+        assertEquals(2, contained(next(swedish)).getItem().size(), "the Swedish session continues");
+        // the same items claimed in another language than the response's are refused as changed
+        swedish.setLanguage("en");
+        assertTrue(anonymous.post(NEXT, swedish).outcome(422).contains("differs from the bank"));
     }
 
     @Test
