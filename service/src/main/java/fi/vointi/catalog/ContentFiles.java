@@ -19,11 +19,11 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /** Reads every *.json file below a classpath folder (exploded or inside the jar) or a file-system folder. */
-final class ContentFiles {
+public final class ContentFiles {
     private ContentFiles() {
     }
 
-    static List<ContentFile> fromClasspath(String folder, ClassLoader loader) {
+    public static List<ContentFile> fromClasspath(String folder, ClassLoader loader) {
         URL url = loader.getResource(folder);
         if (url == null) {
             return List.of();
@@ -43,7 +43,7 @@ final class ContentFiles {
         throw new IllegalStateException("Unsupported classpath location for " + folder + ": " + url);
     }
 
-    static List<ContentFile> fromDirectory(Path dir) {
+    public static List<ContentFile> fromDirectory(Path dir) {
         return fromDirectory(dir, "");
     }
 
