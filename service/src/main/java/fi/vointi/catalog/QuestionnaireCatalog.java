@@ -127,6 +127,11 @@ public class QuestionnaireCatalog {
                     .collect(Collectors.joining("\n  "));
             throw new CatalogLoadException(source + ": invalid Questionnaire (" + errors.size() + " error(s))\n  " + detail);
         }
+        try {
+            fi.vointi.scoring.ScoringRules.read(questionnaire);
+        } catch (IllegalArgumentException e) {
+            throw new CatalogLoadException(source + ": invalid scoring rule: " + e.getMessage());
+        }
     }
 
     private static ParsedFile parse(FhirJson json, ContentFile file) {

@@ -5,6 +5,7 @@ import io.micronaut.context.ApplicationContext;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,19 @@ class CatalogLoadingTest {
         write("no-type.json", FhirTestClient.encode(noType));
         String message = startupFailure();
         assertTrue(message.contains("no-type.json") && message.contains("type"), message);
+    }
+
+    @Test
+    void scoringRuleNamingAnUnknownItemStopsStartup() throws Exception {
+        Questionnaire scored = countyQuestionnaire("county-scored", "1");
+        Extension rule = scored.addExtension().setUrl("https://vointi.fi/fhir/StructureDefinition/scoring-rule");
+        rule.addExtension("code", new org.hl7.fhir.r4.model.CodeType("total"));
+        rule.addExtension("display", new org.hl7.fhir.r4.model.StringType("Total"));
+        rule.addExtension("method", new org.hl7.fhir.r4.model.CodeType("sum"));
+        rule.addExtension("item", new org.hl7.fhir.r4.model.StringType("no-such-item"));
+        write("scored.json", FhirTestClient.encode(scored));
+        String message = startupFailure();
+        assertTrue(message.contains("scored.json") && message.contains("no-such-item"), message);
     }
 
     @Test
