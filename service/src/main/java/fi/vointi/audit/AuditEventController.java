@@ -97,18 +97,7 @@ public class AuditEventController {
         List<Object> pageValues = new ArrayList<>(values);
         pageValues.add(count + 1);
         pageValues.add(search.offset());
-        List<AuditEvent> found = jdbc.prepareStatement(SELECT + where + " ORDER BY e.recorded DESC, e.id DESC LIMIT ? OFFSET ?", statement -> {
-            for (int i = 0; i < pageValues.size(); i++) {
-                statement.setObject(i + 1, pageValues.get(i));
-            }
-            List<AuditEvent> events = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    events.add(toFhir(rs));
-                }
-            }
-            return events;
-        });
+        List<AuditEvent> found = select(where + " ORDER BY e.recorded DESC, e.id DESC LIMIT ? OFFSET ?", pageValues);
         boolean hasNext = found.size() > count;
         var bundle = SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "AuditEvent", search,
                 hasNext ? found.subList(0, count) : found, hasNext, null);
@@ -120,8 +109,19 @@ public class AuditEventController {
     public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
         AuditContext.of(request).operation("audit-read").entity("AuditEvent/" + id);
         CallerResolver.enforce(AccessPolicy.readAudit(callers.resolve(request)));
-        List<AuditEvent> found = jdbc.prepareStatement(SELECT + " WHERE e.id = ?", statement -> {
-            statement.setString(1, id);
+        List<AuditEvent> found = select(" WHERE e.id = ?", List.<Object>of(id));
+        if (found.isEmpty()) {
+            throw FhirException.notFound("AuditEvent/" + id + " is not known");
+        }
+        return responses.ok(found.get(0), request);
+    }
+
+    /** Audit rows as AuditEvents: {@code rest} follows SELECT, with one bound value per '?'. */
+    private List<AuditEvent> select(String rest, List<Object> values) {
+        return jdbc.prepareStatement(SELECT + rest, statement -> {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
             List<AuditEvent> events = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -130,10 +130,6 @@ public class AuditEventController {
             }
             return events;
         });
-        if (found.isEmpty()) {
-            throw FhirException.notFound("AuditEvent/" + id + " is not known");
-        }
-        return responses.ok(found.get(0), request);
     }
 
     private static void add(List<String> conditions, List<Object> values, String condition, Object... args) {

@@ -140,8 +140,9 @@ public class ResponseService {
         StoredResponse current = responses.find(id).orElseThrow(() -> new FhirException(
                 io.micronaut.http.HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
                 "QuestionnaireResponse/" + id + " does not exist and this server assigns ids: create it with POST"));
-        boolean anonymous = catalog.resolve(new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion()))
-                .map(AnonymousAnswering::isAnonymous).orElse(false);
+        CanonicalRef storedCanonical = new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion());
+        Optional<Questionnaire> served = catalog.resolve(storedCanonical);
+        boolean anonymous = served.map(AnonymousAnswering::isAnonymous).orElse(false);
         CallerResolver.enforce(AccessPolicy.update(caller, current.facts(), anonymous), "QuestionnaireResponse/" + id + " is not known");
         if (ifMatch != null && !ifMatch.equals("W/\"" + current.versionId() + "\"") && !ifMatch.equals("\"" + current.versionId() + "\"")) {
             throw FhirException.preconditionFailed("If-Match " + ifMatch + " does not match the current version W/\""
@@ -149,7 +150,6 @@ public class ResponseService {
         }
         QuestionnaireResponse before = json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
         adaptive.prepare(response);
-        CanonicalRef storedCanonical = new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion());
         CanonicalRef given = CanonicalRef.parse(response.getQuestionnaire() == null ? "" : response.getQuestionnaire());
         if (!given.url().equals(storedCanonical.url()) || (given.hasVersion() && !given.version().equals(storedCanonical.version()))) {
             throw FhirException.unprocessable(IssueType.BUSINESSRULE, "The questionnaire of a response cannot change (stored: "
@@ -167,7 +167,7 @@ public class ResponseService {
                     throw new FhirException(io.micronaut.http.HttpStatus.CONFLICT, OperationOutcomes.error(
                             IssueType.BUSINESSRULE, message, "QuestionnaireResponse.status"));
                 });
-        Questionnaire questionnaire = catalog.resolve(storedCanonical).orElseThrow(() -> FhirException.unprocessable(
+        Questionnaire questionnaire = served.orElseThrow(() -> FhirException.unprocessable(
                 IssueType.NOTFOUND, "Questionnaire " + storedCanonical + " is no longer served; the response cannot be changed"));
         validateAgainst(questionnaire, response);
         if (!response.hasAuthored()) {
