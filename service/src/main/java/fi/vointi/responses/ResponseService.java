@@ -87,7 +87,7 @@ public class ResponseService {
         }
         StoredResponse row = toRow(response, 1, false);
         try {
-            store.insert(row);
+            store.insert(new ResponseWrite(questionnaire, response, null, row));
         } catch (DataAccessException e) {
             if (!isUniqueViolation(e)) {
                 throw e;
@@ -176,7 +176,7 @@ public class ResponseService {
         StoredResponse row = toRow(response, current.versionId() + 1, current.shared());
         boolean updated;
         try {
-            updated = store.update(row, current.versionId());
+            updated = store.update(new ResponseWrite(questionnaire, response, before.getStatus(), row), current.versionId());
         } catch (DataAccessException e) {
             if (isUniqueViolation(e)) {
                 throw duplicateIdentifier(response);

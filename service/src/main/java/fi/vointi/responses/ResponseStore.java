@@ -3,29 +3,38 @@ package fi.vointi.responses;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
+import java.util.List;
+
 /**
  * The transactional writes: the current row and its history row commit together or not at all, so a
- * 201 means the response is durably stored and a failure leaves nothing half-written.
+ * 201 means the response is durably stored and a failure leaves nothing half-written. Listeners derive their
+ * data (Observations, feedback figures) inside the same transaction.
  */
 @Singleton
 public class ResponseStore {
     private final ResponseRepository responses;
     private final ResponseVersionRepository versions;
+    private final List<ResponseWriteListener> listeners;
 
-    public ResponseStore(ResponseRepository responses, ResponseVersionRepository versions) {
+    public ResponseStore(ResponseRepository responses, ResponseVersionRepository versions,
+                         List<ResponseWriteListener> listeners) {
         this.responses = responses;
         this.versions = versions;
+        this.listeners = listeners;
     }
 
     @Transactional
-    public void insert(StoredResponse row) {
+    public void insert(ResponseWrite write) {
+        StoredResponse row = write.row();
         responses.insert(row);
         versions.insert(historyOf(row));
+        notifyListeners(write);
     }
 
     /** @return false when another writer changed the row since {@code expectedVersionId} */
     @Transactional
-    public boolean update(StoredResponse row, int expectedVersionId) {
+    public boolean update(ResponseWrite write, int expectedVersionId) {
+        StoredResponse row = write.row();
         long changed = responses.updateIfVersion(row.id(), expectedVersionId, row.versionId(), row.status(),
                 row.authored(), row.identifierSystem(), row.identifierValue(), row.unitRef(), row.lastUpdated(),
                 row.resourceJson());
@@ -33,7 +42,14 @@ public class ResponseStore {
             return false;
         }
         versions.insert(historyOf(row));
+        notifyListeners(write);
         return true;
+    }
+
+    private void notifyListeners(ResponseWrite write) {
+        for (ResponseWriteListener listener : listeners) {
+            listener.written(write);
+        }
     }
 
     private static ResponseVersion historyOf(StoredResponse row) {
