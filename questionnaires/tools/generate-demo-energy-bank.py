@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates the Vointi demo item bank questionnaires/demo-everyday-energy-bank.json.
+"""Generates the Vointi demo item bank questionnaires/demo-everyday-energy-bank.json and its fixed
+8-item short form questionnaires/demo-everyday-energy-sf8.json.
 
 An ORIGINAL demo construct ("everyday energy": how much energy the person has had for everyday life
 in the past 7 days), written by Vointi. It is not a validated instrument, and its item parameters are
@@ -267,6 +268,69 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with open(os.path.join(root, ID + ".json"), "w", encoding="utf-8") as out:
         out.write(json.dumps(questionnaire, indent=2, ensure_ascii=False) + "\n")
+    short_form = short_form_of(items, params)
+    with open(os.path.join(root, SF_ID + ".json"), "w", encoding="utf-8") as out:
+        out.write(json.dumps(short_form, indent=2, ensure_ascii=False) + "\n")
+
+
+SF_ID = "demo-everyday-energy-sf8"
+SF_TITLE = ("Arjen energia – lyhytlomake, 8 kysymystä (Vointi demo)",
+            "Vardagsenergi – kortformulär, 8 frågor (Vointi demo)",
+            "Everyday energy – short form, 8 items (Vointi demo)")
+SF_DESCRIPTION = (
+    "Vointi demo – ei validoitu mittari. Kiinteä 8 kysymyksen lyhytlomake Vointin demokysymyspankista "
+    "(arjen energia, viimeiset 7 päivää): pankin 8 erottelukykyisintä kysymystä. Pisteytys IRT-summapistemäärällä "
+    "(Lord–Wingersky): vastattujen kysymysten summapistemäärä muunnetaan T-luvuksi ja sen keskivirheeksi "
+    "pankin parametreilla; vähintään 4 vastausta tarvitaan. Vain esittelyyn ja testaukseen.",
+    "Vointi demo – inte ett validerat instrument. Ett fast kortformulär med 8 frågor ur Vointis demobank "
+    "(vardagsenergi, de senaste 7 dagarna): bankens 8 mest diskriminerande frågor. Poängsätts med IRT-summapoäng "
+    "(Lord–Wingersky); minst 4 svar behövs. Endast för demonstration och testning.",
+    "Vointi demo — not a validated instrument. A fixed 8-item short form of Vointi's demo item bank (everyday "
+    "energy, past 7 days): the bank's 8 most discriminating items. Scored by IRT summed score (Lord–Wingersky): "
+    "the answered items' summed score becomes a T-score and its standard error from the bank's parameters; at "
+    "least 4 answers are needed. For demonstration and testing only.",
+)
+
+
+def short_form_of(bank_items, params):
+    """The 8 items with the steepest slopes, in bank order; a calibrated fixed form (cat-design without the
+    SDC questionnaireAdaptive flag), scored with an irt-sum rule."""
+    chosen = sorted(sorted(range(len(bank_items)), key=lambda i: -params[i][0])[:8])
+    items = []
+    for i in chosen:
+        item = json.loads(json.dumps(bank_items[i]))
+        item["required"] = False
+        items.append(item)
+    rule = {"url": SD + "scoring-rule", "extension":
+            [{"url": "code", "valueCode": "short-form"},
+             {"url": "display", "valueString": "Arjen energia, T-luku (lyhytlomake)"},
+             {"url": "method", "valueCode": "irt-sum"}]
+            + [{"url": "item", "valueString": item["linkId"]} for item in items]
+            + [{"url": "minAnswered", "valueInteger": 4}, {"url": "unit", "valueString": "{T-score}"}]}
+    rows = "".join("<li><code>%s</code>: %s</li>" % (item["linkId"], escape(item["text"])) for item in items)
+    div = ('<div xmlns="http://www.w3.org/1999/xhtml" lang="fi" xml:lang="fi"><p><b>%s</b></p><p>%s</p><ul>%s</ul></div>'
+           % (escape(SF_TITLE[0]), escape(SF_DESCRIPTION[0]), rows))
+    return {
+        "resourceType": "Questionnaire",
+        "id": SF_ID,
+        "meta": {"profile": [SD + "vointi-questionnaire"]},
+        "language": "fi",
+        "text": {"status": "generated", "div": div},
+        "extension": [cat_design(), rule],
+        "url": "https://vointi.fi/fhir/Questionnaire/" + SF_ID,
+        "version": VERSION,
+        "name": "VointiDemoEverydayEnergySF8",
+        "title": SF_TITLE[0],
+        "_title": translations(SF_TITLE[1], SF_TITLE[2]),
+        "status": "active",
+        "experimental": True,
+        "date": DATE,
+        "publisher": "Vointi",
+        "description": SF_DESCRIPTION[0],
+        "_description": translations(SF_DESCRIPTION[1], SF_DESCRIPTION[2]),
+        "derivedFrom": [URL + "|" + VERSION],
+        "item": items,
+    }
 
 
 if __name__ == "__main__":

@@ -79,9 +79,17 @@ public final class AdaptiveBank {
         this.categories = Map.copyOf(categories);
     }
 
-    /** Whether the questionnaire is meant as an item bank (it carries cat-design). */
+    /**
+     * Whether the questionnaire is served as an adaptive test: it carries cat-design and the SDC
+     * questionnaireAdaptive flag. A calibrated fixed form (e.g. a short form of a bank) carries cat-design and
+     * irt-item for scoring only, without the flag, and is answered like any fixed questionnaire.
+     */
     public static boolean isAdaptive(Questionnaire q) {
-        return q != null && q.hasExtension(CAT_DESIGN);
+        if (q == null || !q.hasExtension(CAT_DESIGN)) {
+            return false;
+        }
+        Extension flag = q.getExtensionByUrl(BankImporter.SDC_ADAPTIVE);
+        return flag != null && flag.getValue() instanceof org.hl7.fhir.r4.model.BooleanType b && b.booleanValue();
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  */
 @ServerFilter({"/fhir/QuestionnaireResponse", "/fhir/QuestionnaireResponse/**", "/fhir/Task", "/fhir/Task/**",
         "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
-        "/invitation/**"})
+        "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     private final AuditLog log;

@@ -10,6 +10,9 @@ public class FhirContextFactory {
 
     @Singleton
     public FhirContext fhirContext() {
-        return FhirContext.forR4Cached();
+        FhirContext context = FhirContext.forR4Cached();
+        // An extracted score names the exact response version it was computed from (amendments make new ones).
+        context.getParserOptions().setDontStripVersionsFromReferencesAtPaths("Observation.derivedFrom");
+        return context;
     }
 }

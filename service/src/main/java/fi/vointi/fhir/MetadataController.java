@@ -117,6 +117,24 @@ public class MetadataController {
         searchParam(audit, "action", SearchParamType.TOKEN, "C | R | U | D | E");
         searchParam(audit, "outcome", SearchParamType.TOKEN, "0 success | 4 refused or invalid | 8 server failure");
 
+        // Scores extracted from responses, see docs/scoring.md
+        CapabilityStatementRestResourceComponent observation = rest.addResource().setType("Observation");
+        observation.addInteraction().setCode(TypeRestfulInteraction.READ);
+        observation.addInteraction().setCode(TypeRestfulInteraction.VREAD);
+        observation.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        observation.setVersioning(ResourceVersionPolicy.VERSIONED).setReadHistory(true);
+        observation.setDocumentation("Read-only: one Observation per score of a completed response, written by the server"
+                + " in the same transaction; amending the response writes a new version (status amended)."
+                + " Who may read one follows the response it was derived from");
+        searchParam(observation, "_id", SearchParamType.TOKEN, "Logical id");
+        searchParam(observation, "subject", SearchParamType.REFERENCE, "Who the score is about, e.g. Patient/123");
+        searchParam(observation, "patient", SearchParamType.REFERENCE, "The patient the score is about");
+        searchParam(observation, "code", SearchParamType.TOKEN, "Score code (system|code), e.g. "
+                + "https://vointi.fi/fhir/CodeSystem/vointi-score|demo-wellbeing-prom.total");
+        searchParam(observation, "date", SearchParamType.DATE, "effectiveDateTime = when the response was authored (eq, gt, lt, ge, le)");
+        searchParam(observation, "derived-from", SearchParamType.REFERENCE, "The QuestionnaireResponse (any version, or [id]/_history/[v])");
+        searchParam(observation, "status", SearchParamType.TOKEN, "final | amended | entered-in-error");
+
         // Invitations (SDC complete-questionnaire Task), see docs/invitations.md
         CapabilityStatementRestResourceComponent task = rest.addResource().setType("Task");
         task.addInteraction().setCode(TypeRestfulInteraction.READ);

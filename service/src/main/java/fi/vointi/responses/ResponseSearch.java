@@ -5,6 +5,7 @@ import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SqlWhere;
 import fi.vointi.security.AccessPolicy;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
@@ -12,9 +13,7 @@ import jakarta.inject.Singleton;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -45,19 +44,19 @@ public class ResponseSearch {
 
     @Transactional(readOnly = true)
     public Page search(SearchRequest request, ZoneId zone, List<AccessPolicy.ReadGrant> grants) {
-        Where where = new Where();
-        restrictTo(where, grants);
-        anyOf(where, request.alternatives("_id"), (w, v) -> w.add("id = ?", v));
-        anyOf(where, request.alternatives("status"), (w, v) -> w.add("status = ?", v));
-        anyOf(where, request.alternatives("subject"), ResponseSearch::subject);
-        anyOf(where, request.alternatives("patient"), (w, v) -> {
+        SqlWhere where = new SqlWhere();
+        GrantConditions.restrictTo(where, grants, "");
+        where.anyOf(request.alternatives("_id"), (w, v) -> w.add("id = ?", v));
+        where.anyOf(request.alternatives("status"), (w, v) -> w.add("status = ?", v));
+        where.anyOf(request.alternatives("subject"), ResponseSearch::subject);
+        where.anyOf(request.alternatives("patient"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType() && !"Patient".equals(id.getResourceType())) {
                 throw FhirException.badRequest("Parameter 'patient' takes a Patient reference, not '" + v + "'");
             }
             w.add("subject_type = ? AND subject_id = ?", "Patient", id.getIdPart());
         });
-        anyOf(where, request.alternatives("questionnaire"), (w, v) -> {
+        where.anyOf(request.alternatives("questionnaire"), (w, v) -> {
             CanonicalRef ref = CanonicalRef.parse(v);
             if (ref.hasVersion()) {
                 w.add("questionnaire_url = ? AND questionnaire_version = ?", ref.url(), ref.version());
@@ -65,7 +64,7 @@ public class ResponseSearch {
                 w.add("questionnaire_url = ?", ref.url());
             }
         });
-        anyOf(where, request.alternatives("identifier"), (w, v) -> {
+        where.anyOf(request.alternatives("identifier"), (w, v) -> {
             IdentifierQuery q = IdentifierQuery.parseToken(v);
             if (q.system() == null) {
                 w.add("identifier_value = ?", q.value());
@@ -78,11 +77,11 @@ public class ResponseSearch {
             Timestamp start = Timestamp.from(range.start());
             Timestamp end = Timestamp.from(range.end());
             switch (range.prefix()) {
-                case EQ -> where.and("authored >= ? AND authored < ?", start, end);
-                case GE -> where.and("authored >= ?", start);
-                case GT -> where.and("authored >= ?", end);
-                case LE -> where.and("authored < ?", end);
-                case LT -> where.and("authored < ?", start);
+                case EQ -> where.add("authored >= ? AND authored < ?", start, end);
+                case GE -> where.add("authored >= ?", start);
+                case GT -> where.add("authored >= ?", end);
+                case LE -> where.add("authored < ?", end);
+                case LT -> where.add("authored < ?", start);
             }
         }
         String sort = request.first("_sort").orElse("-authored");
@@ -96,11 +95,11 @@ public class ResponseSearch {
 
         String sql = "SELECT resource_json FROM questionnaire_response" + where.sql()
                 + " ORDER BY " + column + " " + direction + ", id " + direction + " LIMIT ? OFFSET ?";
-        List<Object> pageParameters = new ArrayList<>(where.parameters);
+        List<Object> pageParameters = new ArrayList<>(where.parameters());
         pageParameters.add(count + 1);
         pageParameters.add(offset);
         List<QuestionnaireResponse> rows = jdbc.prepareStatement(sql, statement -> {
-            bind(statement, pageParameters);
+            SqlWhere.bind(statement, pageParameters);
             List<QuestionnaireResponse> found = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -113,7 +112,7 @@ public class ResponseSearch {
         Integer total = null;
         if (request.totalRequested()) {
             total = jdbc.prepareStatement("SELECT COUNT(*) FROM questionnaire_response" + where.sql(), statement -> {
-                bind(statement, where.parameters);
+                SqlWhere.bind(statement, where.parameters());
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
                     return rs.getInt(1);
@@ -123,83 +122,12 @@ public class ResponseSearch {
         return new Page(hasNext ? rows.subList(0, count) : rows, hasNext, total);
     }
 
-    /** The caller sees only what one of their grants allows: the same rule as a single read. */
-    private static void restrictTo(Where where, List<AccessPolicy.ReadGrant> grants) {
-        if (grants.isEmpty()) {
-            where.and("1 = 0");
-            return;
-        }
-        Where alternatives = new Where();
-        for (AccessPolicy.ReadGrant grant : grants) {
-            List<String> parts = new ArrayList<>();
-            List<Object> values = new ArrayList<>();
-            if (grant.patientIds() != null) {
-                parts.add("subject_type = 'Patient' AND subject_id IN (" + placeholders(grant.patientIds().size()) + ")");
-                values.addAll(grant.patientIds().stream().sorted().toList());
-            }
-            if (grant.unitRefs() != null) {
-                parts.add("unit_ref IN (" + placeholders(grant.unitRefs().size()) + ")");
-                values.addAll(grant.unitRefs().stream().sorted().toList());
-            }
-            if (grant.sharedOnly()) {
-                parts.add("shared = TRUE");
-            }
-            if (grant.subjectlessOnly()) {
-                parts.add("subject_id IS NULL");
-            }
-            alternatives.add(parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts), values.toArray());
-        }
-        where.and(alternatives.joined(" OR "), alternatives.parameters.toArray());
-    }
-
-    private static String placeholders(int n) {
-        return n == 0 ? "NULL" : String.join(", ", java.util.Collections.nCopies(n, "?"));
-    }
-
-    private static void subject(Where where, String value) {
+    private static void subject(SqlWhere where, String value) {
         IdType id = new IdType(value);
         if (id.hasResourceType()) {
             where.add("subject_type = ? AND subject_id = ?", id.getResourceType(), id.getIdPart());
         } else {
             where.add("subject_id = ?", id.getIdPart());
-        }
-    }
-
-    private static void bind(PreparedStatement statement, List<Object> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setObject(i + 1, parameters.get(i));
-        }
-    }
-
-    private static void anyOf(Where where, List<String> values, java.util.function.BiConsumer<Where, String> condition) {
-        if (values.isEmpty()) {
-            return;
-        }
-        Where alternatives = new Where();
-        values.forEach(v -> condition.accept(alternatives, v));
-        where.and(alternatives.joined(" OR "), alternatives.parameters.toArray());
-    }
-
-    /** Collects SQL conditions and their bound values. */
-    private static final class Where {
-        private final List<String> conditions = new ArrayList<>();
-        private final List<Object> parameters = new ArrayList<>();
-
-        void add(String condition, Object... values) {
-            conditions.add("(" + condition + ")");
-            parameters.addAll(List.of(values));
-        }
-
-        void and(String condition, Object... values) {
-            add(condition, values);
-        }
-
-        String joined(String operator) {
-            return String.join(operator, conditions);
-        }
-
-        String sql() {
-            return conditions.isEmpty() ? "" : " WHERE " + joined(" AND ");
         }
     }
 }

@@ -48,12 +48,14 @@ class CatalogApiTest {
                 "QuestionnaireResponse", ResponseSearch.PARAMETERS,
                 "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS,
                 "Task", fi.vointi.invitations.InvitationService.SEARCH_PARAMETERS,
+                "Observation", fi.vointi.observations.ObservationSearch.PARAMETERS,
                 "Patient", Set.of());
         Map<String, FhirTestClient> callers = Map.of(
                 "Questionnaire", fhir,
                 "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
                 "AuditEvent", fhir.as(tokens.admin()),
                 "Task", fhir.as(tokens.system("catalog-test", "system/Task.rs")),
+                "Observation", fhir.as(tokens.system("catalog-test", "system/*.rs")),
                 "Patient", fhir.as(tokens.admin()));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));

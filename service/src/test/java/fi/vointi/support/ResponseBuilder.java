@@ -47,7 +47,10 @@ public final class ResponseBuilder {
         throw new IllegalArgumentException("No option " + codeOrValue + " on " + linkId);
     }
 
-    /** Answers every required question without enableWhen that has no answer yet with its first option. */
+    /**
+     * Answers every required question without enableWhen that has no answer yet with its first option; a
+     * required group none of whose questions is answered or required gets its first question answered.
+     */
     public ResponseBuilder answerAllRequired() {
         fillRequired(questionnaire.getItem());
         return this;
@@ -60,6 +63,13 @@ public final class ResponseBuilder {
             }
             if (item.getType() == Questionnaire.QuestionnaireItemType.GROUP) {
                 fillRequired(item.getItem());
+                if (item.getRequired() && item.getItem().stream().noneMatch(child -> answers.containsKey(child.getLinkId()))) {
+                    item.getItem().stream()
+                            .filter(child -> child.getType() != Questionnaire.QuestionnaireItemType.GROUP
+                                    && child.getType() != Questionnaire.QuestionnaireItemType.DISPLAY && !child.hasEnableWhen())
+                            .findFirst()
+                            .ifPresent(child -> answers.put(child.getLinkId(), List.of(defaultAnswer(child))));
+                }
             } else if (item.getRequired() && !answers.containsKey(item.getLinkId())) {
                 answers.put(item.getLinkId(), List.of(defaultAnswer(item)));
             }

@@ -1,0 +1,164 @@
+package fi.vointi.observations;
+
+import fi.vointi.adaptive.AdaptiveBank;
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirJson;
+import fi.vointi.responses.ResponseWrite;
+import fi.vointi.responses.ResponseWriteListener;
+import fi.vointi.scoring.ScoringRule;
+import fi.vointi.scoring.ScoringRules;
+import fi.vointi.scoring.Scorer;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Observation.ObservationStatus;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a response's scores into Observations in the transaction that stores the response:
+ * <ul>
+ *   <li>completed: one Observation per score (status final);</li>
+ *   <li>amended: a new version of each of those Observations (status amended; earlier versions stay readable);</li>
+ *   <li>entered-in-error: a new version of each with status entered-in-error;</li>
+ *   <li>in-progress and stopped: nothing.</li>
+ * </ul>
+ */
+@Singleton
+public class ObservationExtractor implements ResponseWriteListener {
+    private final ObservationStore store;
+    private final FhirJson json;
+    /** Rules and reporting scales per questionnaire url|version: the content of a version never changes. */
+    private final Map<String, List<ScoringRule>> rules = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> tScoreScales = new ConcurrentHashMap<>();
+
+    ObservationExtractor(ObservationStore store, FhirJson json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    @Override
+    public void written(ResponseWrite write) {
+        QuestionnaireResponse response = write.response();
+        String responseId = response.getIdElement().getIdPart();
+        if (write.isFinal()) {
+            List<ExtractedScore> scores = scores(write.questionnaire(), response);
+            if (scores.isEmpty()) {
+                return;
+            }
+            Map<String, StoredObservation> existing = write.previousStatus() == null ? Map.of()
+                    : store.ofResponse(responseId).stream().collect(Collectors.toMap(StoredObservation::scoreKey, Function.identity()));
+            Instant now = Instant.now();
+            for (ExtractedScore score : scores) {
+                StoredObservation earlier = existing.get(score.key());
+                ObservationStatus status = earlier == null ? ObservationStatus.FINAL : ObservationStatus.AMENDED;
+                String id = earlier == null ? UUID.randomUUID().toString() : earlier.id();
+                Observation observation = ObservationFactory.build(id, status, write.questionnaire(), response, score, Date.from(now));
+                write(observation, earlier, write, score.key(), now);
+            }
+        } else if (response.getStatus() == QuestionnaireResponseStatus.ENTEREDINERROR && write.replacesFinalVersion()) {
+            Instant now = Instant.now();
+            for (StoredObservation earlier : store.ofResponse(responseId)) {
+                Observation observation = json.parseStored(earlier.resourceJson(), Observation.class);
+                observation.setStatus(ObservationStatus.ENTEREDINERROR);
+                write(observation, earlier, write, earlier.scoreKey(), now);
+            }
+        }
+    }
+
+    private void write(Observation observation, StoredObservation earlier, ResponseWrite write, String scoreKey,
+                       Instant now) {
+        QuestionnaireResponse response = write.response();
+        int versionId = earlier == null ? 1 : earlier.versionId() + 1;
+        observation.getMeta().setVersionId(Integer.toString(versionId)).setLastUpdated(Date.from(now));
+        ObservationStore.Write row = new ObservationStore.Write(observation.getIdElement().getIdPart(), versionId,
+                response.getIdElement().getIdPart(), Integer.parseInt(response.getMeta().getVersionId()), scoreKey,
+                observation.getStatus().toCode(), observation.getCode().getCodingFirstRep().getCode(), write.row().subjectType(),
+                write.row().subjectId(), response.getAuthored().toInstant(), now, json.encodeForStorage(observation));
+        if (earlier == null) {
+            store.insert(row);
+        } else if (!store.replace(row)) {
+            throw FhirException.conflict("The Observations of QuestionnaireResponse/" + row.responseId()
+                    + " were changed by someone else; retry");
+        }
+    }
+
+    /** The response's scores: its questionnaire's rules, and for an adaptive test the final estimate. */
+    private List<ExtractedScore> scores(Questionnaire questionnaire, QuestionnaireResponse response) {
+        List<ExtractedScore> scores = new ArrayList<>();
+        if (AdaptiveBank.isAdaptive(questionnaire)) {
+            Extension estimate = response.getExtensionByUrl(AdaptiveBank.CAT_ESTIMATE);
+            if (estimate != null) {
+                scores.add(catScore(questionnaire, estimate));
+            }
+        }
+        if (ScoringRules.hasRules(questionnaire)) {
+            List<ScoringRule> declared = rules.computeIfAbsent(questionnaire.getUrl() + "|" + questionnaire.getVersion(),
+                    key -> ScoringRules.read(questionnaire));
+            try {
+                Scorer.score(declared, ScoringRules.answers(questionnaire, declared, response))
+                        .forEach(result -> scores.add(ExtractedScore.of(result)));
+            } catch (IllegalArgumentException e) {
+                // the validator accepted the answers, so this is an answer the rules cannot value
+                throw FhirException.unprocessable(IssueType.BUSINESSRULE, "The response cannot be scored: " + e.getMessage());
+            }
+        }
+        return scores;
+    }
+
+    /** The adaptive test's own estimate, which the service recomputed when it stored the response. */
+    private ExtractedScore catScore(Questionnaire questionnaire, Extension estimate) {
+        BigDecimal score = decimal(estimate, "score");
+        boolean tScore = tScoreScales.computeIfAbsent(questionnaire.getUrl() + "|" + questionnaire.getVersion(), key -> {
+            var design = AdaptiveBank.read(questionnaire).design();
+            return design.scoreMean() == 50.0 && design.scoreSd() == 10.0;
+        });
+        return new ExtractedScore(ScoreCodes.CAT_SCORE,
+                (questionnaire.hasTitle() ? questionnaire.getTitle() : questionnaire.getName()) + (tScore ? " (T-score, CAT)" : " (CAT)"),
+                tScore ? "{T-score}" : "{score}", round(score), round(decimal(estimate, "scoreStandardError")),
+                null, null, integer(estimate, "itemsAdministered"), integer(estimate, "itemsAdministered"),
+                round4(decimal(estimate, "theta")), round4(decimal(estimate, "standardError")));
+    }
+
+    private static BigDecimal decimal(Extension estimate, String part) {
+        Extension e = estimate.getExtensionByUrl(part);
+        if (e == null || !(e.getValue() instanceof DecimalType d)) {
+            throw new IllegalStateException("cat-estimate without " + part);
+        }
+        return d.getValue();
+    }
+
+    private static int integer(Extension estimate, String part) {
+        Extension e = estimate.getExtensionByUrl(part);
+        return e != null && e.getValue() instanceof IntegerType i ? i.getValue() : 0;
+    }
+
+    private static BigDecimal round(BigDecimal value) {
+        return strip(value.setScale(2, RoundingMode.HALF_UP));
+    }
+
+    private static BigDecimal round4(BigDecimal value) {
+        return strip(value.setScale(4, RoundingMode.HALF_UP));
+    }
+
+    private static BigDecimal strip(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+}

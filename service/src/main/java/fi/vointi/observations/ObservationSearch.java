@@ -1,0 +1,146 @@
+package fi.vointi.observations;
+
+import fi.vointi.fhir.DateRange;
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirJson;
+import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SqlWhere;
+import fi.vointi.responses.GrantConditions;
+import fi.vointi.security.AccessPolicy;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * FHIR search over extracted Observations. Who sees an Observation follows from the response it was derived
+ * from (the same grants as a response search); SQL from fixed fragments, client values only as parameters.
+ */
+@Singleton
+public class ObservationSearch {
+    public static final Set<String> PARAMETERS = Set.of("_id", "subject", "patient", "code", "date", "derived-from",
+            "status");
+    private static final Set<String> SORTS = Set.of("date", "-date", "_lastUpdated", "-_lastUpdated");
+
+    private final JdbcOperations jdbc;
+    private final FhirJson json;
+
+    ObservationSearch(JdbcOperations jdbc, FhirJson json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public record Page(List<Observation> resources, boolean hasNext, Integer total) {
+    }
+
+    @Transactional(readOnly = true)
+    public Page search(SearchRequest request, ZoneId zone, List<AccessPolicy.ReadGrant> grants) {
+        SqlWhere where = new SqlWhere();
+        GrantConditions.restrictTo(where, grants, "r.");
+        where.anyOf(request.alternatives("_id"), (w, v) -> w.add("o.id = ?", v));
+        where.anyOf(request.alternatives("status"), (w, v) -> w.add("o.status = ?", v));
+        where.anyOf(request.alternatives("subject"), (w, v) -> {
+            IdType id = new IdType(v);
+            if (id.hasResourceType()) {
+                w.add("o.subject_type = ? AND o.subject_id = ?", id.getResourceType(), id.getIdPart());
+            } else {
+                w.add("o.subject_id = ?", id.getIdPart());
+            }
+        });
+        where.anyOf(request.alternatives("patient"), (w, v) -> {
+            IdType id = new IdType(v);
+            if (id.hasResourceType() && !"Patient".equals(id.getResourceType())) {
+                throw FhirException.badRequest("Parameter 'patient' takes a Patient reference, not '" + v + "'");
+            }
+            w.add("o.subject_type = 'Patient' AND o.subject_id = ?", id.getIdPart());
+        });
+        where.anyOf(request.alternatives("code"), ObservationSearch::code);
+        where.anyOf(request.alternatives("derived-from"), (w, v) -> {
+            IdType id = new IdType(v);
+            if (id.hasResourceType() && !"QuestionnaireResponse".equals(id.getResourceType())) {
+                throw FhirException.badRequest("Parameter 'derived-from' takes a QuestionnaireResponse reference such as"
+                        + " QuestionnaireResponse/123, not '" + v + "'");
+            }
+            if (id.hasVersionIdPart()) {
+                w.add("o.response_id = ? AND o.response_version = ?", id.getIdPart(), versionOf(id));
+            } else {
+                w.add("o.response_id = ?", id.getIdPart());
+            }
+        });
+        for (String value : request.all("date")) {
+            DateRange range = DateRange.parse("date", value, zone);
+            Timestamp start = Timestamp.from(range.start());
+            Timestamp end = Timestamp.from(range.end());
+            switch (range.prefix()) {
+                case EQ -> where.add("o.effective >= ? AND o.effective < ?", start, end);
+                case GE -> where.add("o.effective >= ?", start);
+                case GT -> where.add("o.effective >= ?", end);
+                case LE -> where.add("o.effective < ?", end);
+                case LT -> where.add("o.effective < ?", start);
+            }
+        }
+        String sort = request.first("_sort").orElse("-date");
+        if (!SORTS.contains(sort)) {
+            throw FhirException.notSupported("_sort '" + sort + "' is not supported; use one of " + SORTS);
+        }
+        String column = sort.replace("-", "").equals("date") ? "o.effective" : "o.last_updated";
+        String direction = sort.startsWith("-") ? "DESC" : "ASC";
+        int count = request.count();
+        List<Object> parameters = new ArrayList<>(where.parameters());
+        parameters.add(count + 1);
+        parameters.add(request.offset());
+        List<Observation> rows = jdbc.prepareStatement("SELECT o.resource_json" + ObservationStore.JOINED + where.sql()
+                + " ORDER BY " + column + " " + direction + ", o.id " + direction + " LIMIT ? OFFSET ?", statement -> {
+            SqlWhere.bind(statement, parameters);
+            List<Observation> found = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(json.parseStored(rs.getString(1), Observation.class));
+                }
+            }
+            return found;
+        });
+        boolean hasNext = rows.size() > count;
+        Integer total = null;
+        if (request.totalRequested()) {
+            total = jdbc.prepareStatement("SELECT COUNT(*)" + ObservationStore.JOINED + where.sql(), statement -> {
+                SqlWhere.bind(statement, where.parameters());
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+        }
+        return new Page(hasNext ? rows.subList(0, count) : rows, hasNext, total);
+    }
+
+    /** token: code, system|code, or |code (no system); our codes all come from one system per column value. */
+    private static void code(SqlWhere where, String value) {
+        int bar = value.indexOf('|');
+        if (bar < 0) {
+            where.add("o.code = ?", value);
+        } else if (bar == 0) {
+            where.add("1 = 0"); // every score code has a system
+        } else if (bar == value.length() - 1) {
+            where.add("o.code_system = ?", value.substring(0, bar));
+        } else {
+            where.add("o.code_system = ? AND o.code = ?", value.substring(0, bar), value.substring(bar + 1));
+        }
+    }
+
+    private static int versionOf(IdType id) {
+        try {
+            return Integer.parseInt(id.getVersionIdPart());
+        } catch (NumberFormatException e) {
+            throw FhirException.badRequest("'" + id.getValue() + "' has a version that is not a number");
+        }
+    }
+}
