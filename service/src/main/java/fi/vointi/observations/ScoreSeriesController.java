@@ -1,5 +1,6 @@
 package fi.vointi.observations;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
@@ -74,18 +75,22 @@ public class ScoreSeriesController {
         }
     }
 
+    // nulls are written out: "reliable": null means the change cannot be judged, not that the field is missing
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Series(String patient, String system, String code, String display, String unit,
                          BigDecimal minimalImportantDifference, List<SeriesPoint> points) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SeriesPoint(String observation, String derivedFrom, String effective, String status, BigDecimal value,
                               BigDecimal standardError, String interpretation, String interpretationDisplay,
                               String dataAbsentReason, SeriesChange changeFromBaseline, SeriesChange changeFromPrevious) {
     }
 
     @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SeriesChange(BigDecimal difference, BigDecimal reliableChangeIndex, Boolean reliable, String method) {
     }
 

@@ -100,6 +100,26 @@ class NextQuestionApiTest {
                 .resource(QuestionnaireResponse.class);
         assertEquals(length, readBack.getItem().size());
         assertEquals(theta, decimal(readBack.getExtensionByUrl(AdaptiveBank.CAT_ESTIMATE), "theta"), 1e-6);
+
+        // and its score is an Observation: the T-score (2 decimals) with its SE, theta and the items used
+        Reply observations = patientClient.get("/fhir/Observation?derived-from=QuestionnaireResponse/" + stored.getIdElement().getIdPart());
+        assertEquals(200, observations.status(), observations.body());
+        List<org.hl7.fhir.r4.model.Bundle.BundleEntryComponent> entries = observations.resource(org.hl7.fhir.r4.model.Bundle.class).getEntry();
+        assertEquals(1, entries.size());
+        org.hl7.fhir.r4.model.Observation score = (org.hl7.fhir.r4.model.Observation) entries.get(0).getResource();
+        assertEquals("demo-everyday-energy-bank.cat", score.getCode().getCodingFirstRep().getCode());
+        assertEquals("{T-score}", score.getValueQuantity().getCode());
+        assertEquals(50 + 10 * theta, score.getValueQuantity().getValue().doubleValue(), 0.005);
+        assertEquals(10 * se, component(score, "standard-error").getValueQuantity().getValue().doubleValue(), 0.005);
+        assertEquals(theta, component(score, "theta").getValueQuantity().getValue().doubleValue(), 0.00005);
+        assertEquals(length, component(score, "items-answered").getValueIntegerType().getValue());
+        assertEquals("Patient/" + patient, score.getSubject().getReference());
+    }
+
+    private static org.hl7.fhir.r4.model.Observation.ObservationComponentComponent component(
+            org.hl7.fhir.r4.model.Observation observation, String code) {
+        return observation.getComponent().stream().filter(c -> code.equals(c.getCode().getCodingFirstRep().getCode()))
+                .findFirst().orElseThrow(() -> new AssertionError("no component " + code));
     }
 
     @Test

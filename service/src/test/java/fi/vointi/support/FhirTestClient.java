@@ -67,6 +67,11 @@ public final class FhirTestClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().header("Accept", FHIR_JSON));
     }
 
+    /** GET of a plain-JSON (non-FHIR) API. */
+    public Reply getJson(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET().header("Accept", "application/json"));
+    }
+
     public Reply delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE().header("Accept", FHIR_JSON));
     }
