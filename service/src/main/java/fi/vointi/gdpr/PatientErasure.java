@@ -7,6 +7,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -87,6 +88,7 @@ public class PatientErasure {
                 versions += update("UPDATE questionnaire_response_history SET id = ?, resource_json = ? WHERE id = ? AND version_id = ?",
                         newId, pseudonymised(version.getValue(), patientId, newId, pseudonym), oldId, version.getKey());
             }
+            pseudonymiseObservations(oldId, newId, pseudonym);
             // identifier ('', NULL) is what a response without identifier stores; NULLs never collide in the unique index.
             update("UPDATE questionnaire_response SET id = ?, subject_type = 'Patient', subject_id = ?, identifier_system = '',"
                     + " identifier_value = NULL, shared = FALSE, resource_json = ? WHERE id = ?",
@@ -94,6 +96,45 @@ public class PatientErasure {
         }
         return new GdprCounts(current.size(), versions, update("DELETE FROM sharing_decision WHERE patient_id = ?", patientId),
                 update("DELETE FROM invitation WHERE patient_id = ?", patientId));
+    }
+
+    /** The scores of a pseudonymised response: new ids, the pseudonym as subject, derivedFrom the response's new id. */
+    private void pseudonymiseObservations(String oldResponseId, String newResponseId, String pseudonym) {
+        List<String> observationIds = strings("SELECT id FROM observation WHERE response_id = ?", oldResponseId);
+        for (String oldId : observationIds) {
+            String newId = UUID.randomUUID().toString();
+            Map<Integer, String> versions = new LinkedHashMap<>();
+            jdbc.prepareStatement("SELECT version_id, resource_json FROM observation_history WHERE id = ?", statement -> {
+                statement.setString(1, oldId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        versions.put(rs.getInt(1), rs.getString(2));
+                    }
+                }
+                return null;
+            });
+            for (Map.Entry<Integer, String> version : versions.entrySet()) {
+                update("UPDATE observation_history SET id = ?, resource_json = ? WHERE id = ? AND version_id = ?", newId,
+                        pseudonymisedObservation(version.getValue(), newId, newResponseId, pseudonym), oldId, version.getKey());
+            }
+            String current = strings("SELECT resource_json FROM observation WHERE id = ?", oldId).get(0);
+            update("UPDATE observation SET id = ?, response_id = ?, subject_type = 'Patient', subject_id = ?, resource_json = ?"
+                    + " WHERE id = ?", newId, newResponseId, pseudonym,
+                    pseudonymisedObservation(current, newId, newResponseId, pseudonym), oldId);
+        }
+    }
+
+    private String pseudonymisedObservation(String stored, String newId, String newResponseId, String pseudonym) {
+        Observation observation = json.parseStored(stored, Observation.class);
+        observation.setIdElement(new IdType("Observation", newId));
+        observation.setText(null);
+        observation.setSubject(new Reference("Patient/" + pseudonym));
+        for (Reference derivedFrom : observation.getDerivedFrom()) {
+            IdType from = new IdType(derivedFrom.getReference());
+            derivedFrom.setReference("QuestionnaireResponse/" + newResponseId
+                    + (from.hasVersionIdPart() ? "/_history/" + from.getVersionIdPart() : ""));
+        }
+        return json.encodeForStorage(observation);
     }
 
     /**
@@ -147,6 +188,10 @@ public class PatientErasure {
             // The current row goes first: it waits for a concurrent writer, whose version is then visible below.
             long responses = update("DELETE FROM questionnaire_response WHERE id" + in + condition, args.toArray());
             String gone = " AND NOT EXISTS (SELECT 1 FROM questionnaire_response r WHERE r.id = %s)";
+            // the scores extracted from them, with every version
+            update("DELETE FROM observation_history WHERE id IN (SELECT o.id FROM observation o WHERE o.response_id" + in
+                    + gone.formatted("o.response_id") + ")", chunk.toArray());
+            update("DELETE FROM observation WHERE response_id" + in + gone.formatted("observation.response_id"), chunk.toArray());
             counts = counts.plus(new GdprCounts(responses,
                     update("DELETE FROM questionnaire_response_history WHERE id" + in
                             + gone.formatted("questionnaire_response_history.id"), chunk.toArray()),

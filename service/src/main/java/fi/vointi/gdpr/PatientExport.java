@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -69,6 +70,12 @@ public class PatientExport {
             own.add("Consent/" + decision.id());
             add(bundle, baseUrl, SharingService.toConsent(decision, unitOf.get(decision.responseId())));
         }
+        // Scores extracted from the patient's responses (current versions; earlier ones are superseded amendments).
+        query("SELECT o.id, o.resource_json FROM observation o JOIN questionnaire_response r ON r.id = o.response_id"
+                + " WHERE r.subject_type = 'Patient' AND r.subject_id = ? ORDER BY o.effective, o.id", patientId, rs -> {
+            own.add("Observation/" + rs.getString(1));
+            add(bundle, baseUrl, json.parseStored(rs.getString(2), Observation.class));
+        });
         query("SELECT id, resource_json FROM invitation WHERE patient_id = ? ORDER BY created_at, id", patientId, rs -> {
             own.add("Task/" + rs.getString(1));
             add(bundle, baseUrl, json.parseStored(rs.getString(2), Task.class));

@@ -61,6 +61,8 @@ class PatientErasureTest {
         fixtures.invitation(patientB, Instant.now().plusSeconds(3600));
         long trailBefore = Db.count(dataSource, "SELECT COUNT(*) FROM audit_event_patient WHERE patient_id = ?", patientA);
         assertTrue(trailBefore >= 6, "creates, updates and shares are audited");
+        assertEquals(8, Db.count(dataSource, "SELECT COUNT(*) FROM observation WHERE subject_id = ?", patientA),
+                "four scores of each of the two responses");
 
         Reply reply = admin.post("/fhir/Patient/" + patientA + "/$erase", ERASE.formatted("erase"));
         assertTrue(reply.outcome(200).contains("responses=2 versions=4 consents=2 invitations=1"), reply.body());
@@ -68,6 +70,12 @@ class PatientErasureTest {
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE subject_id = ?", patientA));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE resource_json LIKE ?",
                 "%" + patientA + "%"));
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM observation WHERE subject_id = ?", patientA));
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history WHERE resource_json LIKE ?",
+                "%" + patientA + "%"));
+        assertEquals(4, Db.count(dataSource, "SELECT COUNT(*) FROM observation WHERE subject_id = ?", patientB));
+        assertEquals(8, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history h JOIN observation o ON o.id = h.id"
+                + " WHERE o.subject_id = ?", patientB));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE id = ?", responseA));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM sharing_decision WHERE patient_id = ?", patientA));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM invitation WHERE patient_id = ?", patientA));
@@ -128,12 +136,25 @@ class PatientErasureTest {
                 "%Meikäläinen%"), "the author as stored");
         long responses = Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response");
         long versions = Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history");
+        long scores = Db.count(dataSource, "SELECT COUNT(*) FROM observation_history");
+        List<String> scoreIdsA = fi.vointi.support.Db.strings(dataSource, "SELECT id FROM observation WHERE subject_id = ?", patientA);
+        assertEquals(8, scoreIdsA.size());
 
         Reply reply = admin.post("/fhir/Patient/" + patientA + "/$erase", ERASE.formatted("pseudonymise"));
         assertTrue(reply.outcome(200).contains("responses=2 versions=4 consents=2 invitations=1"), reply.body());
 
         assertEquals(responses, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response"), "answers kept");
         assertEquals(versions, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history"), "versions kept");
+        assertEquals(scores, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history"), "score versions kept");
+        for (String table : List.of("observation", "observation_history")) {
+            assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM " + table + " WHERE resource_json LIKE ? OR resource_json LIKE ?",
+                    "%" + patientA + "%", "%" + responseA + "%"), table);
+            for (String oldId : scoreIdsA) {
+                assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM " + table + " WHERE id = ?", oldId), table + ": new ids");
+            }
+        }
+        assertEquals(8, Db.count(dataSource, "SELECT COUNT(*) FROM observation o JOIN questionnaire_response r ON r.id = o.response_id"
+                + " WHERE o.subject_id LIKE 'pseudonym-%' AND r.subject_id = o.subject_id"), "scores follow their responses");
         for (String table : List.of("questionnaire_response", "questionnaire_response_history")) {
             assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM " + table + " WHERE resource_json LIKE ? OR resource_json LIKE ?",
                     "%" + patientA + "%", "%Meikäläinen%"), table);

@@ -97,6 +97,13 @@ class PatientExportTest {
         assertEquals("QuestionnaireResponse/" + responseA, consents.get(0).getProvision().getDataFirstRep().getReference().getReference());
         assertEquals("Organization/unit-gdpr", consents.get(0).getProvision().getActorFirstRep().getReference().getReference());
 
+        List<org.hl7.fhir.r4.model.Observation> scores = of(bundle, org.hl7.fhir.r4.model.Observation.class);
+        assertEquals(4, scores.size(), "the current version of each score of the response");
+        scores.forEach(o -> {
+            assertEquals("amended", o.getStatus().toCode());
+            assertEquals("QuestionnaireResponse/" + responseA + "/_history/2", o.getDerivedFromFirstRep().getReference());
+        });
+
         assertEquals(List.of(taskA), of(bundle, Task.class).stream().map(t -> t.getIdElement().getIdPart()).toList());
 
         List<AuditEvent> events = of(bundle, AuditEvent.class);
