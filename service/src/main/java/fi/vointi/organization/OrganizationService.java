@@ -130,7 +130,7 @@ public class OrganizationService {
             List<UnitNode> misfits = store.children(id).stream()
                     .filter(c -> facts.level().childLevel().map(l -> l != c.level()).orElse(true)).toList();
             if (!misfits.isEmpty()) {
-                throw unprocessable(IssueType.BUSINESSRULE, "Organization/" + id + " cannot become a '" + facts.level().code()
+                throw unprocessable(IssueType.BUSINESSRULE, "Organization/" + id + " cannot change to level '" + facts.level().code()
                         + "': its children (" + ids(misfits) + ") would then be at the wrong level", "Organization.type");
             }
         }
@@ -207,8 +207,8 @@ public class OrganizationService {
                         "Organization.partOf"));
             }
         } else if (level != null && level != OrganizationLevel.COUNTY) {
-            issues.add(issue(IssueType.REQUIRED, "Organization.partOf is required: a " + level.code() + " belongs to a "
-                    + level.parentLevel().orElseThrow().code(), "Organization.partOf"));
+            issues.add(issue(IssueType.REQUIRED, "Organization.partOf is required: level '" + level.code() + "' belongs under"
+                    + " level '" + level.parentLevel().orElseThrow().code() + "'", "Organization.partOf"));
         }
         List<Extension> feedback = organization.getExtensionsByUrl(FEEDBACK_ENABLED_EXTENSION);
         boolean feedbackEnabled = false;
@@ -243,8 +243,9 @@ public class OrganizationService {
         }
         OrganizationLevel expected = facts.level().parentLevel().orElseThrow();
         if (parent.level() != expected) {
-            throw unprocessable(IssueType.BUSINESSRULE, "A " + facts.level().code() + " must be part of a " + expected.code()
-                    + ", but Organization/" + parent.id() + " is a " + parent.level().code(), "Organization.partOf");
+            throw unprocessable(IssueType.BUSINESSRULE, "An Organization of level '" + facts.level().code() + "' must be part of"
+                    + " level '" + expected.code() + "', but Organization/" + parent.id() + " is '" + parent.level().code() + "'",
+                    "Organization.partOf");
         }
         if (facts.active() && !parent.active()) {
             throw unprocessable(IssueType.BUSINESSRULE, "partOf Organization/" + parent.id()
@@ -325,8 +326,8 @@ public class OrganizationService {
         UnitNode unit = store.findUnit(id).map(OrganizationStore.UnitRow::node).orElseThrow(() -> unprocessable(
                 IssueType.NOTFOUND, "managingOrganization Organization/" + id + " is not known", "Location.managingOrganization"));
         if (unit.level() != OrganizationLevel.UNIT) {
-            throw unprocessable(IssueType.BUSINESSRULE, "A Location belongs to a unit, but Organization/" + id + " is a "
-                    + unit.level().code(), "Location.managingOrganization");
+            throw unprocessable(IssueType.BUSINESSRULE, "A Location belongs to a unit, but Organization/" + id + " is of level '"
+                    + unit.level().code() + "'", "Location.managingOrganization");
         }
         if (locationActive(location) && !unit.active()) {
             throw unprocessable(IssueType.BUSINESSRULE, "Organization/" + id + " is inactive; an active Location needs an"

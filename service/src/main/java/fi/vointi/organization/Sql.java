@@ -25,7 +25,7 @@ final class Sql {
 
     int update(String sql, Object... parameters) {
         return jdbc.prepareStatement(sql, statement -> {
-            bind(statement, List.of(parameters));
+            bind(statement, java.util.Arrays.asList(parameters));
             return statement.executeUpdate();
         });
     }
@@ -44,7 +44,7 @@ final class Sql {
     }
 
     <T> List<T> list(String sql, RowMapper<T> mapper, Object... parameters) {
-        return list(sql, List.of(parameters), mapper);
+        return list(sql, java.util.Arrays.asList(parameters), mapper);
     }
 
     <T> Optional<T> first(String sql, RowMapper<T> mapper, Object... parameters) {
