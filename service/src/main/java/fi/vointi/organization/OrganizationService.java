@@ -106,8 +106,12 @@ public class OrganizationService {
         stamp(organization, id, 1, now);
         organization.setActive(facts.active());
         String text = json.encodeForStorage(organization);
-        store.insertUnit(new OrganizationStore.UnitRow(node(id, facts), 1, now, text, facts.nameSearch()));
-        store.addToClosure(id, facts.parentId());
+        try {
+            store.insertUnit(new OrganizationStore.UnitRow(node(id, facts), 1, now, text, facts.nameSearch()));
+            store.addToClosure(id, facts.parentId());
+        } catch (DataAccessException e) {
+            throw concurrentChange("Organization/" + id);
+        }
         return organization;
     }
 
@@ -144,12 +148,16 @@ public class OrganizationService {
         stamp(organization, id, version, now);
         organization.setActive(facts.active());
         String text = json.encodeForStorage(organization);
-        if (!store.updateUnit(new OrganizationStore.UnitRow(node(id, facts), version, now, text, facts.nameSearch()),
-                current.versionId())) {
-            throw FhirException.conflict("Organization/" + id + " was changed by someone else; read it again and retry");
-        }
-        if (moved) {
-            store.moveInClosure(id, facts.parentId());
+        try {
+            if (!store.updateUnit(new OrganizationStore.UnitRow(node(id, facts), version, now, text, facts.nameSearch()),
+                    current.versionId())) {
+                throw FhirException.conflict("Organization/" + id + " was changed by someone else; read it again and retry");
+            }
+            if (moved) {
+                store.moveInClosure(id, facts.parentId());
+            }
+        } catch (DataAccessException e) {
+            throw concurrentChange("Organization/" + id);
         }
         return organization;
     }
@@ -265,8 +273,12 @@ public class OrganizationService {
         Instant now = now();
         stamp(location, id, 1, now);
         String text = json.encodeForStorage(location);
-        store.insertLocation(new OrganizationStore.LocationRow(id, unitId, location.getName(), locationActive(location), 1, now,
-                text, NameSearch.column(NameSearch.variants(location.getNameElement()))));
+        try {
+            store.insertLocation(new OrganizationStore.LocationRow(id, unitId, location.getName(), locationActive(location), 1,
+                    now, text, NameSearch.column(NameSearch.variants(location.getNameElement()))));
+        } catch (DataAccessException e) {
+            throw concurrentChange("Location/" + id);
+        }
         return location;
     }
 
@@ -286,8 +298,15 @@ public class OrganizationService {
         int version = current.versionId() + 1;
         stamp(location, id, version, now);
         String text = json.encodeForStorage(location);
-        if (!store.updateLocation(new OrganizationStore.LocationRow(id, unitId, location.getName(), locationActive(location),
-                version, now, text, NameSearch.column(NameSearch.variants(location.getNameElement()))), current.versionId())) {
+        boolean updated;
+        try {
+            updated = store.updateLocation(new OrganizationStore.LocationRow(id, unitId, location.getName(),
+                    locationActive(location), version, now, text, NameSearch.column(NameSearch.variants(location.getNameElement()))),
+                    current.versionId());
+        } catch (DataAccessException e) {
+            throw concurrentChange("Location/" + id);
+        }
+        if (!updated) {
             throw FhirException.conflict("Location/" + id + " was changed by someone else; read it again and retry");
         }
         return location;
@@ -410,6 +429,15 @@ public class OrganizationService {
 
     private static String ids(List<UnitNode> nodes) {
         return String.join(", ", nodes.stream().map(UnitNode::reference).toList());
+    }
+
+    /**
+     * A constraint the checks above had passed failed at write time: another request changed the parent or unit in
+     * between (e.g. deleted it). Nothing is stored; the client may read again and retry.
+     */
+    private static FhirException concurrentChange(String what) {
+        return FhirException.conflict(what + " could not be stored because the organisation structure changed at the"
+                + " same time; read it again and retry");
     }
 
     private static OperationOutcomeIssueComponent issue(IssueType type, String message, String expression) {

@@ -39,6 +39,12 @@ public class UnitTree implements UnitScope {
         return store.findUnit(plain(id)).map(OrganizationStore.UnitRow::node);
     }
 
+    /** The direct children of the organisation, by id; empty for a unit or an unknown id. */
+    @Transactional(readOnly = true)
+    public List<UnitNode> children(String id) {
+        return store.children(plain(id));
+    }
+
     /**
      * The id itself and the ids of every organisation under it, nearest first; empty when the id is unknown.
      * "A unit and everything under it" for reports of an area or a service.

@@ -73,6 +73,9 @@ class DemoOrganizationsTest {
                 "demo-service-specialist-care", "demo-unit-pain-clinic"), health);
         assertEquals("demo-area-health", health.iterator().next(), "nearest first");
         assertEquals(Set.of(), tree.subtree("no-such-unit"));
+        assertEquals(List.of("demo-service-primary-care", "demo-service-specialist-care"),
+                tree.children("demo-area-health").stream().map(UnitNode::id).toList());
+        assertEquals(List.of(), tree.children(DemoUsers.UNIT_PAIN_CLINIC));
         assertTrue(tree.isWithin(DemoUsers.UNIT_PAIN_CLINIC, List.of("demo-area-family", "demo-area-health")));
         assertTrue(tree.isWithin("Organization/" + DemoUsers.UNIT_PAIN_CLINIC, List.of(DemoUsers.UNIT_PAIN_CLINIC)));
         assertFalse(tree.isWithin(DemoUsers.UNIT_CHILD_PSYCHIATRY, List.of("demo-area-health")));
