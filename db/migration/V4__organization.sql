@@ -12,10 +12,14 @@ CREATE TABLE organization_unit (
     version_id       INTEGER      NOT NULL,
     last_updated     TIMESTAMP WITH TIME ZONE NOT NULL,
     resource_json    VARCHAR      NOT NULL,
+    -- every language variant of the name, for FHIR string search: '\nf:' + folded (lower case, no accents)
+    -- and '\nx:' + as written, one line each (fi.vointi.organization.NameSearch); empty default for rows written by plain SQL
+    name_search      VARCHAR(4000) DEFAULT '' NOT NULL,
     CONSTRAINT pk_organization_unit PRIMARY KEY (id),
     CONSTRAINT fk_organization_unit_parent FOREIGN KEY (parent_id) REFERENCES organization_unit (id)
 );
 CREATE INDEX ix_organization_unit_parent ON organization_unit (parent_id);
+CREATE INDEX ix_organization_unit_kind ON organization_unit (kind, active);
 
 -- Every (ancestor, descendant) pair of the hierarchy, including each unit with itself at depth 0, so that
 -- "this unit and everything under it" is one indexed join for access checks and analytics.
@@ -36,6 +40,8 @@ CREATE TABLE service_location (
     version_id    INTEGER      NOT NULL,
     last_updated  TIMESTAMP WITH TIME ZONE NOT NULL,
     resource_json VARCHAR      NOT NULL,
+    -- name variants for search, as in organization_unit.name_search
+    name_search   VARCHAR(4000) DEFAULT '' NOT NULL,
     CONSTRAINT pk_service_location PRIMARY KEY (id),
     CONSTRAINT fk_service_location_unit FOREIGN KEY (unit_id) REFERENCES organization_unit (id)
 );

@@ -158,7 +158,41 @@ public class MetadataController {
         patient.addOperation().setName("erase")
                 .setDefinition("https://vointi.fi/fhir/OperationDefinition/Patient-erase")
                 .setDocumentation("POST [id]/$erase: erase (default) or pseudonymise the patient's data; Parameters mode, reason (admin)");
+
+        // Organisation structure (county -> service area -> service -> unit) and service points, docs/organization.md
+        CapabilityStatementRestResourceComponent organization = rest.addResource().setType("Organization");
+        organizationInteractions(organization);
+        organization.setDocumentation("Staff and system/Organization.rs clients read; administrators write."
+                + " Levels in Organization.type (https://vointi.fi/fhir/CodeSystem/organization-level), partOf the level above;"
+                + " update needs If-Match; DELETE only when nothing refers to the Organization (otherwise 409: set active false)");
+        searchParam(organization, "_id", SearchParamType.TOKEN, "Logical id");
+        searchParam(organization, "name", SearchParamType.STRING, "Name in any language (:exact, :contains)");
+        searchParam(organization, "partof", SearchParamType.REFERENCE, "The parent Organization (direct children)");
+        searchParam(organization, "type", SearchParamType.TOKEN, "Level: county | area | service | unit");
+        searchParam(organization, "active", SearchParamType.TOKEN, "true | false");
+
+        CapabilityStatementRestResourceComponent location = rest.addResource().setType("Location");
+        organizationInteractions(location);
+        location.setDocumentation("Service points of a unit (managingOrganization). Staff and system/Location.rs clients read;"
+                + " administrators write; update needs If-Match");
+        searchParam(location, "_id", SearchParamType.TOKEN, "Logical id");
+        searchParam(location, "name", SearchParamType.STRING, "Name in any language (:exact, :contains)");
+        searchParam(location, "organization", SearchParamType.REFERENCE, "The unit the service point belongs to");
         return cs;
+    }
+
+    private static void organizationInteractions(CapabilityStatementRestResourceComponent resource) {
+        resource.addInteraction().setCode(TypeRestfulInteraction.READ);
+        resource.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        resource.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
+        resource.addInteraction().setCode(TypeRestfulInteraction.DELETE);
+        resource.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        resource.setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE)
+                .setReadHistory(false)
+                .setUpdateCreate(false)
+                .setConditionalCreate(false)
+                .setConditionalUpdate(false)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
     }
 
     private static void searchParam(CapabilityStatementRestResourceComponent resource, String name, SearchParamType type,

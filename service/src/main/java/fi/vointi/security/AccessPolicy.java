@@ -15,6 +15,8 @@ import java.util.Set;
  *       create and update them and decide whether they are shared.</li>
  *   <li>clinician: responses of their own units that the patient has shared.</li>
  *   <li>unit-manager: anonymous (subject-less) feedback responses of their own units.</li>
+ *   <li>clinician and unit-manager: "own units" are the units of the token's {@code units} claim and every unit
+ *       under them in the hierarchy ({@link Caller#units()} arrives widened, see {@link UnitScope}).</li>
  *   <li>system (EHR, warehouse): by SMART scope, and only shared responses; never private ones.</li>
  *   <li>admin: content, organisation, audit and GDPR requests; no direct reading of responses.</li>
  *   <li>anyone, without login: answering a questionnaire marked anonymous (customer feedback).</li>
@@ -184,6 +186,29 @@ public final class AccessPolicy {
         }
         return caller.has(Role.ADMIN) ? Optional.empty()
                 : Optional.of(Refusal.forbidden("Only administrators may read the audit trail"));
+    }
+
+    /**
+     * Reading the organisation structure ({@code type} Organization or Location; {@code operation} r or s): staff
+     * (clinician, unit-manager, admin) and backend clients with a matching scope. Not health data, so a refusal
+     * is a plain 403.
+     */
+    public static Optional<Refusal> readOrganization(Caller caller, String type, char operation) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        boolean staff = caller.has(Role.CLINICIAN) || caller.has(Role.UNIT_MANAGER) || caller.has(Role.ADMIN);
+        return staff || caller.systemMay(type, operation) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Your role does not allow reading the organisation structure (" + type + ")"));
+    }
+
+    /** Creating, changing, deactivating or deleting Organizations and Locations: administrators only. */
+    public static Optional<Refusal> writeOrganization(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.ADMIN) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only administrators may change the organisation structure"));
     }
 
     /** GDPR export of everything about one patient: an admin, the patient, or their guardian. */

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * @param clientId   the OAuth2 client the token was issued to ({@code azp} or {@code client_id})
  * @param patientId  the caller's own Patient id ({@code patient} claim), for the patient role
  * @param guardianOf Patient ids of the children the caller may act for ({@code guardian_of} claim)
- * @param units      Organization ids of the caller's service units ({@code units} claim)
+ * @param units      Organization ids of the caller's service units ({@code units} claim), widened by
+ *                   {@link CallerResolver} to every unit under them
  */
 public record Caller(String id, String clientId, Set<Role> roles, String patientId, Set<String> guardianOf,
                      Set<String> units, Set<SmartScope> scopes) {
@@ -49,6 +50,11 @@ public record Caller(String id, String clientId, Set<Role> roles, String patient
             ids.addAll(guardianOf);
         }
         return ids;
+    }
+
+    /** The same caller covering {@code units} (the claim widened to the hierarchy, see {@link UnitScope}). */
+    public Caller withUnits(Set<String> units) {
+        return new Caller(id, clientId, roles, patientId, guardianOf, units, scopes);
     }
 
     /** Service-unit references ({@code Organization/x}) of the caller's units. */

@@ -1,6 +1,7 @@
 package fi.vointi.security;
 
 import fi.vointi.fhir.FhirException;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.security.authentication.Authentication;
@@ -19,10 +20,17 @@ import java.util.stream.Collectors;
  * Reads the {@link Caller} from the request's validated token, and turns policy refusals into HTTP answers.
  * Claim names (our contract with the county's identity provider): {@code sub}, {@code roles},
  * {@code patient}, {@code guardian_of}, {@code units}, {@code scope}, {@code azp}/{@code client_id}.
+ * The {@code units} claim is widened to the units' subtrees by the {@link UnitScope} bean when there is one.
  */
 @Singleton
 public class CallerResolver {
     public static final String CALLER_ATTRIBUTE = "vointi.caller";
+    @Nullable
+    private final UnitScope unitScope;
+
+    public CallerResolver(@Nullable UnitScope unitScope) {
+        this.unitScope = unitScope;
+    }
 
     public Caller resolve(HttpRequest<?> request) {
         Optional<Object> cached = request.getAttribute(CALLER_ATTRIBUTE);
@@ -31,6 +39,10 @@ public class CallerResolver {
         }
         Caller caller = request.getUserPrincipal(Authentication.class).map(CallerResolver::fromAuthentication)
                 .orElse(Caller.ANONYMOUS);
+        if (unitScope != null && !caller.units().isEmpty()) {
+            // A unit named in the claim covers its whole subtree (an area manager sees the area's units).
+            caller = caller.withUnits(unitScope.expand(caller.units()));
+        }
         request.setAttribute(CALLER_ATTRIBUTE, caller);
         return caller;
     }

@@ -49,14 +49,18 @@ class CatalogApiTest {
                 "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS,
                 "Task", fi.vointi.invitations.InvitationService.SEARCH_PARAMETERS,
                 "Observation", fi.vointi.observations.ObservationSearch.PARAMETERS,
-                "Patient", Set.of());
+                "Patient", Set.of(),
+                "Organization", base(fi.vointi.organization.OrganizationSearch.ORGANIZATION_PARAMETERS),
+                "Location", base(fi.vointi.organization.OrganizationSearch.LOCATION_PARAMETERS));
         Map<String, FhirTestClient> callers = Map.of(
                 "Questionnaire", fhir,
                 "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
                 "AuditEvent", fhir.as(tokens.admin()),
                 "Task", fhir.as(tokens.system("catalog-test", "system/Task.rs")),
                 "Observation", fhir.as(tokens.system("catalog-test", "system/*.rs")),
-                "Patient", fhir.as(tokens.admin()));
+                "Patient", fhir.as(tokens.admin()),
+                "Organization", fhir.as(tokens.admin()),
+                "Location", fhir.as(tokens.system("catalog-test", "system/Location.rs")));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
@@ -64,6 +68,8 @@ class CatalogApiTest {
         assertTrue(qr.getConditionalCreate());
         assertEquals(Set.of("read", "search-type"), interactions(resource(cs, "Questionnaire")));
         assertEquals(Set.of("read", "create", "search-type"), interactions(resource(cs, "Task")));
+        assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Organization")));
+        assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Location")));
         assertEquals("SMART-on-FHIR", cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode());
 
         // every declared search parameter is accepted, and exactly those
@@ -72,7 +78,8 @@ class CatalogApiTest {
             assertEquals(implemented.get(resource.getType()), declared, resource.getType());
             for (String name : declared) {
                 String value = Set.of("authored", "date").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q"
-                        : name.equals("status") && resource.getType().equals("Task") ? "ready" : "x";
+                        : name.equals("status") && resource.getType().equals("Task") ? "ready"
+                        : name.equals("active") ? "true" : "x";
                 FhirTestClient client = callers.get(resource.getType());
                 assertEquals(200, client.get("/fhir/" + resource.getType() + "?" + name + "=" + value).status(), name);
             }
@@ -122,6 +129,11 @@ class CatalogApiTest {
 
     private static String encode(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Search parameter names without their modifiers ({@code name:exact} → {@code name}). */
+    private static Set<String> base(Set<String> parameters) {
+        return parameters.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet());
     }
 
     private static CapabilityStatementRestResourceComponent resource(CapabilityStatement cs, String type) {

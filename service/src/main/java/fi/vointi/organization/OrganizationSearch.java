@@ -1,0 +1,150 @@
+package fi.vointi.organization;
+
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirJson;
+import fi.vointi.fhir.SearchRequest;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * FHIR search over Organizations and Locations. The SQL is built from fixed fragments; every value the client
+ * sent is a bound parameter. Several values in one parameter are alternatives (OR), repeated parameters all apply.
+ */
+@Singleton
+public class OrganizationSearch {
+    /** Organization search parameters, with the string modifiers accepted. */
+    public static final Set<String> ORGANIZATION_PARAMETERS = Set.of("_id", "name", "name:exact", "name:contains",
+            "partof", "type", "active");
+    /** Location search parameters, with the string modifiers accepted. */
+    public static final Set<String> LOCATION_PARAMETERS = Set.of("_id", "name", "name:exact", "name:contains", "organization");
+    private static final Set<String> SORTS = Set.of("name", "-name", "_lastUpdated", "-_lastUpdated");
+
+    private final Sql sql;
+    private final FhirJson json;
+
+    public OrganizationSearch(JdbcOperations jdbc, FhirJson json) {
+        this.sql = new Sql(jdbc);
+        this.json = json;
+    }
+
+    /** One page of results; {@code total} is null unless the client asked for it with _total. */
+    public record Page<T extends Resource>(List<T> resources, boolean hasNext, Integer total) {
+    }
+
+    @Transactional(readOnly = true)
+    public Page<Organization> organizations(SearchRequest request) {
+        Where where = new Where();
+        common(where, request);
+        anyOf(where, request.alternatives("partof"), v -> new Condition("parent_id = ?", referencedId("partof", v)));
+        anyOf(where, request.alternatives("type"), OrganizationSearch::type);
+        for (String value : request.all("active")) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw FhirException.badRequest("Parameter 'active' takes true or false, not '" + value + "'");
+            }
+            where.and(new Condition("active = ?", Boolean.parseBoolean(value)));
+        }
+        return page("organization_unit", where, request, Organization.class);
+    }
+
+    @Transactional(readOnly = true)
+    public Page<Location> locations(SearchRequest request) {
+        Where where = new Where();
+        common(where, request);
+        anyOf(where, request.alternatives("organization"), v -> new Condition("unit_id = ?", referencedId("organization", v)));
+        return page("service_location", where, request, Location.class);
+    }
+
+    private static void common(Where where, SearchRequest request) {
+        anyOf(where, request.alternatives("_id"), v -> new Condition("id = ?", v));
+        for (String modifier : List.of("", ":exact", ":contains")) {
+            // a name may contain a comma, so each occurrence is one value; repeated occurrences all apply
+            for (String value : request.all("name" + modifier)) {
+                String column = modifier.equals(":exact") ? "name_search" : "LOWER(name_search)";
+                where.and(new Condition(column + " LIKE ? ESCAPE '\\'", NameSearch.pattern(modifier, value)));
+            }
+        }
+    }
+
+    /** {@code type=code}, {@code type=system|code} or {@code type=|code}; only our level system is searchable. */
+    private static Condition type(String value) {
+        int bar = value.indexOf('|');
+        String system = bar < 0 ? null : value.substring(0, bar);
+        String code = bar < 0 ? value : value.substring(bar + 1);
+        if (system != null && !system.isEmpty() && !system.equals(OrganizationLevel.SYSTEM)) {
+            return new Condition("1 = 0");
+        }
+        return new Condition("kind = ?", code);
+    }
+
+    private static String referencedId(String parameter, String value) {
+        IdType id = new IdType(value);
+        if (id.hasResourceType() && !"Organization".equals(id.getResourceType())) {
+            throw FhirException.badRequest("Parameter '" + parameter + "' takes an Organization reference, not '" + value + "'");
+        }
+        return id.getIdPart();
+    }
+
+    private <T extends Resource> Page<T> page(String table, Where where, SearchRequest request, Class<T> type) {
+        String sort = request.first("_sort").orElse("name");
+        if (!SORTS.contains(sort)) {
+            throw FhirException.notSupported("_sort '" + sort + "' is not supported; use one of " + SORTS);
+        }
+        String column = sort.replace("-", "").equals("name") ? "name" : "last_updated";
+        String direction = sort.startsWith("-") ? "DESC" : "ASC";
+        int count = request.count();
+        List<Object> parameters = new ArrayList<>(where.parameters);
+        parameters.add(count + 1);
+        parameters.add(request.offset());
+        List<T> rows = sql.list("SELECT resource_json FROM " + table + where.sql() + " ORDER BY " + column + " " + direction
+                + ", id " + direction + " LIMIT ? OFFSET ?", parameters, rs -> json.parseStored(rs.getString(1), type));
+        Integer total = request.totalRequested()
+                ? (int) sql.list("SELECT COUNT(*) FROM " + table + where.sql(), where.parameters, rs -> rs.getLong(1)).get(0).longValue()
+                : null;
+        boolean hasNext = rows.size() > count;
+        return new Page<>(hasNext ? rows.subList(0, count) : rows, hasNext, total);
+    }
+
+    private static void anyOf(Where where, List<String> values, java.util.function.Function<String, Condition> condition) {
+        if (values.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        for (String value : values) {
+            Condition c = condition.apply(value);
+            parts.add("(" + c.sql() + ")");
+            parameters.addAll(c.parameters());
+        }
+        where.and(new Condition(String.join(" OR ", parts), parameters.toArray()));
+    }
+
+    private record Condition(String sql, List<Object> parameters) {
+        Condition(String sql, Object... parameters) {
+            this(sql, List.of(parameters));
+        }
+    }
+
+    /** Conditions joined with AND, and their bound values. */
+    private static final class Where {
+        private final List<String> conditions = new ArrayList<>();
+        private final List<Object> parameters = new ArrayList<>();
+
+        void and(Condition condition) {
+            conditions.add("(" + condition.sql() + ")");
+            parameters.addAll(condition.parameters());
+        }
+
+        String sql() {
+            return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        }
+    }
+}
