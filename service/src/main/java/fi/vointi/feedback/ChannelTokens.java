@@ -61,7 +61,7 @@ class ChannelTokens {
     @Inject
     ChannelTokens(FeedbackConfiguration configuration, Environment environment,
                   @Value("${vointi.security.dev-issuer.enabled:false}") boolean devMode) {
-        this(key(configuration.getTokenSecret(), environment, devMode), Clock.systemUTC());
+        this(key(configuration.getTokenSecret(), environment.getActiveNames(), devMode), Clock.systemUTC());
     }
 
     ChannelTokens(byte[] key, Clock clock) {
@@ -74,7 +74,7 @@ class ChannelTokens {
         this.clock = clock;
     }
 
-    private static byte[] key(@Nullable String secret, Environment environment, boolean devMode) {
+    static byte[] key(@Nullable String secret, Set<String> environments, boolean devMode) {
         if (secret != null) {
             byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
             if (bytes.length < 32) {
@@ -82,7 +82,7 @@ class ChannelTokens {
             }
             return bytes;
         }
-        if (!devMode && !environment.getActiveNames().contains(Environment.TEST)) {
+        if (!devMode && !environments.contains(Environment.TEST)) {
             throw new ConfigurationException("vointi.feedback.token-secret (VOINTI_FEEDBACK_TOKEN_SECRET) is required outside dev mode:"
                     + " SMS feedback links must stay valid across restarts and instances (docs/feedback.md)");
         }
