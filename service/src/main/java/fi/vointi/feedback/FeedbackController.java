@@ -66,10 +66,13 @@ public class FeedbackController {
     private final FeedbackConfiguration configuration;
     private final FhirJson json;
     private final FhirResponses responses;
+    private final TokenUses tokenUses;
 
     public FeedbackController(FeedbackUnits units, FeedbackSurveys surveys, FeedbackService service, ChannelTokens tokens,
                               RateLimiter rateLimiter, HttpClientAddressResolver addresses,
-                              FeedbackConfiguration configuration, FhirJson json, FhirResponses responses) {
+                              FeedbackConfiguration configuration, FhirJson json, FhirResponses responses,
+                              TokenUses tokenUses) {
+        this.tokenUses = tokenUses;
         this.units = units;
         this.surveys = surveys;
         this.service = service;
@@ -111,6 +114,10 @@ public class FeedbackController {
         } catch (LinkRefused refused) {
             return html(refused.status, FeedbackPage.message(language, FeedbackTexts.get("title", language),
                     FeedbackTexts.get(refused.textKey, language), "", null));
+        }
+        if (link.token() != null && tokenUses.used(link.token().tokenId())) {
+            return html(HttpStatus.CONFLICT, FeedbackPage.message(language, FeedbackTexts.get("title", language),
+                    FeedbackTexts.get("used", language), link.unit().name(), null));
         }
         Map<String, String> hidden = new LinkedHashMap<>();
         hidden.put("lang", language);

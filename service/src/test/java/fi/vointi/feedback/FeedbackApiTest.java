@@ -253,6 +253,9 @@ class FeedbackApiTest {
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?"
                 + " AND resource_json LIKE '%\"valueCode\":\"sms\"%'", "Organization/" + unit));
         assertEquals(409, postForm("/feedback/" + unit + "/answer", form).status());
+        Reply usedPage = getHtml("/feedback/" + unit + "?token=" + token + "&lang=en");
+        assertEquals(409, usedPage.status());
+        assertTrue(usedPage.body().contains("already been used"), usedPage.body());
         String second = links.get(1).substring(links.get(1).indexOf("?token=") + 7);
         assertEquals(201, anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + second, answer(6, null)).status());
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + second, answer(6, null)).outcome(409);
