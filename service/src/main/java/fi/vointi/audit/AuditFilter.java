@@ -25,7 +25,8 @@ import java.util.concurrent.CompletionStage;
  */
 @ServerFilter({"/fhir/QuestionnaireResponse", "/fhir/QuestionnaireResponse/**", "/fhir/Task", "/fhir/Task/**",
         "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
-        "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**"})
+        "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**",
+        "/feedback/*/answer", "/feedback/*/QuestionnaireResponse", "/api/feedback/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     private final AuditLog log;
@@ -46,7 +47,7 @@ public class AuditFilter {
         String operation = context.operation() != null ? context.operation() : defaultOperation(request);
         AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), Instant.now(), action(request.getMethod(), operation),
                 operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
-                caller.rolesText(), request.getRemoteAddress().getAddress().getHostAddress(), request.getMethodName(),
+                caller.rolesText(), sourceAddress(request, caller), request.getMethodName(),
                 auditPath(request.getPath()), context.entities(), context.patients(), context.detail());
         return log.appendAsync(record).handle((stored, failure) -> {
             if (failure == null) {
@@ -62,6 +63,16 @@ public class AuditFilter {
                     IssueType.EXCEPTION, "Internal error, incident " + incident, null)));
             return failed;
         });
+    }
+
+    /**
+     * Anonymous feedback must not be traceable to a device (docs/feedback.md): an answer sent without a token, to the
+     * FHIR endpoint or a unit's feedback link, is recorded without the client's address.
+     */
+    static String sourceAddress(HttpRequest<?> request, Caller caller) {
+        boolean anonymousAnswer = caller.isAnonymous() && request.getMethod() == HttpMethod.POST
+                && (request.getPath().startsWith("/fhir/QuestionnaireResponse") || request.getPath().startsWith("/feedback/"));
+        return anonymousAnswer ? null : request.getRemoteAddress().getAddress().getHostAddress();
     }
 
     /** An invitation link's token is a credential: the trail names the Task (in entities), never the token. */
@@ -81,7 +92,7 @@ public class AuditFilter {
     /** FHIR AuditEvent.action: C, R, U, D or E (execute, for operations such as export and erase). */
     static String action(HttpMethod method, String operation) {
         return switch (operation) {
-            case "create", "invite", "invitation-answer" -> "C";
+            case "create", "invite", "invitation-answer", "feedback-answer", "feedback-import", "feedback-link" -> "C";
             case "read", "vread", "search", "invitation-open", "audit-search" -> "R";
             case "update", "share", "withdraw-share" -> "U";
             case "erase", "delete" -> "D";

@@ -228,4 +228,27 @@ public final class AccessPolicy {
         return caller.has(Role.ADMIN) ? Optional.empty()
                 : Optional.of(Refusal.forbidden("Only administrators may erase a patient's data"));
     }
+
+    /**
+     * Issuing SMS / e-mail feedback links (channel tokens) for a unit: admins, managers of that unit, and backend
+     * clients that may send invitations ({@code system/Task.c}).
+     */
+    public static Optional<Refusal> issueFeedbackLinks(Caller caller, String unitId) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        boolean allowed = caller.has(Role.ADMIN) || caller.systemMay("Task", 'c')
+                || (caller.has(Role.UNIT_MANAGER) && caller.units().contains(unitId));
+        return allowed ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only administrators, the unit's managers and invitation clients may issue feedback links"));
+    }
+
+    /** Importing a county's earlier feedback with its original dates: admins only. */
+    public static Optional<Refusal> importFeedback(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.ADMIN) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only administrators may import feedback"));
+    }
 }

@@ -14,7 +14,10 @@ public class SecurityHeadersFilter {
         response.header("X-Content-Type-Options", "nosniff");
         response.header("X-Frame-Options", "DENY");
         response.header("Referrer-Policy", "no-referrer");
-        response.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        if (!response.getHeaders().contains("Content-Security-Policy")) {
+            // an HTML page (the public feedback form) sets its own, equally strict policy
+            response.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        }
         response.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         if (!response.getHeaders().contains("Cache-Control")) {
             response.header("Cache-Control", "no-store");

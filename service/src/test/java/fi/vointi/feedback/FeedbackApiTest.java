@@ -1,0 +1,333 @@
+package fi.vointi.feedback;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import fi.vointi.security.DevTokenIssuer;
+import fi.vointi.support.Db;
+import fi.vointi.support.FhirTestClient;
+import fi.vointi.support.FhirTestClient.Reply;
+import fi.vointi.support.ResponseBuilder;
+import fi.vointi.support.Tokens;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import javax.sql.DataSource;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The public feedback link, its FHIR twin, SMS channel tokens and QR codes, over real HTTP against a real database. */
+@MicronautTest(transactional = false)
+@Property(name = "vointi.feedback.public-base-url", value = "https://feedback.vointi.test/")
+@Property(name = "vointi.feedback.rate-limit-submissions", value = "100000") // every request here comes from 127.0.0.1
+class FeedbackApiTest {
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    DevTokenIssuer issuer;
+    @Inject
+    ChannelTokens channelTokens;
+
+    Tokens tokens;
+    FhirTestClient anonymous;
+    String unit;
+    Questionnaire adult;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() {
+        tokens = new Tokens(issuer);
+        anonymous = new FhirTestClient(server);
+        unit = FeedbackUnitsFixture.unit(dataSource, true, true);
+        Reply reply = anonymous.get("/feedback/" + unit + "/Questionnaire?audience=adult");
+        assertEquals(200, reply.status(), reply.body());
+        adult = reply.resource(Questionnaire.class);
+    }
+
+    long stored(String unitId) {
+        return Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?", "Organization/" + unitId);
+    }
+
+    QuestionnaireResponse answer(int recommendation, String statement) {
+        ResponseBuilder builder = ResponseBuilder.answering(adult).answerAllRequired()
+                .answer("recommendation", new IntegerType(recommendation));
+        if (statement != null) {
+            builder.answer("statement.heard", builder.option("statement.heard", "5"));
+        }
+        QuestionnaireResponse response = builder.build("completed", null);
+        return response;
+    }
+
+    Reply postForm(String path, Map<String, String> fields, String... headers) {
+        String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(anonymous.uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return anonymous.send(request);
+    }
+
+    Reply getHtml(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(anonymous.uri(path)).GET().header("Accept", "text/html");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return anonymous.send(request);
+    }
+
+    static Reply postJson(FhirTestClient client, String json) {
+        return client.send(HttpRequest.newBuilder(client.uri("/api/feedback/channel-tokens"))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json"));
+    }
+
+    static Map<String, String> adultForm(String recommendation, String statementCode) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("audience", "adult");
+        form.put("lang", "fi");
+        form.put("item:recommendation", recommendation);
+        for (String s : List.of("statement.access", "statement.heard", "statement.safety", "statement.information", "statement.usefulness")) {
+            form.put("item:" + s, statementCode);
+        }
+        form.put("item:open", "Hyvä <b>palvelu</b>");
+        return form;
+    }
+
+    @Test
+    void pageOffersAudiencesThenTheChosenQuestionnaireInTheChosenLanguage() {
+        Reply choice = getHtml("/feedback/" + unit, "Accept-Language", "sv-FI,sv;q=0.9,en;q=0.5");
+        assertEquals(200, choice.status(), choice.body());
+        assertTrue(choice.header("Content-Type").startsWith("text/html"));
+        assertTrue(choice.body().contains("lang=\"sv\""), choice.body());
+        assertTrue(choice.body().contains("name=\"audience\"") && choice.body().contains("value=\"child\"")
+                && choice.body().contains("value=\"relative\""));
+        // the unit's name is escaped, never markup
+        assertTrue(choice.body().contains("Terveysasema &lt;Testi&gt; &amp; Co"), choice.body());
+        String csp = choice.header("Content-Security-Policy");
+        assertTrue(csp.startsWith("default-src 'none'; style-src 'sha256-") && csp.contains("form-action 'self'"), csp);
+        assertEquals(1, choice.raw().headers().allValues("Content-Security-Policy").size());
+
+        Reply child = getHtml("/feedback/" + unit + "?audience=child&lang=en");
+        assertEquals(200, child.status());
+        assertTrue(child.body().contains("lang=\"en\""));
+        assertTrue(child.body().contains("They listened to me."), child.body());
+        assertTrue(child.body().contains("action=\"/feedback/" + unit + "/answer\""));
+        assertTrue(child.body().contains("Vointi demo"), "demo label shown");
+
+        Reply finnish = getHtml("/feedback/" + unit + "?audience=relative", "Accept-Language", "de");
+        assertTrue(finnish.body().contains("lang=\"fi\"") && finnish.body().contains("Läheiseni sai"), finnish.body());
+    }
+
+    @Test
+    void formAnswerIsStoredAnonymouslyWithUnitAndChannelAndNoAddressInTheAuditTrail() {
+        Reply reply = postForm("/feedback/" + unit + "/answer", adultForm("9", "4"), "User-Agent", "TestPhone/1.0");
+        assertEquals(200, reply.status(), reply.body());
+        assertTrue(reply.body().contains("Kiitos palautteestasi"), reply.body());
+        assertEquals(1, stored(unit));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?"
+                + " AND subject_id IS NULL AND status = 'completed'", "Organization/" + unit));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?"
+                + " AND resource_json LIKE '%feedback-channel%' AND resource_json LIKE '%\"valueCode\":\"qr\"%'"
+                + " AND resource_json NOT LIKE '%TestPhone%' AND resource_json NOT LIKE '%127.0.0.1%'", "Organization/" + unit));
+
+        // the FHIR way, from a kiosk, and the plain FHIR endpoint: no address recorded either
+        Reply kiosk = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?channel=kiosk", answer(10, "5"));
+        assertEquals(201, kiosk.status(), kiosk.body());
+        QuestionnaireResponse storedKiosk = kiosk.resource(QuestionnaireResponse.class);
+        assertEquals("kiosk", ((CodeType) storedKiosk.getExtensionByUrl(FeedbackSurveys.CHANNEL_EXTENSION).getValue()).getValue());
+        assertEquals("Organization/" + unit, ((Reference) storedKiosk.getExtensionByUrl(
+                "https://vointi.fi/fhir/StructureDefinition/service-unit").getValue()).getReference());
+        Reply direct = anonymous.post("/fhir/QuestionnaireResponse", answer(3, null));
+        assertEquals(201, direct.status(), direct.body());
+
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE method = 'POST' AND agent_id IS NULL"
+                + " AND source_ip IS NOT NULL"));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE path = ? AND operation = 'feedback-answer'"
+                + " AND source_ip IS NULL AND agent_id IS NULL AND http_status = 200", "/feedback/" + unit + "/answer"));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE path = ? AND source_ip IS NULL"
+                + " AND http_status = 201", "/feedback/" + unit + "/QuestionnaireResponse"));
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event_patient p JOIN audit_event e ON e.id = p.event_id"
+                + " WHERE e.path LIKE '/feedback/%'"));
+    }
+
+    @Test
+    void badLinksAndAnswersAreRefusedAndNothingIsStored() {
+        String disabled = FeedbackUnitsFixture.unit(dataSource, true, false);
+        String inactive = FeedbackUnitsFixture.unit(dataSource, false, true);
+        for (String id : List.of("no-such-unit", disabled, inactive)) {
+            assertEquals(404, getHtml("/feedback/" + id).status());
+            assertEquals(404, postForm("/feedback/" + id + "/answer", adultForm("9", "4")).status());
+            anonymous.post("/feedback/" + id + "/QuestionnaireResponse", answer(9, "5")).outcome(404);
+            assertEquals(404, anonymous.send(HttpRequest.newBuilder(anonymous.uri("/feedback/" + id + "/qr.png")).GET()).status());
+            assertEquals(0, stored(id));
+        }
+        // out of range: recommendation 11, statement 6, a code that is not an option
+        assertTrue(anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", answer(11, null)).outcome(422)
+                .contains("from 0 to 10"));
+        Reply html = postForm("/feedback/" + unit + "/answer", adultForm("11", "4"));
+        assertEquals(422, html.status(), html.body());
+        assertTrue(html.header("Content-Type").startsWith("text/html") && html.body().contains("role=\"alert\""));
+        assertEquals(422, postForm("/feedback/" + unit + "/answer", adultForm("7", "6")).status());
+        assertEquals(422, postForm("/feedback/" + unit + "/answer", adultForm("7", "x")).status());
+        QuestionnaireResponse statementSix = answer(8, null);
+        statementSix.getItem().stream().filter(i -> i.getLinkId().equals("statements")).findFirst().orElseThrow()
+                .getItem().get(0).getAnswerFirstRep().setValue(new org.hl7.fhir.r4.model.Coding(
+                        "https://vointi.fi/fhir/CodeSystem/agreement-5", "6", null));
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", statementSix).outcome(422);
+        // not completed, a subject, another unit, a channel of the client's choosing, a questionnaire that is not feedback
+        QuestionnaireResponse inProgress = answer(8, null).setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS);
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", inProgress).outcome(422);
+        QuestionnaireResponse withSubject = answer(8, null);
+        withSubject.setSubject(new Reference("Patient/p1"));
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", withSubject).outcome(422);
+        QuestionnaireResponse otherUnit = answer(8, null);
+        otherUnit.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new Reference("Organization/elsewhere"));
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", otherUnit).outcome(422);
+        QuestionnaireResponse ownChannel = answer(8, null);
+        ownChannel.addExtension(FeedbackSurveys.CHANNEL_EXTENSION, new CodeType("sms"));
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", ownChannel).outcome(422);
+        QuestionnaireResponse prom = new QuestionnaireResponse().setQuestionnaire("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom")
+                .setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", prom).outcome(422);
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?channel=sms", answer(8, null)).outcome(400);
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", "{not json").outcome(400);
+        assertEquals(0, stored(unit));
+    }
+
+    @Test
+    void smsLinksAreIssuedCountedSingleUseAndExpire() throws Exception {
+        FhirTestClient admin = anonymous.as(tokens.admin());
+        Reply issued = postJson(admin, "{\"unit\":\"" + unit + "\",\"count\":3}");
+        assertEquals(201, issued.status(), issued.body());
+        assertTrue(issued.body().contains("\"service\":\"svc-" + unit + "\""), issued.body());
+        assertEquals(3, Db.count(dataSource, "SELECT issued FROM feedback_invitation_count WHERE unit_id = ? AND channel = 'sms'", unit));
+        List<String> links = linksOf(issued.body());
+        assertEquals(3, links.size());
+        String token = links.get(0).substring(links.get(0).indexOf("?token=") + 7);
+        assertTrue(links.get(0).contains("/feedback/" + unit + "?token="));
+
+        // a manager of the unit may issue, a manager of another unit not, nobody anonymously
+        assertEquals(201, postJson(anonymous.as(tokens.unitManager(unit)), "{\"unit\":\"" + unit + "\"}").status());
+        postJson(anonymous.as(tokens.unitManager("other-unit")), "{\"unit\":\"" + unit + "\"}").outcome(403);
+        postJson(anonymous, "{\"unit\":\"" + unit + "\"}").outcome(401);
+        postJson(admin, "{\"unit\":\"" + unit + "\",\"count\":0}").outcome(400);
+        assertEquals(4, Db.count(dataSource, "SELECT issued FROM feedback_invitation_count WHERE unit_id = ?", unit));
+
+        // the SMS link opens the form and takes exactly one answer, stored as channel sms
+        assertEquals(200, getHtml("/feedback/" + unit + "?token=" + token).status());
+        Map<String, String> form = adultForm("10", "5");
+        form.put("token", token);
+        assertEquals(200, postForm("/feedback/" + unit + "/answer", form).status());
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?"
+                + " AND resource_json LIKE '%\"valueCode\":\"sms\"%'", "Organization/" + unit));
+        assertEquals(409, postForm("/feedback/" + unit + "/answer", form).status());
+        Reply usedPage = getHtml("/feedback/" + unit + "?token=" + token + "&lang=en");
+        assertEquals(409, usedPage.status());
+        assertTrue(usedPage.body().contains("already been used"), usedPage.body());
+        String second = links.get(1).substring(links.get(1).indexOf("?token=") + 7);
+        assertEquals(201, anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + second, answer(6, null)).status());
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + second, answer(6, null)).outcome(409);
+        assertEquals(2, stored(unit));
+        // the token is never in the audit trail
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE path LIKE ? OR detail LIKE ?",
+                "%" + token + "%", "%" + token + "%"));
+
+        // expired, forged, for another unit
+        String expired = channelTokens.issue(unit, null, "sms", Duration.ofSeconds(-1));
+        assertEquals(410, getHtml("/feedback/" + unit + "?token=" + expired).status());
+        assertTrue(anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + expired, answer(9, null))
+                .outcome(410).contains("expired"));
+        String forged = new ChannelTokens(ChannelTokens.randomKey(), java.time.Clock.systemUTC()).issue(unit, null, "sms", Duration.ofDays(1));
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + forged, answer(9, null)).outcome(403);
+        String tampered = links.get(2).substring(links.get(2).indexOf("?token=") + 7);
+        tampered = tampered.substring(0, tampered.length() - 3) + (tampered.endsWith("AAA") ? "BBB" : "AAA");
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + tampered, answer(9, null)).outcome(403);
+        assertEquals(403, getHtml("/feedback/" + unit + "?token=garbage").status());
+        String elsewhere = FeedbackUnitsFixture.unit(dataSource, true, true);
+        anonymous.post("/feedback/" + elsewhere + "/QuestionnaireResponse?token=" + second, answer(9, null)).outcome(403);
+        assertEquals(2, stored(unit));
+        assertEquals(0, stored(elsewhere));
+    }
+
+    @Test
+    void concurrentIssuesAreAllCounted() throws Exception {
+        FhirTestClient admin = anonymous.as(tokens.admin());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                results.add(pool.submit(() -> postJson(admin, "{\"unit\":\"" + unit + "\",\"count\":2}").status()));
+            }
+            for (Future<Integer> result : results) {
+                assertEquals(201, result.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(32, Db.count(dataSource, "SELECT issued FROM feedback_invitation_count WHERE unit_id = ?", unit));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_invitation_count WHERE unit_id = ?", unit));
+    }
+
+    @Test
+    void qrCodesEncodeTheUnitsPublicLink() throws Exception {
+        HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(anonymous.uri("/feedback/" + unit + "/qr.png?size=300")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode());
+        assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""));
+        var image = ImageIO.read(new ByteArrayInputStream(png.body()));
+        assertEquals(300, image.getWidth());
+        String decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
+                .getText();
+        assertEquals("https://feedback.vointi.test/feedback/" + unit, decoded);
+
+        Reply kiosk = anonymous.send(HttpRequest.newBuilder(anonymous.uri("/feedback/" + unit + "/qr.svg?channel=kiosk")).GET());
+        assertEquals(200, kiosk.status());
+        assertTrue(kiosk.header("Content-Type").startsWith("image/svg+xml"));
+        assertTrue(kiosk.body().contains("<svg xmlns=\"http://www.w3.org/2000/svg\"") && kiosk.body().contains("<path"));
+        assertEquals(400, anonymous.send(HttpRequest.newBuilder(anonymous.uri("/feedback/" + unit + "/qr.png?size=5")).GET()).status());
+        assertEquals(400, anonymous.send(HttpRequest.newBuilder(anonymous.uri("/feedback/" + unit + "/qr.svg?channel=nonsense")).GET()).status());
+    }
+
+    private static List<String> linksOf(String json) {
+        List<String> links = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(https?://[^\"]+\\?token=[^\"]+)\"").matcher(json);
+        while (m.find()) {
+            links.add(m.group(1));
+        }
+        assertFalse(links.isEmpty(), json);
+        assertNotNull(json);
+        return links;
+    }
+}
