@@ -22,6 +22,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.transaction.annotation.Transactional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -65,6 +66,7 @@ public class AnalyticsController {
     }
 
     @Get(uri = "/units/{unitId}/feedback", produces = {MediaType.APPLICATION_JSON, CSV})
+    @Transactional(readOnly = true)
     public HttpResponse<String> feedback(@PathVariable String unitId, @Nullable @QueryValue String from,
                                          @Nullable @QueryValue String to, @Nullable @QueryValue String granularity,
                                          @Nullable @QueryValue String audience, @Nullable @QueryValue String format,
@@ -76,6 +78,7 @@ public class AnalyticsController {
     }
 
     @Get(uri = "/units/{unitId}/feedback/children", produces = {MediaType.APPLICATION_JSON, CSV})
+    @Transactional(readOnly = true)
     public HttpResponse<String> children(@PathVariable String unitId, @Nullable @QueryValue String from,
                                          @Nullable @QueryValue String to, @Nullable @QueryValue String granularity,
                                          @Nullable @QueryValue String audience, @Nullable @QueryValue String format,
@@ -86,6 +89,7 @@ public class AnalyticsController {
     }
 
     @Get(uri = "/units/{unitId}/feedback/open-text", produces = MediaType.APPLICATION_JSON)
+    @Transactional(readOnly = true)
     public HttpResponse<String> openText(@PathVariable String unitId, @Nullable @QueryValue String from,
                                          @Nullable @QueryValue String to, @Nullable @QueryValue String audience,
                                          HttpRequest<?> request) {

@@ -19,10 +19,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The SQL reads behind the reports. Every figure comes from the daily rollups joined to
- * {@code organization_closure} ("the unit and everything under it"), summed per unit and day — or per unit
- * and month when the report's buckets are months or longer, which keeps the rows a year of a whole
- * county returns in the thousands. The primary keys (unit_id, local_date, …) serve these range scans.
+ * The SQL reads behind the reports. Every figure comes from the rollups joined to
+ * {@code organization_closure} ("the unit and everything under it"), summed per unit and day — or, from the
+ * monthly rollups, per unit and month when the report's buckets are months or longer, which keeps the rows
+ * a year of a whole county reads in the tens of thousands. The primary keys (unit_id, local_date, …) serve
+ * these range scans.
  */
 @Singleton
 public class AnalyticsStore {
@@ -92,41 +93,39 @@ public class AnalyticsStore {
 
     public void dailyCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
                             Consumer<DailyCounts> sink) {
-        String sql = "SELECT d.unit_id, " + dayKey(byMonth) + ", SUM(d.responses), SUM(d.nps_n), SUM(d.promoters),"
+        String sql = "SELECT d.unit_id, d.local_date, SUM(d.responses), SUM(d.nps_n), SUM(d.promoters),"
                 + " SUM(d.passives), SUM(d.detractors) FROM organization_closure c"
-                + " JOIN feedback_daily d ON d.unit_id = c.descendant_id"
+                + " JOIN feedback_" + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
                 + " WHERE c.ancestor_id = ? AND d.local_date BETWEEN ? AND ? AND d.audience IN (" + marks(audiences) + ")"
-                + " GROUP BY d.unit_id, " + dayKey(byMonth);
-        query(sql, rootId, from, to, audiences, rs -> sink.accept(new DailyCounts(rs.getString(1), day(rs, byMonth),
-                rs.getLong(byMonth ? 4 : 3), rs.getLong(byMonth ? 5 : 4), rs.getLong(byMonth ? 6 : 5),
-                rs.getLong(byMonth ? 7 : 6), rs.getLong(byMonth ? 8 : 7))));
+                + " GROUP BY d.unit_id, d.local_date";
+        query(sql, rootId, from, to, audiences, rs -> sink.accept(new DailyCounts(rs.getString(1), day(rs, false),
+                rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7))));
     }
 
     public void statementCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
                                 Consumer<StatementCounts> sink) {
-        String sql = "SELECT d.unit_id, " + dayKey(byMonth) + ", d.statement_id, SUM(d.c1), SUM(d.c2), SUM(d.c3),"
+        String sql = "SELECT d.unit_id, d.local_date, d.statement_id, SUM(d.c1), SUM(d.c2), SUM(d.c3),"
                 + " SUM(d.c4), SUM(d.c5) FROM organization_closure c"
-                + " JOIN feedback_statement_daily d ON d.unit_id = c.descendant_id"
+                + " JOIN feedback_statement_" + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
                 + " WHERE c.ancestor_id = ? AND d.local_date BETWEEN ? AND ? AND d.audience IN (" + marks(audiences) + ")"
-                + " GROUP BY d.unit_id, " + dayKey(byMonth) + ", d.statement_id";
+                + " GROUP BY d.unit_id, d.local_date, d.statement_id";
         query(sql, rootId, from, to, audiences, rs -> {
-            int first = byMonth ? 4 : 3;
             long[] counts = new long[5];
             for (int i = 0; i < 5; i++) {
-                counts[i] = rs.getLong(first + 1 + i);
+                counts[i] = rs.getLong(4 + i);
             }
-            sink.accept(new StatementCounts(rs.getString(1), day(rs, byMonth), rs.getString(first), counts));
+            sink.accept(new StatementCounts(rs.getString(1), day(rs, false), rs.getString(3), counts));
         });
     }
 
     public void channelCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
                               Consumer<ChannelCounts> sink) {
-        String sql = "SELECT d.unit_id, " + dayKey(byMonth) + ", d.channel, SUM(d.responses) FROM organization_closure c"
-                + " JOIN feedback_channel_daily d ON d.unit_id = c.descendant_id"
+        String sql = "SELECT d.unit_id, d.local_date, d.channel, SUM(d.responses) FROM organization_closure c"
+                + " JOIN feedback_channel_" + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
                 + " WHERE c.ancestor_id = ? AND d.local_date BETWEEN ? AND ? AND d.audience IN (" + marks(audiences) + ")"
-                + " GROUP BY d.unit_id, " + dayKey(byMonth) + ", d.channel";
-        query(sql, rootId, from, to, audiences, rs -> sink.accept(new ChannelCounts(rs.getString(1), day(rs, byMonth),
-                rs.getString(byMonth ? 4 : 3), rs.getLong(byMonth ? 5 : 4))));
+                + " GROUP BY d.unit_id, d.local_date, d.channel";
+        query(sql, rootId, from, to, audiences, rs -> sink.accept(new ChannelCounts(rs.getString(1), day(rs, false),
+                rs.getString(3), rs.getLong(4))));
     }
 
     /** Invitations issued (table {@code feedback_invitation_count}, owned by the feedback package); none without it. */
@@ -173,6 +172,10 @@ public class AnalyticsStore {
             invitationTable = known;
         }
         return known;
+    }
+
+    private static String grain(boolean byMonth) {
+        return byMonth ? "monthly" : "daily";
     }
 
     private static String dayKey(boolean byMonth) {

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * <p>Rollup rows are changed by {@code INSERT … ON CONFLICT DO NOTHING} (the row exists afterwards, whoever
  * inserted it) followed by {@code UPDATE … SET x = x + ?}: the update takes the row lock and adds to the
  * latest committed value, so concurrent writers on H2 and PostgreSQL never lose an increment. Rows are
- * always touched in the same order (day, statements by id, channel) so two writers do not deadlock.
+ * always touched in the same order (daily, then monthly; within each: totals, statements by id, channel) so two writers do not deadlock.
  */
 @Singleton
 public class FeedbackFactWriter implements ResponseWriteListener {
@@ -92,9 +92,13 @@ public class FeedbackFactWriter implements ResponseWriteListener {
         });
     }
 
-    /** Adds ({@code sign} +1) or removes (−1) one response's contribution to the rollups. */
+    /** Adds ({@code sign} +1) or removes (−1) one response's contribution to the daily and monthly rollups. */
     private void apply(FeedbackFact fact, int sign) {
-        Date day = Date.valueOf(fact.localDate());
+        apply(fact, sign, "daily", Date.valueOf(fact.localDate()));
+        apply(fact, sign, "monthly", Date.valueOf(fact.localDate().withDayOfMonth(1)));
+    }
+
+    private void apply(FeedbackFact fact, int sign, String grain, Date day) {
         int promoter = 0;
         int passive = 0;
         int detractor = 0;
@@ -106,25 +110,25 @@ public class FeedbackFactWriter implements ResponseWriteListener {
             }
         }
         int npsN = fact.recommendation() == null ? 0 : 1;
-        upsert("INSERT INTO feedback_daily (unit_id, local_date, audience, responses, nps_n, promoters, passives, detractors)"
+        upsert("INSERT INTO feedback_" + grain + " (unit_id, local_date, audience, responses, nps_n, promoters, passives, detractors)"
                         + " VALUES (?, ?, ?, 0, 0, 0, 0, 0) ON CONFLICT DO NOTHING",
-                "UPDATE feedback_daily SET responses = responses + ?, nps_n = nps_n + ?, promoters = promoters + ?,"
+                "UPDATE feedback_" + grain + " SET responses = responses + ?, nps_n = nps_n + ?, promoters = promoters + ?,"
                         + " passives = passives + ?, detractors = detractors + ? WHERE unit_id = ? AND local_date = ? AND audience = ?",
                 new Object[]{fact.unitId(), day, fact.audience()},
                 new Object[]{sign, sign * npsN, sign * promoter, sign * passive, sign * detractor});
         for (Map.Entry<String, Integer> statement : new TreeMap<>(fact.statements()).entrySet()) {
             int[] c = new int[5];
             c[statement.getValue() - 1] = sign;
-            upsert("INSERT INTO feedback_statement_daily (unit_id, local_date, audience, statement_id, n, c1, c2, c3, c4, c5)"
+            upsert("INSERT INTO feedback_statement_" + grain + " (unit_id, local_date, audience, statement_id, n, c1, c2, c3, c4, c5)"
                             + " VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0) ON CONFLICT DO NOTHING",
-                    "UPDATE feedback_statement_daily SET n = n + ?, c1 = c1 + ?, c2 = c2 + ?, c3 = c3 + ?, c4 = c4 + ?,"
+                    "UPDATE feedback_statement_" + grain + " SET n = n + ?, c1 = c1 + ?, c2 = c2 + ?, c3 = c3 + ?, c4 = c4 + ?,"
                             + " c5 = c5 + ? WHERE unit_id = ? AND local_date = ? AND audience = ? AND statement_id = ?",
                     new Object[]{fact.unitId(), day, fact.audience(), statement.getKey()},
                     new Object[]{sign, c[0], c[1], c[2], c[3], c[4]});
         }
-        upsert("INSERT INTO feedback_channel_daily (unit_id, local_date, audience, channel, responses)"
+        upsert("INSERT INTO feedback_channel_" + grain + " (unit_id, local_date, audience, channel, responses)"
                         + " VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING",
-                "UPDATE feedback_channel_daily SET responses = responses + ?"
+                "UPDATE feedback_channel_" + grain + " SET responses = responses + ?"
                         + " WHERE unit_id = ? AND local_date = ? AND audience = ? AND channel = ?",
                 new Object[]{fact.unitId(), day, fact.audience(), fact.channel()}, new Object[]{sign});
     }

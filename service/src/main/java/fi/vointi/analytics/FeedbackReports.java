@@ -110,15 +110,19 @@ public class FeedbackReports {
                 }
             }
         });
-        store.channelCounts(treeRoot, period.from(), period.to(), audiences, byMonth, row -> {
-            for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
-                target.channels.computeIfAbsent(row.unitId(), u -> new HashMap<>()).merge(row.channel(), row.count(), Long::sum);
-            }
-        });
+        boolean[] invited = {false};
         if (!audiences.contains("staff")) { // invitations are customer feedback invitations
             store.invitationCounts(treeRoot, period.from(), period.to(), byMonth, row -> {
+                invited[0] = true;
                 for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
                     target.invitations.computeIfAbsent(row.unitId(), u -> new HashMap<>()).merge(row.channel(), row.count(), Long::sum);
+                }
+            });
+        }
+        if (invited[0]) { // responses per channel matter only as the numerator of the invitation rate
+            store.channelCounts(treeRoot, period.from(), period.to(), audiences, byMonth, row -> {
+                for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
+                    target.channels.computeIfAbsent(row.unitId(), u -> new HashMap<>()).merge(row.channel(), row.count(), Long::sum);
                 }
             });
         }
