@@ -32,9 +32,10 @@ CREATE UNLOGGED TABLE bench_response AS
 SELECT g AS n,
        format('bench-unit-%s-%s-%s', lpad((1 + (g % 500) / 50)::text, 2, '0'), 1 + ((g % 500) / 10) % 5,
               lpad((1 + g % 10)::text, 2, '0')) AS unit_id,
-       DATE '2023-01-01' + ((g * 7919) % 1095)::int AS local_date,
-       (ARRAY['adult', 'adult', 'adult', 'adult', 'adult', 'adult', 'child', 'relative', 'relative', 'adult'])[1 + (g / 7) % 10] AS audience,
-       (ARRAY['qr', 'sms', 'web', 'kiosk'])[1 + (g / 3) % 4] AS channel,
+       DATE '2023-01-01' + (abs(hashint4((g + 7)::int)::bigint) % 1095)::int AS local_date,
+       (ARRAY['adult', 'adult', 'adult', 'adult', 'adult', 'adult', 'child', 'relative', 'relative', 'adult'])
+           [1 + abs(hashint4((g + 8)::int)::bigint) % 10] AS audience,
+       (ARRAY['qr', 'sms', 'web', 'kiosk'])[1 + abs(hashint4((g + 9)::int)::bigint) % 4] AS channel,
        -- skewed towards high scores like real feedback
        LEAST(10, (abs(hashint4((g)::int)::bigint) % 11) + (abs(hashint4((g + 1)::int)::bigint) % 4))::smallint AS rec,
        (1 + abs(hashint4((g + 2)::int)::bigint) % 5)::smallint AS s1, (1 + abs(hashint4((g + 3)::int)::bigint) % 5)::smallint AS s2,
