@@ -3,6 +3,7 @@ package fi.vointi.analytics;
 import fi.vointi.analytics.AnalyticsStore.Unit;
 import fi.vointi.analytics.FeedbackReports.Cell;
 import fi.vointi.analytics.FeedbackReports.Report;
+import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.security.Caller;
 import fi.vointi.security.CallerResolver;
@@ -119,12 +120,15 @@ public class AnalyticsController {
 
     @Post(uri = "/visits", consumes = {CSV, MediaType.TEXT_PLAIN}, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> importVisits(@Nullable @Body String csv, HttpRequest<?> request) {
+        AuditContext.of(request).operation("visit-import");
         CallerResolver.enforce(AnalyticsAccess.importVisits(callers.resolve(request)));
         int imported = visits.importCsv(csv);
         return HttpResponse.ok(write(Map.of("imported", imported))).contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     private Unit permittedUnit(String unitId, HttpRequest<?> request) {
+        AuditContext.of(request).operation(request.getPath().endsWith("/open-text") ? "analytics-open-text" : "analytics-report")
+                .entity("Organization/" + unitId);
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AnalyticsAccess.readAny(caller));
         Unit unit = store.unit(unitId).orElseThrow(() -> FhirException.notFound("Organization/" + unitId + " is not a known unit"));

@@ -165,7 +165,9 @@ public class AnalyticsStore {
         Boolean known = invitationTable;
         if (known == null) {
             known = jdbc.execute(connection -> {
-                try (ResultSet rs = connection.getMetaData().getTables(null, null, "feedback_invitation_count", null)) {
+                // only in this service's own schema: a neighbour schema's table does not count
+                try (ResultSet rs = connection.getMetaData().getTables(connection.getCatalog(), connection.getSchema(),
+                        "feedback_invitation_count", null)) {
                     return rs.next();
                 }
             });

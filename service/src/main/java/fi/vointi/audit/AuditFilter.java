@@ -25,7 +25,8 @@ import java.util.concurrent.CompletionStage;
  */
 @ServerFilter({"/fhir/QuestionnaireResponse", "/fhir/QuestionnaireResponse/**", "/fhir/Task", "/fhir/Task/**",
         "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
-        "/invitation/**"})
+        "/invitation/**",
+        "/analytics/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     private final AuditLog log;

@@ -87,9 +87,20 @@ class FeedbackAnalyticsApiTest {
                 .unit(p + "-b1", p + "-svc2", "unit")
                 .unit(p + "-b2", p + "-svc2", "unit")
                 .unit(p + "-busy", p + "-area2", "unit");
+        // the contract table of the feedback package (V5), created here when this branch does not have it yet
+        OrgFixture org = new OrgFixture(dataSource);
+        org.execute("CREATE TABLE IF NOT EXISTS feedback_invitation_count (unit_id VARCHAR(64) NOT NULL, local_date DATE NOT NULL,"
+                + " channel VARCHAR(16) NOT NULL, issued INTEGER NOT NULL)");
+        org.execute("INSERT INTO feedback_invitation_count (unit_id, local_date, channel, issued) VALUES (?, ?, 'sms', 40)",
+                p + "-u1", java.sql.Date.valueOf("2026-03-09"));
     }
 
     private String submit(Questionnaire questionnaire, String unit, int recommendation, int access, String openText, String authored) {
+        return submit(questionnaire, unit, recommendation, access, openText, authored, "qr");
+    }
+
+    private String submit(Questionnaire questionnaire, String unit, int recommendation, int access, String openText, String authored,
+                          String channel) {
         ResponseBuilder builder = ResponseBuilder.answering(questionnaire).answerAllRequired()
                 .answer("recommendation", ResponseBuilder.answering(questionnaire).option("recommendation", Integer.toString(recommendation)))
                 .answer("statement.access", ResponseBuilder.answering(questionnaire).option("statement.access", Integer.toString(access)));
@@ -101,7 +112,7 @@ class FeedbackAnalyticsApiTest {
         if (unit != null) {
             response.addExtension(FeedbackSurvey.UNIT_EXTENSION, new Reference("Organization/" + unit));
         }
-        response.addExtension(FeedbackSurvey.CHANNEL_EXTENSION, new CodeType("qr"));
+        response.addExtension(FeedbackSurvey.CHANNEL_EXTENSION, new CodeType(channel));
         Reply reply = anonymous.post("/fhir/QuestionnaireResponse", response);
         assertEquals(201, reply.status(), reply.body());
         return reply.resource(QuestionnaireResponse.class).getIdElement().getIdPart();
@@ -140,7 +151,8 @@ class FeedbackAnalyticsApiTest {
         int[] recommendations = {10, 10, 9, 9, 9, 8, 8, 7, 5, 0};
         int[] access = {5, 5, 4, 4, 4, 3, 3, 2, 1, 5};
         for (int i = 0; i < 10; i++) {
-            submit(adult, p + "-u1", recommendations[i], access[i], i < 3 ? "comment " + i : null, "2026-03-10T12:00:00+02:00");
+            submit(adult, p + "-u1", recommendations[i], access[i], i < 3 ? "comment " + i : null, "2026-03-10T12:00:00+02:00",
+                    i < 6 ? "sms" : "qr");
         }
         for (int i = 0; i < 6; i++) {
             submit(adult, p + "-u2", 10, 5, null, "2026-03-20T09:00:00+02:00");
@@ -177,6 +189,9 @@ class FeedbackAnalyticsApiTest {
                 number(statement, "distribution", "4"), number(statement, "distribution", "5")));
         assertEquals(200, number(total, "visits"));
         assertEquals(5.0, number(total, "responseRate"), 0.005);
+        // 6 answers through SMS of 40 SMS invitations
+        assertEquals(40, number(total, "invitations"));
+        assertEquals(15.0, number(total, "invitationRate"), 0.005);
         assertEquals(1, u1.get("series").size());
         assertEquals("2026-03", u1.get("series").get(0).get("period").getStringValue());
 
@@ -218,12 +233,17 @@ class FeedbackAnalyticsApiTest {
         assertEquals("5", u1March.get("promoters"));
         assertEquals("3.6", u1March.get("statement.access:mean"));
         assertEquals("5.0", u1March.get("response_rate_pct"));
+        assertEquals("40", u1March.get("invitations"));
+        assertEquals("15.0", u1March.get("invitation_rate_pct"));
         assertEquals("", u1March.get("suppression"));
         assertEquals(csv.body(), get(admin, "/analytics/units/" + p + "-svc/feedback/children?" + MARCH + "&format=csv").body());
 
         JsonNode comments = getJson(admin, "/analytics/units/" + p + "-u1/feedback/open-text?from=2026-03-01&to=2026-03-31");
         assertTrue(comments.get("available").getBooleanValue());
         assertEquals(3, comments.get("comments").size());
+        // reading comments is on the audit trail, with the unit but never the query string
+        assertTrue(Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE operation = 'analytics-open-text' AND entities LIKE ?",
+                "%Organization/" + p + "-u1%") >= 1);
     }
 
     @Test
