@@ -74,6 +74,7 @@ public class AnalyticsController {
                                          HttpRequest<?> request) {
         Unit unit = permittedUnit(unitId, request);
         Query query = Query.parse(from, to, granularity, audience);
+        checkFormat(format);
         Report report = reports.report(unit, query.period(), query.audiences());
         return render(unit, query, List.of(report), "unit", request, format);
     }
@@ -86,6 +87,7 @@ public class AnalyticsController {
                                          HttpRequest<?> request) {
         Unit unit = permittedUnit(unitId, request);
         Query query = Query.parse(from, to, granularity, audience);
+        checkFormat(format);
         return render(unit, query, reports.childReports(unit, query.period(), query.audiences()), "children", request, format);
     }
 
@@ -177,9 +179,6 @@ public class AnalyticsController {
                                         String format) {
         boolean csv = "csv".equals(format) || format == null && request.getHeaders().accept().stream()
                 .anyMatch(m -> CSV.equals(m.getName()));
-        if (format != null && !"csv".equals(format) && !"json".equals(format)) {
-            throw FhirException.badRequest("Unknown format '" + format + "': use json or csv");
-        }
         if (csv) {
             return HttpResponse.ok(csv(query, reports)).contentType(MediaType.of(CSV + ";charset=UTF-8"))
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"feedback-" + unit.id() + ".csv\"");
@@ -208,6 +207,12 @@ public class AnalyticsController {
             body.put("children", children);
         }
         return HttpResponse.ok(write(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static void checkFormat(String format) {
+        if (format != null && !"csv".equals(format) && !"json".equals(format)) {
+            throw FhirException.badRequest("Unknown format '" + format + "': use json or csv");
+        }
     }
 
     private static Map<String, Object> unitJson(Unit unit) {
