@@ -26,7 +26,7 @@ import java.util.concurrent.CompletionStage;
 @ServerFilter({"/fhir/QuestionnaireResponse", "/fhir/QuestionnaireResponse/**", "/fhir/Task", "/fhir/Task/**",
         "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
         "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**",
-        "/feedback/*/answer", "/feedback/*/QuestionnaireResponse", "/api/feedback/**"})
+        "/feedback/*/answer", "/feedback/*/QuestionnaireResponse", "/api/feedback/**", "/analytics/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     private final AuditLog log;

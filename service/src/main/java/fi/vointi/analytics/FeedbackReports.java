@@ -1,0 +1,308 @@
+package fi.vointi.analytics;
+
+import fi.vointi.analytics.AnalyticsStore.Unit;
+import fi.vointi.analytics.CellSuppression.State;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Builds the feedback reports of a unit (or of each of its children) for a period: one cell per bucket and
+ * one for the whole period, each protected by {@link CellSuppression} over the subtree of the unit's parent
+ * (enough for the decisions of the unit and its children to equal those of the whole county).
+ */
+@Singleton
+public class FeedbackReports {
+    private static final int RESPONSES = 0;
+    private static final int NPS_N = 1;
+    private static final int PROMOTERS = 2;
+    private static final int PASSIVES = 3;
+    private static final int DETRACTORS = 4;
+
+    private final AnalyticsStore store;
+    private final AnalyticsConfig config;
+
+    public FeedbackReports(AnalyticsStore store, AnalyticsConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    public record Nps(long n, long promoters, long passives, long detractors, double score, double lower, double upper) {
+    }
+
+    public record Statement(String id, Long n, Double mean, long[] distribution, Double agreePercent, String suppression) {
+    }
+
+    /**
+     * One published (or suppressed) cell. {@code suppression} is null when the counts are shown, otherwise
+     * small | complementary | protects-remainder, and then every figure is null.
+     */
+    public record Cell(String label, LocalDate from, LocalDate to, Long responses, String suppression, Nps nps,
+                       String npsSuppression, List<Statement> statements, Long visits, Double responseRate,
+                       Long invitations, Double invitationRate) {
+    }
+
+    public record Report(Unit unit, Cell total, List<Cell> series) {
+    }
+
+    /** Counts of one bucket: per unit own figures, per statement per unit own counts. */
+    private static final class BucketCounts {
+        final Map<String, long[]> daily = new HashMap<>();
+        final Map<String, Map<String, long[]>> statements = new TreeMap<>();
+        final Map<String, Map<String, Long>> channels = new HashMap<>();
+        final Map<String, Map<String, Long>> invitations = new HashMap<>();
+    }
+
+    @Transactional(readOnly = true)
+    public Report report(Unit unit, ReportPeriod period, Set<String> audiences) {
+        return reports(unit, List.of(unit), period, audiences).get(0);
+    }
+
+    @Transactional(readOnly = true)
+    public List<Report> childReports(Unit unit, ReportPeriod period, Set<String> audiences) {
+        Map<String, Unit> subtree = store.subtree(unit.id());
+        List<Unit> children = subtree.values().stream().filter(u -> unit.id().equals(u.parentId())).toList();
+        return children.isEmpty() ? List.of() : reports(unit, children, period, audiences);
+    }
+
+    /** @param shown the unit itself, or its children */
+    private List<Report> reports(Unit unit, List<Unit> shown, ReportPeriod period, Set<String> audiences) {
+        boolean children = !shown.get(0).id().equals(unit.id());
+        // the suppression tree: the subtree of the parent of the shown units
+        String treeRoot = children ? unit.id() : unit.parentId() == null ? unit.id() : unit.parentId();
+        Map<String, Unit> tree = store.subtree(treeRoot);
+        Map<String, String> parentOf = new LinkedHashMap<>();
+        tree.values().forEach(u -> parentOf.put(u.id(), u.id().equals(treeRoot) ? null : u.parentId()));
+
+        List<ReportPeriod.Bucket> buckets = period.buckets();
+        LocalDate[] starts = buckets.stream().map(ReportPeriod.Bucket::start).toArray(LocalDate[]::new);
+        List<BucketCounts> counts = new ArrayList<>();
+        for (int i = 0; i <= buckets.size(); i++) {
+            counts.add(new BucketCounts()); // the last one is the whole period
+        }
+        BucketCounts whole = counts.get(buckets.size());
+        boolean byMonth = period.granularity().compareTo(Granularity.MONTH) >= 0;
+        store.dailyCounts(treeRoot, period.from(), period.to(), audiences, byMonth, row -> {
+            long[] values = {row.responses(), row.npsN(), row.promoters(), row.passives(), row.detractors()};
+            for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
+                long[] sum = target.daily.computeIfAbsent(row.unitId(), u -> new long[5]);
+                for (int i = 0; i < 5; i++) {
+                    sum[i] += values[i];
+                }
+            }
+        });
+        store.statementCounts(treeRoot, period.from(), period.to(), audiences, byMonth, row -> {
+            for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
+                long[] sum = target.statements.computeIfAbsent(row.statementId(), s -> new HashMap<>())
+                        .computeIfAbsent(row.unitId(), u -> new long[5]);
+                for (int i = 0; i < 5; i++) {
+                    sum[i] += row.counts()[i];
+                }
+            }
+        });
+        boolean[] invited = {false};
+        if (!audiences.contains("staff")) { // invitations are customer feedback invitations
+            store.invitationCounts(treeRoot, period.from(), period.to(), byMonth, row -> {
+                invited[0] = true;
+                for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
+                    target.invitations.computeIfAbsent(row.unitId(), u -> new HashMap<>()).merge(row.channel(), row.count(), Long::sum);
+                }
+            });
+        }
+        if (invited[0]) { // responses per channel matter only as the numerator of the invitation rate
+            store.channelCounts(treeRoot, period.from(), period.to(), audiences, byMonth, row -> {
+                for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
+                    target.channels.computeIfAbsent(row.unitId(), u -> new HashMap<>()).merge(row.channel(), row.count(), Long::sum);
+                }
+            });
+        }
+        List<AnalyticsStore.Visits> visits = store.visits(treeRoot, period.from(), period.to());
+
+        Map<String, Set<String>> descendants = descendants(tree, parentOf);
+        CellSuppression suppression = new CellSuppression(config.getMinCellSize());
+        List<ReportPeriod.Bucket> allBuckets = new ArrayList<>(buckets);
+        allBuckets.add(new ReportPeriod.Bucket(period.from(), period.to(), "total"));
+        Map<String, List<Cell>> cells = new LinkedHashMap<>();
+        shown.forEach(u -> cells.put(u.id(), new ArrayList<>()));
+        for (int b = 0; b < allBuckets.size(); b++) {
+            ReportPeriod.Bucket bucket = allBuckets.get(b);
+            BucketCounts c = counts.get(b);
+            Map<String, State> responseStates = suppression.decide(parentOf, own(c.daily, RESPONSES));
+            Map<String, State> npsStates = suppression.decide(parentOf, own(c.daily, NPS_N));
+            Map<String, Map<String, State>> statementStates = new TreeMap<>();
+            c.statements.forEach((id, perUnit) -> statementStates.put(id, suppression.decide(parentOf, ownStatements(perUnit))));
+            for (Unit u : shown) {
+                cells.get(u.id()).add(cell(bucket, c, descendants.get(u.id()), responseStates.get(u.id()),
+                        npsStates.get(u.id()), statementStates, u.id(), visits));
+            }
+        }
+        List<Report> reports = new ArrayList<>();
+        for (Unit u : shown) {
+            List<Cell> series = cells.get(u.id());
+            reports.add(new Report(u, series.get(series.size() - 1), List.copyOf(series.subList(0, series.size() - 1))));
+        }
+        return reports;
+    }
+
+    private Cell cell(ReportPeriod.Bucket bucket, BucketCounts c, Set<String> units, State responseState, State npsState,
+                      Map<String, Map<String, State>> statementStates, String nodeId, List<AnalyticsStore.Visits> visits) {
+        long[] sum = new long[5];
+        for (String unit : units) {
+            long[] own = c.daily.get(unit);
+            if (own != null) {
+                for (int i = 0; i < 5; i++) {
+                    sum[i] += own[i];
+                }
+            }
+        }
+        if (!responseState.shown()) {
+            return new Cell(bucket.label(), bucket.start(), bucket.end(), null, code(responseState), null, null,
+                    List.of(), null, null, null, null);
+        }
+        Nps nps = null;
+        String npsSuppression = null;
+        if (!npsState.shown()) {
+            npsSuppression = code(npsState);
+        } else if (sum[NPS_N] > 0) {
+            NetPromoterScore score = NetPromoterScore.of((int) sum[PROMOTERS], (int) sum[PASSIVES], (int) sum[DETRACTORS]);
+            nps = new Nps(score.n(), score.promoters(), score.passives(), score.detractors(), round(score.score()),
+                    round(score.lower()), round(score.upper()));
+        }
+        List<Statement> statements = new ArrayList<>();
+        c.statements.forEach((id, perUnit) -> {
+            long[] counts = new long[5];
+            for (String unit : units) {
+                long[] own = perUnit.get(unit);
+                if (own != null) {
+                    for (int i = 0; i < 5; i++) {
+                        counts[i] += own[i];
+                    }
+                }
+            }
+            long n = counts[0] + counts[1] + counts[2] + counts[3] + counts[4];
+            if (n == 0) {
+                return;
+            }
+            State state = statementStates.get(id).get(nodeId);
+            if (!state.shown()) {
+                statements.add(new Statement(id, null, null, null, null, code(state)));
+            } else {
+                StatementSummary summary = StatementSummary.of((int) counts[0], (int) counts[1], (int) counts[2],
+                        (int) counts[3], (int) counts[4]);
+                statements.add(new Statement(id, n, round(summary.mean()), counts, round(summary.agreePercent()), null));
+            }
+        });
+        Long visitCount = visits(bucket, units, c, visits);
+        Double responseRate = visitCount == null || visitCount == 0 ? null : round(100.0 * sum[RESPONSES] / visitCount);
+        Long issued = null;
+        Double invitationRate = null;
+        long issuedSum = 0;
+        Set<String> channels = new TreeSet<>();
+        for (String unit : units) {
+            for (Map.Entry<String, Long> e : c.invitations.getOrDefault(unit, Map.of()).entrySet()) {
+                issuedSum += e.getValue();
+                if (e.getValue() > 0) {
+                    channels.add(e.getKey());
+                }
+            }
+        }
+        if (issuedSum > 0) {
+            issued = issuedSum;
+            long invited = 0;
+            for (String unit : units) {
+                for (String channel : channels) {
+                    invited += c.channels.getOrDefault(unit, Map.of()).getOrDefault(channel, 0L);
+                }
+            }
+            // the invited responses are a sub-count: shown only when it is no small cell itself
+            if (invited == 0 || invited >= config.getMinCellSize()) {
+                invitationRate = round(100.0 * invited / issuedSum);
+            }
+        }
+        return new Cell(bucket.label(), bucket.start(), bucket.end(), sum[RESPONSES], null, nps, npsSuppression,
+                statements, visitCount, responseRate, issued, invitationRate);
+    }
+
+    /**
+     * Visits of the unit set in the bucket, or null when they do not cover it: a visit row reaching outside
+     * the bucket (a month in a weekly report), or a unit with answers but without visits for every day.
+     */
+    private static Long visits(ReportPeriod.Bucket bucket, Set<String> units, BucketCounts c, List<AnalyticsStore.Visits> visits) {
+        long bucketDays = ChronoUnit.DAYS.between(bucket.start(), bucket.end()) + 1;
+        Map<String, Long> coveredDays = new HashMap<>();
+        long total = 0;
+        boolean any = false;
+        for (AnalyticsStore.Visits v : visits) {
+            if (!units.contains(v.unitId()) || v.end().isBefore(bucket.start()) || v.start().isAfter(bucket.end())) {
+                continue;
+            }
+            if (v.start().isBefore(bucket.start()) || v.end().isAfter(bucket.end())) {
+                return null;
+            }
+            any = true;
+            total += v.visits();
+            coveredDays.merge(v.unitId(), ChronoUnit.DAYS.between(v.start(), v.end()) + 1, Long::sum);
+        }
+        if (!any) {
+            return null;
+        }
+        for (String unit : units) {
+            long[] own = c.daily.get(unit);
+            if (own != null && own[RESPONSES] > 0 && coveredDays.getOrDefault(unit, 0L) < bucketDays) {
+                return null;
+            }
+        }
+        return total;
+    }
+
+    private static Map<String, Long> own(Map<String, long[]> daily, int measure) {
+        Map<String, Long> own = new HashMap<>();
+        daily.forEach((unit, values) -> own.put(unit, values[measure]));
+        return own;
+    }
+
+    private static Map<String, Long> ownStatements(Map<String, long[]> perUnit) {
+        Map<String, Long> own = new HashMap<>();
+        perUnit.forEach((unit, c) -> own.put(unit, c[0] + c[1] + c[2] + c[3] + c[4]));
+        return own;
+    }
+
+    /** Each unit of the tree and every unit under it (itself included). */
+    private static Map<String, Set<String>> descendants(Map<String, Unit> tree, Map<String, String> parentOf) {
+        Map<String, Set<String>> result = new HashMap<>();
+        for (String id : tree.keySet()) {
+            for (String node = id; node != null; node = parentOf.get(node)) {
+                result.computeIfAbsent(node, n -> new java.util.HashSet<>()).add(id);
+            }
+        }
+        return result;
+    }
+
+    private static int index(LocalDate[] starts, LocalDate day) {
+        int i = java.util.Arrays.binarySearch(starts, day);
+        return i >= 0 ? i : -i - 2;
+    }
+
+    private static String code(State state) {
+        return switch (state) {
+            case PUBLISHED -> null;
+            case SMALL -> "small";
+            case COMPLEMENTARY -> "complementary";
+            case PROTECTS_REMAINDER -> "protects-remainder";
+        };
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}

@@ -1,0 +1,195 @@
+package fi.vointi.analytics;
+
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.OperationOutcomes;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
+import jakarta.inject.Singleton;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Imports visit counts (the denominator of the response rate) from CSV with the header
+ * {@code unit,period,visits}: period {@code 2026-03-14} for a day or {@code 2026-03} for a calendar month.
+ * All or nothing: every row is checked first and any error answers 422 naming the line; a row for a unit
+ * and period already stored replaces it. A unit's month is given either per day or as a month, never both.
+ */
+@Singleton
+public class VisitImporter {
+    static final long MAX_VISITS = 10_000_000L;
+    private final JdbcOperations jdbc;
+
+    public VisitImporter(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record VisitRow(long line, String unitId, LocalDate start, LocalDate end, long visits) {
+        boolean month() {
+            return !start.equals(end);
+        }
+    }
+
+    @Transactional
+    public int importCsv(String csv) {
+        List<VisitRow> rows = new ArrayList<>();
+        List<OperationOutcomeIssueComponent> errors = new ArrayList<>();
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+                .setIgnoreEmptyLines(true).build();
+        try (CSVParser parser = CSVParser.parse(new StringReader(csv == null ? "" : csv), format)) {
+            if (!parser.getHeaderNames().containsAll(List.of("unit", "period", "visits"))) {
+                throw FhirException.badRequest("The CSV must start with the header line unit,period,visits (was: "
+                        + String.join(",", parser.getHeaderNames()) + ")");
+            }
+            for (CSVRecord record : parser) {
+                long line = parser.getCurrentLineNumber();
+                parse(record, line, errors).ifPresent(rows::add);
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            throw FhirException.badRequest("The body is not valid CSV: " + e.getMessage());
+        }
+        if (rows.isEmpty() && errors.isEmpty()) {
+            throw FhirException.badRequest("The CSV has no rows");
+        }
+        checkUnitsAndOverlaps(rows, errors);
+        if (!errors.isEmpty()) {
+            throw FhirException.unprocessable(errors);
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        for (VisitRow row : rows) {
+            jdbc.prepareStatement("DELETE FROM feedback_visit WHERE unit_id = ? AND period_start = ?", s -> {
+                s.setString(1, row.unitId());
+                s.setDate(2, Date.valueOf(row.start()));
+                return s.executeUpdate();
+            });
+            jdbc.prepareStatement("INSERT INTO feedback_visit (unit_id, period_start, period_end, visits, imported)"
+                    + " VALUES (?, ?, ?, ?, ?)", s -> {
+                s.setString(1, row.unitId());
+                s.setDate(2, Date.valueOf(row.start()));
+                s.setDate(3, Date.valueOf(row.end()));
+                s.setLong(4, row.visits());
+                s.setTimestamp(5, now);
+                return s.executeUpdate();
+            });
+        }
+        return rows.size();
+    }
+
+    private static java.util.Optional<VisitRow> parse(CSVRecord record, long line, List<OperationOutcomeIssueComponent> errors) {
+        if (!record.isConsistent()) {
+            errors.add(error(line, "expected 3 values (unit,period,visits), found " + record.size()));
+            return java.util.Optional.empty();
+        }
+        String unit = record.get("unit");
+        String period = record.get("period");
+        String visitsText = record.get("visits");
+        int before = errors.size();
+        if (unit.isEmpty()) {
+            errors.add(error(line, "unit is empty"));
+        }
+        LocalDate start = null;
+        LocalDate end = null;
+        try {
+            if (period.matches("\\d{4}-\\d{2}")) {
+                YearMonth month = YearMonth.parse(period);
+                start = month.atDay(1);
+                end = month.atEndOfMonth();
+            } else {
+                start = LocalDate.parse(period);
+                end = start;
+            }
+        } catch (DateTimeParseException e) {
+            errors.add(error(line, "period '" + period + "' is neither a day (2026-03-14) nor a month (2026-03)"));
+        }
+        long visits = -1;
+        try {
+            visits = Long.parseLong(visitsText);
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (visits < 0 || visits > MAX_VISITS) {
+            errors.add(error(line, "visits '" + visitsText + "' must be a whole number 0.." + MAX_VISITS));
+        }
+        return errors.size() == before ? java.util.Optional.of(new VisitRow(line, unit, start, end, visits))
+                : java.util.Optional.empty();
+    }
+
+    private void checkUnitsAndOverlaps(List<VisitRow> rows, List<OperationOutcomeIssueComponent> errors) {
+        Set<String> known = new HashSet<>();
+        Set<String> unknown = new HashSet<>();
+        Map<String, VisitRow> seen = new HashMap<>();
+        for (VisitRow row : rows) {
+            if (!known.contains(row.unitId()) && !unknown.contains(row.unitId())) {
+                (exists(row.unitId()) ? known : unknown).add(row.unitId());
+            }
+            if (unknown.contains(row.unitId())) {
+                errors.add(error(row.line(), "unit '" + row.unitId() + "' is not a known organisation unit"));
+                continue;
+            }
+            VisitRow earlier = seen.putIfAbsent(row.unitId() + "|" + row.start(), row);
+            if (earlier != null) {
+                errors.add(error(row.line(), "unit '" + row.unitId() + "' period " + row.start()
+                        + " is already on line " + earlier.line()));
+                continue;
+            }
+            // days and the whole month of one unit would count the same visits twice
+            String monthKey = row.unitId() + "|" + YearMonth.from(row.start());
+            VisitRow other = seen.get(monthKey + (row.month() ? "|day" : "|month"));
+            seen.putIfAbsent(monthKey + (row.month() ? "|month" : "|day"), row);
+            if (other != null) {
+                errors.add(error(row.line(), "unit '" + row.unitId() + "' has both daily and monthly visits for "
+                        + YearMonth.from(row.start()) + " (line " + other.line() + ")"));
+            } else if (storedConflict(row)) {
+                errors.add(error(row.line(), "unit '" + row.unitId() + "' already has " + (row.month() ? "daily" : "monthly")
+                        + " visits stored for " + YearMonth.from(row.start()) + "; give the month one way only"));
+            }
+        }
+    }
+
+    private boolean exists(String unitId) {
+        return jdbc.prepareStatement("SELECT 1 FROM organization_unit WHERE id = ?", s -> {
+            s.setString(1, unitId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    private boolean storedConflict(VisitRow row) {
+        YearMonth month = YearMonth.from(row.start());
+        String sql = row.month()
+                ? "SELECT 1 FROM feedback_visit WHERE unit_id = ? AND period_start BETWEEN ? AND ? AND period_start = period_end"
+                : "SELECT 1 FROM feedback_visit WHERE unit_id = ? AND period_start BETWEEN ? AND ? AND period_start <> period_end";
+        return jdbc.prepareStatement(sql, s -> {
+            s.setString(1, row.unitId());
+            s.setDate(2, Date.valueOf(month.atDay(1)));
+            s.setDate(3, Date.valueOf(month.atEndOfMonth()));
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    private static OperationOutcomeIssueComponent error(long line, String message) {
+        return OperationOutcomes.issue(IssueSeverity.ERROR, IssueType.INVALID, "line " + line + ": " + message, "line " + line);
+    }
+}
