@@ -192,6 +192,9 @@ public class PatientErasure {
             update("DELETE FROM observation_history WHERE id IN (SELECT o.id FROM observation o WHERE o.response_id" + in
                     + gone.formatted("o.response_id") + ")", chunk.toArray());
             update("DELETE FROM observation WHERE response_id" + in + gone.formatted("observation.response_id"), chunk.toArray());
+            // a deleted feedback response takes its fact row (with its open text) along; the anonymous
+            // counts in the rollups stay, as statistics no longer tied to any stored answer
+            update("DELETE FROM feedback_fact WHERE response_id" + in + gone.formatted("feedback_fact.response_id"), chunk.toArray());
             counts = counts.plus(new GdprCounts(responses,
                     update("DELETE FROM questionnaire_response_history WHERE id" + in
                             + gone.formatted("questionnaire_response_history.id"), chunk.toArray()),

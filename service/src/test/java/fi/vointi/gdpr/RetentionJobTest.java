@@ -33,6 +33,9 @@ class RetentionJobTest {
     @Inject
     RetentionJob job;
 
+    @Inject
+    fi.vointi.catalog.QuestionnaireCatalog catalog;
+
     @Test
     void deletesWhatWasLastWrittenBeforeTheRetentionPeriod() {
         GdprFixtures fixtures = new GdprFixtures(new FhirTestClient(server), new Tokens(issuer), dataSource);
@@ -43,10 +46,26 @@ class RetentionJobTest {
         String recentInvitation = fixtures.invitation(patient, Instant.now().minus(Duration.ofDays(20)));
         fixtures.update("UPDATE questionnaire_response SET last_updated = ? WHERE id = ?",
                 Instant.now().minus(Duration.ofDays(40)).atOffset(ZoneOffset.UTC), old);
+        // an old anonymous feedback answer: its fact row (open text) goes, the unit's anonymous counts stay
+        var feedback = fi.vointi.support.ResponseBuilder.answering(catalog.byId("demo-customer-feedback").orElseThrow())
+                .answerAllRequired().answer("open", new org.hl7.fhir.r4.model.StringType("Kiitos")).build("completed", null);
+        feedback.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit",
+                new org.hl7.fhir.r4.model.Reference("Organization/demo-unit-health-centre"));
+        var storedFeedback = new FhirTestClient(server).post("/fhir/QuestionnaireResponse", feedback);
+        assertEquals(201, storedFeedback.status(), storedFeedback.body());
+        String feedbackId = storedFeedback.resource(org.hl7.fhir.r4.model.QuestionnaireResponse.class).getIdElement().getIdPart();
+        fixtures.update("UPDATE questionnaire_response SET last_updated = ? WHERE id = ?",
+                Instant.now().minus(Duration.ofDays(40)).atOffset(ZoneOffset.UTC), feedbackId);
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ?", feedbackId));
+        long countedBefore = Db.count(dataSource, "SELECT COALESCE(SUM(responses), 0) FROM feedback_daily WHERE unit_id = ?",
+                "demo-unit-health-centre");
 
         GdprCounts counts = job.run();
 
-        assertEquals(new GdprCounts(1, 2, 1, 1), counts);
+        assertEquals(new GdprCounts(2, 3, 1, 1), counts);
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ?", feedbackId));
+        assertEquals(countedBefore, Db.count(dataSource, "SELECT COALESCE(SUM(responses), 0) FROM feedback_daily WHERE unit_id = ?",
+                "demo-unit-health-centre"));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE id = ?", old));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE id = ?", old));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM sharing_decision WHERE response_id = ?", old));
@@ -57,7 +76,7 @@ class RetentionJobTest {
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM invitation WHERE id = ?", recentInvitation));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE operation = 'retention' AND action = 'D'"
                 + " AND agent_id = ? AND method = 'JOB' AND http_status = 200 AND detail LIKE ?",
-                RetentionJob.AGENT, "responses=1 versions=2 consents=1 invitations=1; cutoff=%"));
+                RetentionJob.AGENT, "responses=2 versions=3 consents=1 invitations=1; cutoff=%"));
 
         assertEquals(GdprCounts.NONE, job.run(), "a second run finds nothing");
     }
