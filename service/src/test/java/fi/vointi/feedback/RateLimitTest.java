@@ -61,5 +61,14 @@ class RateLimitTest {
         // reading the form is not limited
         assertEquals(200, client.send(HttpRequest.newBuilder(client.uri("/feedback/" + unit)).GET()).status());
         assertEquals(3, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?", "Organization/" + unit));
+
+        // skipping the link for the plain FHIR endpoint does not help: the same address, the same limit
+        QuestionnaireResponse direct = answer.copy();
+        direct.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit",
+                new org.hl7.fhir.r4.model.Reference("Organization/" + unit));
+        Reply bypass = client.post("/fhir/QuestionnaireResponse", direct);
+        assertTrue(bypass.outcome(429).contains("Too many"), bypass.body());
+        assertTrue(bypass.header("Retry-After") != null);
+        assertEquals(3, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?", "Organization/" + unit));
     }
 }

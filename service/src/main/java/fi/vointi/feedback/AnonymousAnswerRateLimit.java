@@ -1,0 +1,53 @@
+package fi.vointi.feedback;
+
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.FhirResponses;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.server.util.HttpClientAddressResolver;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The same per-address limit as the unit links, for anonymous answers sent straight to
+ * {@code POST /fhir/QuestionnaireResponse} (allowed for anonymous-answering questionnaires only): otherwise a
+ * single source could flood a unit by skipping the link.
+ */
+@ServerFilter("/fhir/QuestionnaireResponse")
+class AnonymousAnswerRateLimit {
+    private final RateLimiter rateLimiter;
+    private final HttpClientAddressResolver addresses;
+    private final FhirResponses responses;
+
+    AnonymousAnswerRateLimit(RateLimiter rateLimiter, HttpClientAddressResolver addresses, FhirResponses responses) {
+        this.rateLimiter = rateLimiter;
+        this.addresses = addresses;
+        this.responses = responses;
+    }
+
+    /** null lets the request through; callers with credentials are not limited here. */
+    @RequestFilter
+    @Nullable
+    HttpResponse<?> limit(HttpRequest<?> request) {
+        if (request.getMethod() != HttpMethod.POST || request.getHeaders().contains(HttpHeaders.AUTHORIZATION)) {
+            return null;
+        }
+        Optional<Duration> wait = rateLimiter.acquire(addresses.resolve(request));
+        if (wait.isEmpty()) {
+            return null;
+        }
+        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        FhirException tooMany = new FhirException(HttpStatus.TOO_MANY_REQUESTS, IssueType.THROTTLED,
+                "Too many anonymous answers from this address; retry after " + seconds + " s");
+        return responses.resource(HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS), tooMany.outcome(), request)
+                .header("Retry-After", Long.toString(seconds));
+    }
+}
