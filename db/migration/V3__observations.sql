@@ -1,7 +1,7 @@
 -- Vointi schema, version 3: scores extracted from completed responses as FHIR Observations (issue #5).
 
 -- The current version of each Observation. One Observation per (response, score); amending the response
--- writes a new version (status amended) of the same Observation, the earlier versions stay in history.
+-- writes a new version (status amended) of the same Observation and moves the earlier one to history.
 CREATE TABLE observation (
     id                VARCHAR(64)  NOT NULL,
     version_id        INTEGER      NOT NULL,
@@ -22,7 +22,7 @@ CREATE UNIQUE INDEX ux_observation_response_score ON observation (response_id, s
 CREATE INDEX ix_observation_subject_code_effective ON observation (subject_id, code, effective);
 CREATE INDEX ix_observation_code_effective ON observation (code, effective);
 
--- Every version ever written (FHIR vread and _history); rows are only ever inserted.
+-- Superseded versions (FHIR vread); rows are only ever inserted. With the current row: every version written.
 CREATE TABLE observation_history (
     id            VARCHAR(64) NOT NULL,
     version_id    INTEGER     NOT NULL,

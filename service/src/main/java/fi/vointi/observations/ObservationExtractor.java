@@ -65,25 +65,32 @@ public class ObservationExtractor implements ResponseWriteListener {
             Map<String, StoredObservation> existing = write.previousStatus() == null ? Map.of()
                     : store.ofResponse(responseId).stream().collect(Collectors.toMap(StoredObservation::scoreKey, Function.identity()));
             Instant now = Instant.now();
+            List<ObservationStore.Write> inserts = new ArrayList<>();
             for (ExtractedScore score : scores) {
                 StoredObservation earlier = existing.get(score.key());
                 ObservationStatus status = earlier == null ? ObservationStatus.FINAL : ObservationStatus.AMENDED;
                 String id = earlier == null ? UUID.randomUUID().toString() : earlier.id();
                 Observation observation = ObservationFactory.build(id, status, write.questionnaire(), response, score, Date.from(now));
-                write(observation, earlier, write, score.key(), now);
+                ObservationStore.Write row = row(observation, earlier, write, score.key(), now);
+                if (earlier == null) {
+                    inserts.add(row);
+                } else {
+                    replace(row);
+                }
             }
+            store.insertAll(inserts);
         } else if (response.getStatus() == QuestionnaireResponseStatus.ENTEREDINERROR && write.replacesFinalVersion()) {
             Instant now = Instant.now();
             for (StoredObservation earlier : store.ofResponse(responseId)) {
                 Observation observation = json.parseStored(earlier.resourceJson(), Observation.class);
                 observation.setStatus(ObservationStatus.ENTEREDINERROR);
-                write(observation, earlier, write, earlier.scoreKey(), now);
+                replace(row(observation, earlier, write, earlier.scoreKey(), now));
             }
         }
     }
 
-    private void write(Observation observation, StoredObservation earlier, ResponseWrite write, String scoreKey,
-                       Instant now) {
+    private ObservationStore.Write row(Observation observation, StoredObservation earlier, ResponseWrite write,
+                                       String scoreKey, Instant now) {
         QuestionnaireResponse response = write.response();
         int versionId = earlier == null ? 1 : earlier.versionId() + 1;
         observation.getMeta().setVersionId(Integer.toString(versionId)).setLastUpdated(Date.from(now));
@@ -91,9 +98,11 @@ public class ObservationExtractor implements ResponseWriteListener {
                 response.getIdElement().getIdPart(), Integer.parseInt(response.getMeta().getVersionId()), scoreKey,
                 observation.getStatus().toCode(), observation.getCode().getCodingFirstRep().getCode(), write.row().subjectType(),
                 write.row().subjectId(), response.getAuthored().toInstant(), now, json.encodeForStorage(observation));
-        if (earlier == null) {
-            store.insert(row);
-        } else if (!store.replace(row)) {
+        return row;
+    }
+
+    private void replace(ObservationStore.Write row) {
+        if (!store.replace(row)) {
             throw FhirException.conflict("The Observations of QuestionnaireResponse/" + row.responseId()
                     + " were changed by someone else; retry");
         }

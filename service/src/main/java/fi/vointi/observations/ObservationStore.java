@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Tables {@code observation} (current versions) and {@code observation_history} (every version). Writes run
+ * Tables {@code observation} (current versions) and {@code observation_history} (superseded versions: a version
+ * moves there when a newer one replaces it, so a first extraction writes each Observation once). Writes run
  * inside the caller's transaction (the response write), with bound parameters only.
  */
 @Singleton
@@ -35,30 +36,45 @@ class ObservationStore {
                  String resourceJson) {
     }
 
-    void insert(Write w) {
+    /** Inserts new Observations: one batched statement whatever the count. */
+    void insertAll(List<Write> writes) {
+        if (writes.isEmpty()) {
+            return;
+        }
         jdbc.prepareStatement("INSERT INTO observation (id, version_id, response_id, response_version, score_key, status,"
                 + " code_system, code, subject_type, subject_id, effective, last_updated, resource_json)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
-            s.setString(1, w.id());
-            s.setInt(2, w.versionId());
-            s.setString(3, w.responseId());
-            s.setInt(4, w.responseVersion());
-            s.setString(5, w.scoreKey());
-            s.setString(6, w.status());
-            s.setString(7, ScoreCodes.SCORE_SYSTEM);
-            s.setString(8, w.code());
-            s.setString(9, w.subjectType());
-            s.setString(10, w.subjectId());
-            s.setTimestamp(11, Timestamp.from(w.effective()));
-            s.setTimestamp(12, Timestamp.from(w.lastUpdated()));
-            s.setString(13, w.resourceJson());
-            return s.executeUpdate();
+            for (Write w : writes) {
+                s.setString(1, w.id());
+                s.setInt(2, w.versionId());
+                s.setString(3, w.responseId());
+                s.setInt(4, w.responseVersion());
+                s.setString(5, w.scoreKey());
+                s.setString(6, w.status());
+                s.setString(7, ScoreCodes.SCORE_SYSTEM);
+                s.setString(8, w.code());
+                s.setString(9, w.subjectType());
+                s.setString(10, w.subjectId());
+                s.setTimestamp(11, Timestamp.from(w.effective()));
+                s.setTimestamp(12, Timestamp.from(w.lastUpdated()));
+                s.setString(13, w.resourceJson());
+                s.addBatch();
+            }
+            return s.executeBatch();
         });
-        history(w);
     }
 
-    /** Replaces the current version; false when it is no longer {@code versionId - 1}. */
+    /** Replaces the current version, which moves to history; false when it is no longer {@code versionId - 1}. */
     boolean replace(Write w) {
+        int moved = jdbc.prepareStatement("INSERT INTO observation_history (id, version_id, status, last_updated, resource_json)"
+                + " SELECT id, version_id, status, last_updated, resource_json FROM observation WHERE id = ? AND version_id = ?", s -> {
+            s.setString(1, w.id());
+            s.setInt(2, w.versionId() - 1);
+            return s.executeUpdate();
+        });
+        if (moved != 1) {
+            return false;
+        }
         int changed = jdbc.prepareStatement("UPDATE observation SET version_id = ?, response_version = ?, status = ?,"
                 + " subject_type = ?, subject_id = ?, effective = ?, last_updated = ?, resource_json = ?"
                 + " WHERE id = ? AND version_id = ?", s -> {
@@ -74,22 +90,7 @@ class ObservationStore {
             s.setInt(10, w.versionId() - 1);
             return s.executeUpdate();
         });
-        if (changed == 1) {
-            history(w);
-        }
         return changed == 1;
-    }
-
-    private void history(Write w) {
-        jdbc.prepareStatement("INSERT INTO observation_history (id, version_id, status, last_updated, resource_json)"
-                + " VALUES (?, ?, ?, ?, ?)", s -> {
-            s.setString(1, w.id());
-            s.setInt(2, w.versionId());
-            s.setString(3, w.status());
-            s.setTimestamp(4, Timestamp.from(w.lastUpdated()));
-            s.setString(5, w.resourceJson());
-            return s.executeUpdate();
-        });
     }
 
     List<StoredObservation> ofResponse(String responseId) {
@@ -101,9 +102,12 @@ class ObservationStore {
     }
 
     Optional<String> version(String id, int versionId) {
-        return jdbc.prepareStatement("SELECT resource_json FROM observation_history WHERE id = ? AND version_id = ?", s -> {
+        return jdbc.prepareStatement("SELECT resource_json FROM observation WHERE id = ? AND version_id = ?"
+                + " UNION ALL SELECT resource_json FROM observation_history WHERE id = ? AND version_id = ?", s -> {
             s.setString(1, id);
             s.setInt(2, versionId);
+            s.setString(3, id);
+            s.setInt(4, versionId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }

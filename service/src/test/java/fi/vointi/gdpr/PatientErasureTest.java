@@ -74,7 +74,7 @@ class PatientErasureTest {
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history WHERE resource_json LIKE ?",
                 "%" + patientA + "%"));
         assertEquals(4, Db.count(dataSource, "SELECT COUNT(*) FROM observation WHERE subject_id = ?", patientB));
-        assertEquals(8, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history h JOIN observation o ON o.id = h.id"
+        assertEquals(4, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history h JOIN observation o ON o.id = h.id"
                 + " WHERE o.subject_id = ?", patientB));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE id = ?", responseA));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM sharing_decision WHERE patient_id = ?", patientA));

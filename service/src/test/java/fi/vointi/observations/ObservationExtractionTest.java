@@ -220,7 +220,7 @@ class ObservationExtractionTest {
                 .resource(Bundle.class).getEntry().size());
         assertEquals(4, asPatient.get("/fhir/Observation?derived-from=QuestionnaireResponse/" + id + "/_history/2")
                 .resource(Bundle.class).getEntry().size());
-        assertEquals(8, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history h JOIN observation o ON o.id = h.id"
+        assertEquals(4, Db.count(dataSource, "SELECT COUNT(*) FROM observation_history h JOIN observation o ON o.id = h.id"
                 + " WHERE o.response_id = ?", id));
 
         // withdrawn as entered in error: every Observation follows
