@@ -101,6 +101,7 @@ public class OrganizationService {
 
     private Organization insert(Organization organization, String id) {
         UnitFacts facts = facts(organization);
+        lockStructure();
         checkParent(null, facts);
         Instant now = now();
         stamp(organization, id, 1, now);
@@ -124,6 +125,7 @@ public class OrganizationService {
     @Transactional
     public Organization update(String id, Organization organization, @Nullable String ifMatch) {
         sameId("Organization", id, organization);
+        lockStructure();
         OrganizationStore.UnitRow current = store.findUnit(id).orElseThrow(() -> notCreatedByPut("Organization", id));
         checkVersion("Organization", id, current.versionId(), ifMatch);
         UnitFacts facts = facts(organization);
@@ -168,6 +170,7 @@ public class OrganizationService {
      */
     @Transactional
     public void delete(String id) {
+        lockStructure();
         store.findUnit(id).orElseThrow(() -> FhirException.notFound("Organization/" + id + " is not known"));
         List<String> reasons = new ArrayList<>();
         count(reasons, store.countChildren(id), "child organisation(s)");
@@ -235,6 +238,15 @@ public class OrganizationService {
         boolean active = !organization.hasActive() || organization.getActive();
         return new UnitFacts(level, parentId, name, active, feedbackEnabled,
                 NameSearch.column(NameSearch.variants(organization.getNameElement())));
+    }
+
+    /** Taken before a write reads anything it checks: the checks and the closure pairs then see one structure. */
+    private void lockStructure() {
+        try {
+            store.lockStructure();
+        } catch (DataAccessException e) {
+            throw FhirException.conflict("The organisation structure is being changed by someone else; retry in a moment");
+        }
     }
 
     /** Parent rules, in the order a client can act on: known, no cycle, right level, active. */
