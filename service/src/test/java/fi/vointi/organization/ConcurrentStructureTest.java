@@ -36,19 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @MicronautTest(transactional = false)
 class ConcurrentStructureTest {
-    /** The closure pairs that differ from those computed from organization_unit.parent_id. */
-    static final String CLOSURE_DIFFERENCES = """
-            WITH RECURSIVE walk (ancestor_id, descendant_id, depth) AS (
-                SELECT id, id, 0 FROM organization_unit
-                UNION ALL
-                SELECT u.parent_id, w.descendant_id, w.depth + 1 FROM walk w JOIN organization_unit u ON u.id = w.ancestor_id
-                WHERE u.parent_id IS NOT NULL)
-            SELECT COUNT(*) FROM (
-                (SELECT ancestor_id, descendant_id, depth FROM walk EXCEPT SELECT ancestor_id, descendant_id, depth FROM organization_closure)
-                UNION ALL
-                (SELECT ancestor_id, descendant_id, depth FROM organization_closure EXCEPT SELECT ancestor_id, descendant_id, depth FROM walk)) diff
-            """;
-
     @Inject
     EmbeddedServer server;
     @Inject
@@ -78,7 +65,7 @@ class ConcurrentStructureTest {
                 for (Future<Integer> result : pool.invokeAll(work)) {
                     assertTrue(Set.of(200, 201, 409).contains(result.get()), "status " + result.get());
                 }
-                assertEquals(0, Db.count(dataSource, CLOSURE_DIFFERENCES), "closure differs from the parent links in round " + round);
+                assertEquals(0, Db.count(dataSource, ClosureRows.DIFFERENCES_FROM_PARENT_LINKS), "closure differs from the parent links in round " + round);
             }
         } finally {
             pool.shutdownNow();
