@@ -317,6 +317,28 @@ class FeedbackApiTest {
     }
 
     @Test
+    void oneSmsTokenSentManyTimesAtOnceTakesExactlyOneAnswer() throws Exception {
+        String token = channelTokens.issue(unit, null, "sms", Duration.ofHours(1));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + token,
+                        answer(7, null)).status()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> result : results) {
+                statuses.add(result.get());
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, stored(unit));
+    }
+
+    @Test
     void concurrentIssuesAreAllCounted() throws Exception {
         FhirTestClient admin = anonymous.as(tokens.admin());
         ExecutorService pool = Executors.newFixedThreadPool(8);
