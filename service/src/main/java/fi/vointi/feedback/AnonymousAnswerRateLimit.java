@@ -10,7 +10,6 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.micronaut.http.server.util.HttpClientAddressResolver;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.time.Duration;
@@ -24,10 +23,10 @@ import java.util.Optional;
 @ServerFilter("/fhir/QuestionnaireResponse")
 class AnonymousAnswerRateLimit {
     private final RateLimiter rateLimiter;
-    private final HttpClientAddressResolver addresses;
+    private final ClientAddresses addresses;
     private final FhirResponses responses;
 
-    AnonymousAnswerRateLimit(RateLimiter rateLimiter, HttpClientAddressResolver addresses, FhirResponses responses) {
+    AnonymousAnswerRateLimit(RateLimiter rateLimiter, ClientAddresses addresses, FhirResponses responses) {
         this.rateLimiter = rateLimiter;
         this.addresses = addresses;
         this.responses = responses;
@@ -40,7 +39,7 @@ class AnonymousAnswerRateLimit {
         if (request.getMethod() != HttpMethod.POST || request.getHeaders().contains(HttpHeaders.AUTHORIZATION)) {
             return null;
         }
-        Optional<Duration> wait = rateLimiter.acquire(addresses.resolve(request));
+        Optional<Duration> wait = rateLimiter.acquire(addresses.of(request));
         if (wait.isEmpty()) {
             return null;
         }

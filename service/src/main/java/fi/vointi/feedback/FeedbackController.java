@@ -19,7 +19,6 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.server.util.HttpClientAddressResolver;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -62,14 +61,14 @@ public class FeedbackController {
     private final FeedbackService service;
     private final ChannelTokens tokens;
     private final RateLimiter rateLimiter;
-    private final HttpClientAddressResolver addresses;
+    private final ClientAddresses addresses;
     private final FeedbackConfiguration configuration;
     private final FhirJson json;
     private final FhirResponses responses;
     private final TokenUses tokenUses;
 
     public FeedbackController(FeedbackUnits units, FeedbackSurveys surveys, FeedbackService service, ChannelTokens tokens,
-                              RateLimiter rateLimiter, HttpClientAddressResolver addresses,
+                              RateLimiter rateLimiter, ClientAddresses addresses,
                               FeedbackConfiguration configuration, FhirJson json, FhirResponses responses,
                               TokenUses tokenUses) {
         this.tokenUses = tokenUses;
@@ -147,7 +146,7 @@ public class FeedbackController {
         String token = field(form, "token");
         String audience = field(form, "audience");
         String back = pageLink(unitId, language, channel, token, audience);
-        Optional<Duration> wait = rateLimiter.acquire(addresses.resolve(request));
+        Optional<Duration> wait = rateLimiter.acquire(addresses.of(request));
         if (wait.isPresent()) {
             return retryAfter(html(HttpStatus.TOO_MANY_REQUESTS, FeedbackPage.message(language,
                     FeedbackTexts.get("problem", language), FeedbackTexts.get("tooMany", language), "", back)), wait.get());
@@ -223,7 +222,7 @@ public class FeedbackController {
     public HttpResponse<String> create(@PathVariable String unitId, @Nullable @QueryValue String channel,
                                        @Nullable @QueryValue String token, @Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("feedback-answer");
-        Optional<Duration> wait = rateLimiter.acquire(addresses.resolve(request));
+        Optional<Duration> wait = rateLimiter.acquire(addresses.of(request));
         if (wait.isPresent()) {
             FhirException tooMany = new FhirException(HttpStatus.TOO_MANY_REQUESTS, IssueType.THROTTLED,
                     "Too many feedback answers from this address; retry after " + seconds(wait.get()) + " s");

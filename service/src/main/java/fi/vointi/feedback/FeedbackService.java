@@ -13,11 +13,15 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 import org.hl7.fhir.r4.model.Reference;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -45,8 +49,9 @@ public class FeedbackService {
     @Transactional
     public QuestionnaireResponse submit(FeedbackUnits.Unit unit, QuestionnaireResponse response, String channel,
                                         @Nullable ChannelTokens.ChannelToken token) {
-        // Feedback is given now: a client cannot back- or forward-date it.
-        response.setAuthored(new Date());
+        // Feedback is given now: a client cannot back- or forward-date it. Only the hour is kept: an exact time
+        // would let staff who saw someone at a kiosk find that person's answer (docs/feedback.md).
+        response.setAuthored(Date.from(Instant.now().truncatedTo(ChronoUnit.HOURS)));
         QuestionnaireResponse prepared = prepare(unit.id(), response, channel);
         if (token != null && !tokenUses.claim(token.tokenId(), token.expiresAt())) {
             throw new FhirException(HttpStatus.CONFLICT, IssueType.DUPLICATE,
@@ -67,6 +72,26 @@ public class FeedbackService {
         return stored;
     }
 
+    /**
+     * Subject, author, narrative, identifier and the like are refused by {@link AnonymousAnswering}; a client's own
+     * extensions could carry identifying data just as well and have no use in feedback: refused (422), never stored.
+     */
+    private static void refuseIdentifyingContent(QuestionnaireResponse response) {
+        List<OperationOutcomeIssueComponent> issues = new ArrayList<>();
+        refuse(issues, response.getExtension().stream().anyMatch(e -> !ResponseService.SERVICE_UNIT_EXTENSION.equals(e.getUrl())
+                && !FeedbackSurveys.CHANNEL_EXTENSION.equals(e.getUrl())), "extension", "extensions other than service-unit and feedback-channel");
+        if (!issues.isEmpty()) {
+            throw FhirException.unprocessable(issues);
+        }
+    }
+
+    private static void refuse(List<OperationOutcomeIssueComponent> issues, boolean present, String element, String what) {
+        if (present) {
+            issues.add(OperationOutcomes.issue(IssueSeverity.ERROR, IssueType.SECURITY, "Feedback is anonymous: "
+                    + what + " may not be sent (QuestionnaireResponse." + element + ")", "QuestionnaireResponse." + element));
+        }
+    }
+
     /** Sets unit and channel, and refuses anything that is not a completed, in-range answer to a feedback survey. */
     private QuestionnaireResponse prepare(String unitId, QuestionnaireResponse response, String channel) {
         if (!response.hasQuestionnaire()) {
@@ -80,6 +105,7 @@ public class FeedbackService {
             throw new FhirException(HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(IssueType.BUSINESSRULE,
                     "Feedback is sent once, complete: status must be 'completed'", "QuestionnaireResponse.status"));
         }
+        refuseIdentifyingContent(response);
         String unitRef = "Organization/" + unitId;
         Extension unit = response.getExtensionByUrl(ResponseService.SERVICE_UNIT_EXTENSION);
         if (unit != null && !(unit.getValue() instanceof Reference r && unitRef.equals(r.getReference()))) {

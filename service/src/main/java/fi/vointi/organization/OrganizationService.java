@@ -28,6 +28,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -101,17 +102,16 @@ public class OrganizationService {
 
     private Organization insert(Organization organization, String id) {
         UnitFacts facts = facts(organization);
+        lockStructure();
         checkParent(null, facts);
         Instant now = now();
-        stamp(organization, id, 1, now);
         organization.setActive(facts.active());
-        String text = json.encodeForStorage(organization);
-        try {
+        String text = versioned(organization, id, 1, now);
+        write("Organization/" + id, () -> {
             store.insertUnit(new OrganizationStore.UnitRow(node(id, facts), 1, now, text, facts.nameSearch()));
             store.addToClosure(id, facts.parentId());
-        } catch (DataAccessException e) {
-            throw concurrentChange("Organization/" + id);
-        }
+            return true;
+        });
         return organization;
     }
 
@@ -124,6 +124,7 @@ public class OrganizationService {
     @Transactional
     public Organization update(String id, Organization organization, @Nullable String ifMatch) {
         sameId("Organization", id, organization);
+        lockStructure();
         OrganizationStore.UnitRow current = store.findUnit(id).orElseThrow(() -> notCreatedByPut("Organization", id));
         checkVersion("Organization", id, current.versionId(), ifMatch);
         UnitFacts facts = facts(organization);
@@ -145,20 +146,16 @@ public class OrganizationService {
         }
         Instant now = now();
         int version = current.versionId() + 1;
-        stamp(organization, id, version, now);
         organization.setActive(facts.active());
-        String text = json.encodeForStorage(organization);
-        try {
-            if (!store.updateUnit(new OrganizationStore.UnitRow(node(id, facts), version, now, text, facts.nameSearch()),
-                    current.versionId())) {
-                throw FhirException.conflict("Organization/" + id + " was changed by someone else; read it again and retry");
-            }
-            if (moved) {
+        String text = versioned(organization, id, version, now);
+        write("Organization/" + id, () -> {
+            boolean updated = store.updateUnit(new OrganizationStore.UnitRow(node(id, facts), version, now, text,
+                    facts.nameSearch()), current.versionId());
+            if (updated && moved) {
                 store.moveInClosure(id, facts.parentId());
             }
-        } catch (DataAccessException e) {
-            throw concurrentChange("Organization/" + id);
-        }
+            return updated;
+        });
         return organization;
     }
 
@@ -168,6 +165,7 @@ public class OrganizationService {
      */
     @Transactional
     public void delete(String id) {
+        lockStructure();
         store.findUnit(id).orElseThrow(() -> FhirException.notFound("Organization/" + id + " is not known"));
         List<String> reasons = new ArrayList<>();
         count(reasons, store.countChildren(id), "child organisation(s)");
@@ -237,6 +235,15 @@ public class OrganizationService {
                 NameSearch.column(NameSearch.variants(organization.getNameElement())));
     }
 
+    /** Taken before a write reads anything it checks: the checks and the closure pairs then see one structure. */
+    private void lockStructure() {
+        try {
+            store.lockStructure();
+        } catch (DataAccessException e) {
+            throw FhirException.conflict("The organisation structure is being changed by someone else; retry in a moment");
+        }
+    }
+
     /** Parent rules, in the order a client can act on: known, no cycle, right level, active. */
     private void checkParent(@Nullable String selfId, UnitFacts facts) {
         if (facts.parentId() == null) {
@@ -271,14 +278,12 @@ public class OrganizationService {
     private Location insertLocation(Location location, String id) {
         String unitId = checkLocation(location);
         Instant now = now();
-        stamp(location, id, 1, now);
-        String text = json.encodeForStorage(location);
-        try {
+        String text = versioned(location, id, 1, now);
+        write("Location/" + id, () -> {
             store.insertLocation(new OrganizationStore.LocationRow(id, unitId, location.getName(), locationActive(location), 1,
                     now, text, NameSearch.column(NameSearch.variants(location.getNameElement()))));
-        } catch (DataAccessException e) {
-            throw concurrentChange("Location/" + id);
-        }
+            return true;
+        });
         return location;
     }
 
@@ -296,19 +301,10 @@ public class OrganizationService {
         String unitId = checkLocation(location);
         Instant now = now();
         int version = current.versionId() + 1;
-        stamp(location, id, version, now);
-        String text = json.encodeForStorage(location);
-        boolean updated;
-        try {
-            updated = store.updateLocation(new OrganizationStore.LocationRow(id, unitId, location.getName(),
-                    locationActive(location), version, now, text, NameSearch.column(NameSearch.variants(location.getNameElement()))),
-                    current.versionId());
-        } catch (DataAccessException e) {
-            throw concurrentChange("Location/" + id);
-        }
-        if (!updated) {
-            throw FhirException.conflict("Location/" + id + " was changed by someone else; read it again and retry");
-        }
+        String text = versioned(location, id, version, now);
+        write("Location/" + id, () -> store.updateLocation(new OrganizationStore.LocationRow(id, unitId, location.getName(),
+                locationActive(location), version, now, text, NameSearch.column(NameSearch.variants(location.getNameElement()))),
+                current.versionId()));
         return location;
     }
 
@@ -408,9 +404,27 @@ public class OrganizationService {
         }
     }
 
-    private static void stamp(Resource resource, String id, int version, Instant now) {
+    /** Sets id, version and time on the resource and returns it as stored. */
+    private String versioned(Resource resource, String id, int version, Instant now) {
         resource.setId(id);
         resource.getMeta().setVersionId(Integer.toString(version)).setLastUpdated(Date.from(now));
+        return json.encodeForStorage(resource);
+    }
+
+    /**
+     * Runs the store writes of one version: false from them (the row is no longer at the version read) or a
+     * constraint failing at write time (see {@link #concurrentChange}) is a 409, and the transaction stores nothing.
+     */
+    private static void write(String reference, BooleanSupplier writes) {
+        boolean written;
+        try {
+            written = writes.getAsBoolean();
+        } catch (DataAccessException e) {
+            throw concurrentChange(reference);
+        }
+        if (!written) {
+            throw FhirException.conflict(reference + " was changed by someone else; read it again and retry");
+        }
     }
 
     private static UnitNode node(String id, UnitFacts facts) {

@@ -38,6 +38,17 @@ class OrganizationStore {
                        String resourceJson, String nameSearch) {
     }
 
+    /**
+     * Serialises changes of the hierarchy: row locks on every county, taken in id order, until the transaction
+     * ends. Each write reads the closure (the parent's ancestors, the moved subtree, the cycle check, the children's
+     * levels) and then writes pairs derived from what it read; two such writes at once (a service moved while a
+     * unit is created under it, crosswise moves) would otherwise leave pairs that no parent link explains.
+     * Structure changes are rare admin actions, so one lock for all is cheap; reads take no lock.
+     */
+    void lockStructure() {
+        sql.list("SELECT id FROM organization_unit WHERE kind = 'county' ORDER BY id FOR UPDATE", rs -> rs.getString(1));
+    }
+
     Optional<UnitRow> findUnit(String id) {
         return sql.first("SELECT " + UNIT_COLUMNS + " FROM organization_unit WHERE id = ?", OrganizationStore::unitRow, id);
     }

@@ -29,7 +29,11 @@ public final class AnonymousAnswering {
         return extension != null && extension.getValue() instanceof BooleanType b && b.booleanValue();
     }
 
-    /** 422 if the response names a subject, author, source, encounter or what it is based on. */
+    /**
+     * 422 if the response names a subject, author, source, encounter or what it is based on, or carries a place to
+     * hide identifying data that an answer does not need: a narrative, contained resources, a business identifier,
+     * implicitRules, modifier extensions, or meta other than profile.
+     */
     static void refuseIdentifyingElements(QuestionnaireResponse response) {
         List<OperationOutcomeIssueComponent> issues = new ArrayList<>();
         check(issues, response.hasSubject(), "subject");
@@ -38,6 +42,13 @@ public final class AnonymousAnswering {
         check(issues, response.hasEncounter(), "encounter");
         check(issues, response.hasBasedOn(), "basedOn");
         check(issues, response.hasPartOf(), "partOf");
+        check(issues, response.hasText(), "text");
+        check(issues, response.hasContained(), "contained");
+        check(issues, response.hasIdentifier(), "identifier");
+        check(issues, response.hasImplicitRules(), "implicitRules");
+        check(issues, response.hasModifierExtension(), "modifierExtension");
+        check(issues, response.hasMeta() && (response.getMeta().hasSource() || response.getMeta().hasTag()
+                || response.getMeta().hasSecurity() || response.getMeta().hasExtension()), "meta");
         if (!issues.isEmpty()) {
             throw FhirException.unprocessable(issues);
         }

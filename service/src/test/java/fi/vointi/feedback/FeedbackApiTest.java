@@ -227,6 +227,41 @@ class FeedbackApiTest {
     }
 
     @Test
+    void anonymousAnswersRefuseEveryPlaceToHideAnIdentityAndKeepOnlyTheHour() {
+        List<QuestionnaireResponse> hiding = new ArrayList<>();
+        QuestionnaireResponse narrative = answer(8, null);
+        narrative.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED).setDivAsString("<div>Maija Meikäläinen</div>");
+        hiding.add(narrative);
+        QuestionnaireResponse contained = answer(8, null);
+        contained.addContained(new org.hl7.fhir.r4.model.Patient().addName(new org.hl7.fhir.r4.model.HumanName().setFamily("Meikäläinen")).setId("p"));
+        hiding.add(contained);
+        hiding.add(answer(8, null).setIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem("urn:oid:1.2.246.21").setValue("010101-123N")));
+        QuestionnaireResponse tagged = answer(8, null);
+        tagged.getMeta().setSource("phone-of-maija").addTag("urn:x", "maija", null);
+        hiding.add(tagged);
+        QuestionnaireResponse ownExtension = answer(8, null);
+        ownExtension.addExtension("urn:x:who", new org.hl7.fhir.r4.model.StringType("Maija"));
+        hiding.add(ownExtension);
+        for (QuestionnaireResponse response : hiding) {
+            assertTrue(anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", response).outcome(422).contains("anonym"));
+        }
+        for (QuestionnaireResponse response : hiding.subList(0, 4)) {
+            response.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new Reference("Organization/" + unit));
+            assertTrue(anonymous.post("/fhir/QuestionnaireResponse", response).outcome(422).contains("anonym"));
+        }
+        assertEquals(0, stored(unit));
+
+        // a profile is fine; the stored time is the hour of receipt, not the millisecond
+        QuestionnaireResponse profiled = answer(8, null);
+        profiled.getMeta().addProfile("http://hl7.org/fhir/StructureDefinition/QuestionnaireResponse");
+        Reply reply = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?channel=kiosk", profiled);
+        assertEquals(201, reply.status(), reply.body());
+        java.time.Instant authored = reply.resource(QuestionnaireResponse.class).getAuthored().toInstant();
+        assertEquals(authored.truncatedTo(java.time.temporal.ChronoUnit.HOURS), authored);
+        assertTrue(java.time.Duration.between(authored, java.time.Instant.now()).compareTo(Duration.ofHours(1)) < 0);
+    }
+
+    @Test
     void smsLinksAreIssuedCountedSingleUseAndExpire() throws Exception {
         FhirTestClient admin = anonymous.as(tokens.admin());
         Reply issued = postJson(admin, "{\"unit\":\"" + unit + "\",\"count\":3}");
@@ -279,6 +314,28 @@ class FeedbackApiTest {
         anonymous.post("/feedback/" + elsewhere + "/QuestionnaireResponse?token=" + second, answer(9, null)).outcome(403);
         assertEquals(2, stored(unit));
         assertEquals(0, stored(elsewhere));
+    }
+
+    @Test
+    void oneSmsTokenSentManyTimesAtOnceTakesExactlyOneAnswer() throws Exception {
+        String token = channelTokens.issue(unit, null, "sms", Duration.ofHours(1));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + token,
+                        answer(7, null)).status()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> result : results) {
+                statuses.add(result.get());
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, stored(unit));
     }
 
     @Test

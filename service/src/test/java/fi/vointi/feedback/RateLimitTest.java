@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -69,6 +70,13 @@ class RateLimitTest {
         Reply bypass = client.post("/fhir/QuestionnaireResponse", direct);
         assertTrue(bypass.outcome(429).contains("Too many"), bypass.body());
         assertTrue(bypass.header("Retry-After") != null);
+
+        // nor does claiming another address in a header the client writes itself (no proxy is configured here)
+        for (String[] spoof : List.of(new String[]{"X-Forwarded-For", "203.0.113.7"}, new String[]{"Forwarded", "for=198.51.100.9"},
+                new String[]{"X-Real-IP", "192.0.2.1"})) {
+            Reply spoofed = client.post("/feedback/" + unit + "/QuestionnaireResponse", answer.copy(), spoof[0], spoof[1]);
+            assertTrue(spoofed.outcome(429).contains("Too many"), spoof[0] + ": " + spoofed.body());
+        }
         assertEquals(3, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?", "Organization/" + unit));
     }
 }

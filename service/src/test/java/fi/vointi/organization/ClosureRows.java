@@ -10,6 +10,19 @@ import java.util.List;
 
 /** Reads closure pairs straight from the database, for checks after writes. */
 final class ClosureRows {
+    /** SQL: how many closure pairs differ from those computed from organization_unit.parent_id (0 when true). */
+    static final String DIFFERENCES_FROM_PARENT_LINKS = """
+            WITH RECURSIVE walk (ancestor_id, descendant_id, depth) AS (
+                SELECT id, id, 0 FROM organization_unit
+                UNION ALL
+                SELECT u.parent_id, w.descendant_id, w.depth + 1 FROM walk w JOIN organization_unit u ON u.id = w.ancestor_id
+                WHERE u.parent_id IS NOT NULL)
+            SELECT COUNT(*) FROM (
+                (SELECT ancestor_id, descendant_id, depth FROM walk EXCEPT SELECT ancestor_id, descendant_id, depth FROM organization_closure)
+                UNION ALL
+                (SELECT ancestor_id, descendant_id, depth FROM organization_closure EXCEPT SELECT ancestor_id, descendant_id, depth FROM walk)) diff
+            """;
+
     private final DataSource dataSource;
 
     ClosureRows(DataSource dataSource) {
