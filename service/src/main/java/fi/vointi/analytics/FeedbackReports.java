@@ -1,6 +1,7 @@
 package fi.vointi.analytics;
 
 import fi.vointi.analytics.AnalyticsStore.Unit;
+import fi.vointi.analytics.CellSuppression.Decision;
 import fi.vointi.analytics.CellSuppression.State;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -9,6 +10,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,8 @@ public class FeedbackReports {
     private static final int PROMOTERS = 2;
     private static final int PASSIVES = 3;
     private static final int DETRACTORS = 4;
+    /** The reason given for every suppressed cell. */
+    static final String SUPPRESSED = "small-cell";
 
     private final AnalyticsStore store;
     private final AnalyticsConfig config;
@@ -134,16 +138,38 @@ public class FeedbackReports {
         allBuckets.add(new ReportPeriod.Bucket(period.from(), period.to(), "total"));
         Map<String, List<Cell>> cells = new LinkedHashMap<>();
         shown.forEach(u -> cells.put(u.id(), new ArrayList<>()));
+        // one decision per measure over the whole series (the last bucket is the total): buckets and total
+        // protect each other too, and NPS and statements go wherever the response count goes
+        List<Map<String, Decision>> responseStates = suppression.decideSeries(parentOf,
+                counts.stream().map(c -> own(c.daily, RESPONSES)).toList(), noneForced(counts.size()));
+        List<Set<String>> hiddenCells = new ArrayList<>();
+        for (Map<String, Decision> bucket : responseStates) {
+            Set<String> hiddenHere = new HashSet<>();
+            bucket.forEach((node, d) -> {
+                if (!d.state().shown()) {
+                    hiddenHere.add(node);
+                }
+            });
+            hiddenCells.add(hiddenHere);
+        }
+        List<Map<String, Decision>> npsStates = suppression.decideSeries(parentOf,
+                counts.stream().map(c -> own(c.daily, NPS_N)).toList(), hiddenCells);
+        Map<String, List<Map<String, Decision>>> statementStates = new TreeMap<>();
+        Set<String> statementIds = new TreeSet<>();
+        counts.forEach(c -> statementIds.addAll(c.statements.keySet()));
+        for (String id : statementIds) {
+            statementStates.put(id, suppression.decideSeries(parentOf, counts.stream()
+                    .map(c -> ownStatements(c.statements.getOrDefault(id, Map.of()))).toList(), hiddenCells));
+        }
         for (int b = 0; b < allBuckets.size(); b++) {
             ReportPeriod.Bucket bucket = allBuckets.get(b);
             BucketCounts c = counts.get(b);
-            Map<String, State> responseStates = suppression.decide(parentOf, own(c.daily, RESPONSES));
-            Map<String, State> npsStates = suppression.decide(parentOf, own(c.daily, NPS_N));
-            Map<String, Map<String, State>> statementStates = new TreeMap<>();
-            c.statements.forEach((id, perUnit) -> statementStates.put(id, suppression.decide(parentOf, ownStatements(perUnit))));
             for (Unit u : shown) {
-                cells.get(u.id()).add(cell(bucket, c, descendants.get(u.id()), responseStates.get(u.id()),
-                        npsStates.get(u.id()), statementStates, u.id(), visits));
+                int i = b;
+                Map<String, State> statementsHere = new TreeMap<>();
+                statementStates.forEach((id, series) -> statementsHere.put(id, series.get(i).get(u.id()).state()));
+                cells.get(u.id()).add(cell(bucket, c, descendants.get(u.id()), responseStates.get(b).get(u.id()).state(),
+                        npsStates.get(b).get(u.id()).state(), statementsHere, visits));
             }
         }
         List<Report> reports = new ArrayList<>();
@@ -155,7 +181,7 @@ public class FeedbackReports {
     }
 
     private Cell cell(ReportPeriod.Bucket bucket, BucketCounts c, Set<String> units, State responseState, State npsState,
-                      Map<String, Map<String, State>> statementStates, String nodeId, List<AnalyticsStore.Visits> visits) {
+                      Map<String, State> statementStates, List<AnalyticsStore.Visits> visits) {
         long[] sum = new long[5];
         for (String unit : units) {
             long[] own = c.daily.get(unit);
@@ -193,7 +219,7 @@ public class FeedbackReports {
             if (n == 0) {
                 return;
             }
-            State state = statementStates.get(id).get(nodeId);
+            State state = statementStates.get(id);
             if (!state.shown()) {
                 statements.add(new Statement(id, null, null, null, null, code(state)));
             } else {
@@ -271,6 +297,14 @@ public class FeedbackReports {
         return own;
     }
 
+    private static List<Set<String>> noneForced(int buckets) {
+        List<Set<String>> none = new ArrayList<>();
+        for (int i = 0; i < buckets; i++) {
+            none.add(Set.of());
+        }
+        return none;
+    }
+
     private static Map<String, Long> ownStatements(Map<String, long[]> perUnit) {
         Map<String, Long> own = new HashMap<>();
         perUnit.forEach((unit, c) -> own.put(unit, c[0] + c[1] + c[2] + c[3] + c[4]));
@@ -293,13 +327,12 @@ public class FeedbackReports {
         return i >= 0 ? i : -i - 2;
     }
 
-    private static String code(State state) {
-        return switch (state) {
-            case PUBLISHED -> null;
-            case SMALL -> "small";
-            case COMPLEMENTARY -> "complementary";
-            case PROTECTS_REMAINDER -> "protects-remainder";
-        };
+    /**
+     * One reason for every suppressed cell: telling "small" (1…k−1) from "complementary" (at least k) would let
+     * a reader solve small + complementary = k + 1 as exactly 1 and k.
+     */
+    static String code(State state) {
+        return state.shown() ? null : SUPPRESSED;
     }
 
     static double round(double value) {
