@@ -108,7 +108,11 @@ public class AnalyticsController {
         body.put("to", query.period().to().toString());
         body.put("minAnswers", config.getOpenTextMinAnswers());
         Long n = report.total().responses();
-        boolean offered = n != null && n >= config.getOpenTextMinAnswers();
+        // every month and every audience of the group must be big enough on its own: otherwise March-April
+        // minus March, or customer minus adult minus child, would give the comments of a small group
+        boolean offered = n != null && n > 0 && largeEnough(report)
+                && query.audiences().stream().allMatch(a -> query.audiences().size() == 1
+                        || largeEnough(reports.report(unit, query.period(), Set.of(a))));
         body.put("available", offered);
         if (offered) {
             body.put("responses", n);
@@ -118,6 +122,14 @@ public class AnalyticsController {
                     + config.getOpenTextMinAnswers() + " answers");
         }
         return HttpResponse.ok(write(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** Every cell of the report (months and total) published, and empty or at least the open-text threshold. */
+    private boolean largeEnough(Report report) {
+        List<Cell> cells = new ArrayList<>(report.series());
+        cells.add(report.total());
+        return cells.stream().allMatch(c -> c.suppression() == null
+                && (c.responses() == 0 || c.responses() >= config.getOpenTextMinAnswers()));
     }
 
     @Post(uri = "/visits", consumes = {CSV, MediaType.TEXT_PLAIN}, produces = MediaType.APPLICATION_JSON)

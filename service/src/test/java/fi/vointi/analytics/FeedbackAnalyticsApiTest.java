@@ -90,7 +90,8 @@ class FeedbackAnalyticsApiTest {
                 .unit(p + "-county3", null, "county")
                 .unit(p + "-svc3", p + "-county3", "service")
                 .unit(p + "-c1", p + "-svc3", "unit")
-                .unit(p + "-c2", p + "-svc3", "unit");
+                .unit(p + "-c2", p + "-svc3", "unit")
+                .unit(p + "-talk", null, "unit");
         // the contract table of the feedback package (V5), created here when this branch does not have it yet
         OrgFixture org = new OrgFixture(dataSource);
         org.execute("CREATE TABLE IF NOT EXISTS feedback_invitation_count (unit_id VARCHAR(64) NOT NULL, local_date DATE NOT NULL,"
@@ -340,6 +341,21 @@ class FeedbackAnalyticsApiTest {
         assertTrue(c1Report.get("series").get(1).get("suppressed").getBooleanValue(), "April goes with March");
         assertEquals(15, number(c1Report.get("total"), "responses"));
         assertEquals(7, number(c1Report.get("series").get(2), "responses"));
+    }
+
+    @Test
+    void openTextOfASmallMonthCannotBeHadAsTwoMonthsMinusOne() {
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-talk", 9, 4, "march " + i, "2026-03-12T10:00:00+02:00");
+        }
+        submit(adult, p + "-talk", 2, 1, "april, the only one", "2026-04-12T10:00:00+03:00");
+        JsonNode march = getJson(admin, "/analytics/units/" + p + "-talk/feedback/open-text?from=2026-03-01&to=2026-03-31");
+        assertTrue(march.get("available").getBooleanValue());
+        assertEquals(6, march.get("comments").size());
+        // 7 answers in March-April, but April alone is 1: March-April minus March would be April's comment
+        JsonNode both = getJson(admin, "/analytics/units/" + p + "-talk/feedback/open-text?from=2026-03-01&to=2026-04-30");
+        assertFalse(both.get("available").getBooleanValue(), both.toString());
+        assertNull(both.get("comments"));
     }
 
     @Test
