@@ -6,6 +6,8 @@ import fi.vointi.analytics.CellSuppression.State;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ public class FeedbackReports {
 
     /**
      * One published (or suppressed) cell. {@code suppression} is null when the counts are shown, otherwise
-     * small | complementary | protects-remainder, and then every figure is null.
+     * {@link #SUPPRESSED}, and then every figure is null.
      */
     public record Cell(String label, LocalDate from, LocalDate to, Long responses, String suppression, Nps nps,
                        String npsSuppression, List<Statement> statements, Long visits, Double responseRate,
@@ -161,6 +163,9 @@ public class FeedbackReports {
             statementStates.put(id, suppression.decideSeries(parentOf, counts.stream()
                     .map(c -> ownStatements(c.statements.getOrDefault(id, Map.of()))).toList(), hiddenCells));
         }
+        // the numerator of the invitation rate is a sub-count of the responses: protected like one
+        List<Map<String, Long>> invitedOwn = counts.stream().map(FeedbackReports::invitedResponses).toList();
+        List<Map<String, Decision>> invitedStates = suppression.decideSeries(parentOf, invitedOwn, hiddenCells);
         for (int b = 0; b < allBuckets.size(); b++) {
             ReportPeriod.Bucket bucket = allBuckets.get(b);
             BucketCounts c = counts.get(b);
@@ -169,7 +174,8 @@ public class FeedbackReports {
                 Map<String, State> statementsHere = new TreeMap<>();
                 statementStates.forEach((id, series) -> statementsHere.put(id, series.get(i).get(u.id()).state()));
                 cells.get(u.id()).add(cell(bucket, c, descendants.get(u.id()), responseStates.get(b).get(u.id()).state(),
-                        npsStates.get(b).get(u.id()).state(), statementsHere, visits));
+                        npsStates.get(b).get(u.id()).state(), statementsHere, invitedOwn.get(b),
+                        invitedStates.get(b).get(u.id()).state(), visits));
             }
         }
         List<Report> reports = new ArrayList<>();
@@ -181,7 +187,8 @@ public class FeedbackReports {
     }
 
     private Cell cell(ReportPeriod.Bucket bucket, BucketCounts c, Set<String> units, State responseState, State npsState,
-                      Map<String, State> statementStates, List<AnalyticsStore.Visits> visits) {
+                      Map<String, State> statementStates, Map<String, Long> invitedOwn, State invitedState,
+                      List<AnalyticsStore.Visits> visits) {
         long[] sum = new long[5];
         for (String unit : units) {
             long[] own = c.daily.get(unit);
@@ -233,25 +240,14 @@ public class FeedbackReports {
         Long issued = null;
         Double invitationRate = null;
         long issuedSum = 0;
-        Set<String> channels = new TreeSet<>();
+        long invited = 0;
         for (String unit : units) {
-            for (Map.Entry<String, Long> e : c.invitations.getOrDefault(unit, Map.of()).entrySet()) {
-                issuedSum += e.getValue();
-                if (e.getValue() > 0) {
-                    channels.add(e.getKey());
-                }
-            }
+            issuedSum += c.invitations.getOrDefault(unit, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+            invited += invitedOwn.getOrDefault(unit, 0L);
         }
         if (issuedSum > 0) {
             issued = issuedSum;
-            long invited = 0;
-            for (String unit : units) {
-                for (String channel : channels) {
-                    invited += c.channels.getOrDefault(unit, Map.of()).getOrDefault(channel, 0L);
-                }
-            }
-            // the invited responses are a sub-count: shown only when it is no small cell itself
-            if (invited == 0 || invited >= config.getMinCellSize()) {
+            if (invitedState.shown()) {
                 invitationRate = round(100.0 * invited / issuedSum);
             }
         }
@@ -297,6 +293,20 @@ public class FeedbackReports {
         return own;
     }
 
+    /** Per unit, its responses through the channels that had invitations in the bucket anywhere in the tree (sms). */
+    private static Map<String, Long> invitedResponses(BucketCounts c) {
+        Set<String> invitedChannels = new TreeSet<>();
+        c.invitations.values().forEach(perChannel -> perChannel.forEach((channel, issued) -> {
+            if (issued > 0) {
+                invitedChannels.add(channel);
+            }
+        }));
+        Map<String, Long> own = new HashMap<>();
+        c.channels.forEach((unit, perChannel) -> own.put(unit,
+                invitedChannels.stream().mapToLong(ch -> perChannel.getOrDefault(ch, 0L)).sum()));
+        return own;
+    }
+
     private static List<Set<String>> noneForced(int buckets) {
         List<Set<String>> none = new ArrayList<>();
         for (int i = 0; i < buckets; i++) {
@@ -335,7 +345,8 @@ public class FeedbackReports {
         return state.shown() ? null : SUPPRESSED;
     }
 
+    /** Two decimals, half away from zero (Math.round would give −3.12 for −3.125 but 3.13 for 3.125). */
     static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP).doubleValue();
     }
 }

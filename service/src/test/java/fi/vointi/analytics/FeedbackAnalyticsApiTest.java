@@ -91,7 +91,10 @@ class FeedbackAnalyticsApiTest {
                 .unit(p + "-svc3", p + "-county3", "service")
                 .unit(p + "-c1", p + "-svc3", "unit")
                 .unit(p + "-c2", p + "-svc3", "unit")
-                .unit(p + "-talk", null, "unit");
+                .unit(p + "-talk", null, "unit")
+                .unit(p + "-svc4", null, "service")
+                .unit(p + "-i1", p + "-svc4", "unit")
+                .unit(p + "-i2", p + "-svc4", "unit");
         // the contract table of the feedback package (V5), created here when this branch does not have it yet
         OrgFixture org = new OrgFixture(dataSource);
         org.execute("CREATE TABLE IF NOT EXISTS feedback_invitation_count (unit_id VARCHAR(64) NOT NULL, local_date DATE NOT NULL,"
@@ -356,6 +359,44 @@ class FeedbackAnalyticsApiTest {
         JsonNode both = getJson(admin, "/analytics/units/" + p + "-talk/feedback/open-text?from=2026-03-01&to=2026-04-30");
         assertFalse(both.get("available").getBooleanValue(), both.toString());
         assertNull(both.get("comments"));
+    }
+
+    @Test
+    void theInvitedSubCountCannotBeHadAsParentMinusChild() {
+        // i1: 6 answers by SMS of 20 invited; i2: 2 by SMS of 10 invited and 4 by QR code
+        OrgFixture org = new OrgFixture(dataSource);
+        org.execute("INSERT INTO feedback_invitation_count (unit_id, local_date, channel, issued) VALUES (?, ?, 'sms', 20)",
+                p + "-i1", java.sql.Date.valueOf("2026-03-02"));
+        org.execute("INSERT INTO feedback_invitation_count (unit_id, local_date, channel, issued) VALUES (?, ?, 'sms', 10)",
+                p + "-i2", java.sql.Date.valueOf("2026-03-02"));
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-i1", 9, 4, null, "2026-03-05T10:00:00+02:00", "sms");
+        }
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-i2", 9, 4, null, "2026-03-05T10:00:00+02:00", i < 2 ? "sms" : "qr");
+        }
+        JsonNode service = getJson(admin, "/analytics/units/" + p + "-svc4/feedback?" + MARCH).get("total");
+        assertEquals(26.67, number(service, "invitationRate"), 0.005, "8 of 30");
+        JsonNode children = getJson(admin, "/analytics/units/" + p + "-svc4/feedback/children?" + MARCH).get("children");
+        for (JsonNode child : children.values()) {
+            JsonNode total = child.get("total");
+            assertEquals(6, number(total, "responses"));
+            // i2's 2 would be 8 - 6 if i1's rate (6 of 20) were shown
+            assertNull(total.get("invitationRate"), child.get("unit").get("id").getStringValue());
+        }
+    }
+
+    @Test
+    void aFeedbackResponseTheRollupsCannotHoldIsA422AndNothingIsStored() {
+        QuestionnaireResponse response = ResponseBuilder.answering(adult).answerAllRequired().build("completed", null);
+        response.setAuthoredElement(new DateTimeType("2026-03-05T10:00:00+02:00"));
+        response.addExtension(FeedbackSurvey.UNIT_EXTENSION, new Reference("Organization/" + p + "-u1"));
+        response.addExtension(FeedbackSurvey.CHANNEL_EXTENSION, new CodeType("carrier-pigeon-express"));
+        long before = Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response");
+        Reply reply = anonymous.post("/fhir/QuestionnaireResponse", response);
+        assertEquals(422, reply.status(), reply.body());
+        assertTrue(reply.body().contains("feedback-channel"), reply.body());
+        assertEquals(before, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response"));
     }
 
     @Test
