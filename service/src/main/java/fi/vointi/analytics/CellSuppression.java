@@ -213,8 +213,7 @@ public final class CellSuppression {
             process(kid, children, ownCounts, forced, decisions);
             total += decisions.get(kid).count();
         }
-        State state = total > 0 && total < minCellSize ? State.SMALL
-                : total > 0 && forced.contains(node) ? State.COMPLEMENTARY : State.PUBLISHED;
+        State state = total > 0 && total < minCellSize ? State.SMALL : State.PUBLISHED;
 
         long hiddenMass = own;
         int pieces = 0;
@@ -245,6 +244,11 @@ public final class CellSuppression {
             if (!safe(hiddenMass, pieces, direct, own)) {
                 state = State.PROTECTS_REMAINDER;
             }
+        }
+        // forced only after the children are settled, as if the parent had chosen it: what happens above a node
+        // never changes the cells below it, so every report shows them the same
+        if (state.shown() && total > 0 && forced.contains(node)) {
+            state = State.COMPLEMENTARY;
         }
         decisions.put(node, new Decision(state, total, hiddenMass, pieces));
     }

@@ -184,6 +184,121 @@ class CellSuppressionTest {
         assertEquals(State.COMPLEMENTARY, own.get(0).get("a").state());
     }
 
+    @Test
+    void seriesDecisionsBelowANodeDoNotDependOnTheTreeAboveIt() {
+        // reports compute a unit's cells over its parent's subtree, its parent's cells over the grandparent's:
+        // the cells of everything below a node must come out the same in both, or one report would publish
+        // what the other hides to protect an equation
+        java.util.Random random = new java.util.Random(6);
+        for (int round = 0; round < 2000; round++) {
+            Map<String, String> parentOf = new LinkedHashMap<>();
+            parentOf.put("g", null);
+            parentOf.put("p", "g");
+            parentOf.put("sibling", "g");
+            List<String> nodes = new java.util.ArrayList<>(List.of("p"));
+            for (int n = 0; n < 7; n++) {
+                String id = "n" + n;
+                parentOf.put(id, n < 3 ? "p" : nodes.get(random.nextInt(nodes.size())));
+                nodes.add(id);
+            }
+            nodes.add("g");
+            nodes.add("sibling");
+            int buckets = 2 + random.nextInt(3);
+            List<Map<String, Long>> counts = new java.util.ArrayList<>();
+            Map<String, Long> total = new HashMap<>();
+            for (int b = 0; b < buckets; b++) {
+                Map<String, Long> bucket = new HashMap<>();
+                for (String node : nodes) {
+                    long c = random.nextInt(4) == 0 ? 0 : random.nextInt(9);
+                    bucket.put(node, c);
+                    total.merge(node, c, Long::sum);
+                }
+                counts.add(bucket);
+            }
+            counts.add(total);
+            List<Set<String>> none = new java.util.ArrayList<>();
+            counts.forEach(c -> none.add(Set.of()));
+            List<Map<String, CellSuppression.Decision>> whole = rule.decideSeries(parentOf, counts, none);
+            Map<String, String> below = new LinkedHashMap<>(parentOf);
+            below.remove("g");
+            below.remove("sibling");
+            below.put("p", null);
+            List<Map<String, Long>> belowCounts = new java.util.ArrayList<>();
+            counts.forEach(c -> {
+                Map<String, Long> copy = new HashMap<>(c);
+                copy.remove("g");
+                copy.remove("sibling");
+                belowCounts.add(copy);
+            });
+            assertEverySubtractionHidesEnough(parentOf, counts, whole);
+            List<Map<String, CellSuppression.Decision>> part = rule.decideSeries(below, belowCounts, none);
+            for (int b = 0; b < counts.size(); b++) {
+                for (String node : below.keySet()) {
+                    if (!node.equals("p")) {
+                        assertEquals(whole.get(b).get(node).state(), part.get(b).get(node).state(),
+                                "round " + round + ", bucket " + b + ", " + node + " " + parentOf + " " + counts);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Recomputed independently of the rule: in every bucket, a published node minus what is published below it
+     * leaves 0 or a mass of at least k per piece, never one suppressed cell alone; and a published total minus
+     * the published buckets of the same node likewise.
+     */
+    private static void assertEverySubtractionHidesEnough(Map<String, String> parentOf, List<Map<String, Long>> counts,
+                                                          List<Map<String, CellSuppression.Decision>> decisions) {
+        int last = counts.size() - 1;
+        for (int b = 0; b <= last; b++) {
+            Map<String, CellSuppression.Decision> d = decisions.get(b);
+            for (String node : parentOf.keySet()) {
+                if (!d.get(node).state().shown()) {
+                    continue;
+                }
+                long[] unknown = unknownBelow(node, parentOf, counts.get(b), d);
+                long own = counts.get(b).getOrDefault(node, 0L);
+                assertTrue(unknown[0] == 0 || unknown[0] - Math.max(0, unknown[1] - 1) >= 5 && (unknown[2] != 1 || own > 0),
+                        node + " in bucket " + b + ": " + java.util.Arrays.toString(unknown));
+            }
+        }
+        for (String node : parentOf.keySet()) {
+            if (!decisions.get(last).get(node).state().shown()) {
+                continue;
+            }
+            long mass = 0;
+            long pieces = 0;
+            long direct = 0;
+            for (int b = 0; b < last; b++) {
+                if (!decisions.get(b).get(node).state().shown()) {
+                    long[] unknown = unknownBelow(node, parentOf, counts.get(b), decisions.get(b));
+                    mass += unknown[0];
+                    pieces += 1 + unknown[1];
+                    direct++;
+                }
+            }
+            assertTrue(mass == 0 || mass - (pieces - 1) >= 5 && direct != 1, node + " total minus its buckets: " + mass);
+        }
+    }
+
+    /** {unknown mass, suppressed cells inside it, suppressed children}: the node's count minus its published frontier. */
+    private static long[] unknownBelow(String node, Map<String, String> parentOf, Map<String, Long> own,
+                                       Map<String, CellSuppression.Decision> d) {
+        long mass = own.getOrDefault(node, 0L);
+        long pieces = 0;
+        long direct = 0;
+        for (Map.Entry<String, String> e : parentOf.entrySet()) {
+            if (node.equals(e.getValue()) && !d.get(e.getKey()).state().shown()) {
+                long[] inner = unknownBelow(e.getKey(), parentOf, own, d);
+                mass += inner[0];
+                pieces += 1 + inner[1];
+                direct++;
+            }
+        }
+        return new long[]{mass, pieces, direct};
+    }
+
     /** What subtracting the published children from a published node reveals. */
     private static long hiddenBelow(String node, Map<String, State> states, Map<String, String> parentOf, Map<String, Long> totals) {
         long published = parentOf.entrySet().stream().filter(e -> node.equals(e.getValue()) && states.get(e.getKey()).shown())
