@@ -94,7 +94,8 @@ class FeedbackAnalyticsApiTest {
                 .unit(p + "-talk", null, "unit")
                 .unit(p + "-svc4", null, "service")
                 .unit(p + "-i1", p + "-svc4", "unit")
-                .unit(p + "-i2", p + "-svc4", "unit");
+                .unit(p + "-i2", p + "-svc4", "unit")
+                .unit(p + "-mixed", null, "unit");
         // the contract table of the feedback package (V5), created here when this branch does not have it yet
         OrgFixture org = new OrgFixture(dataSource);
         org.execute("CREATE TABLE IF NOT EXISTS feedback_invitation_count (unit_id VARCHAR(64) NOT NULL, local_date DATE NOT NULL,"
@@ -397,6 +398,21 @@ class FeedbackAnalyticsApiTest {
         assertEquals(422, reply.status(), reply.body());
         assertTrue(reply.body().contains("feedback-channel"), reply.body());
         assertEquals(before, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response"));
+    }
+
+    @Test
+    void openTextOfASmallAudienceCannotBeHadAsCustomerMinusAdult() {
+        Questionnaire relative = anonymous.get("/fhir/Questionnaire/test-feedback-relative").resource(Questionnaire.class);
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-mixed", 9, 4, "adult " + i, "2026-03-12T10:00:00+02:00");
+        }
+        submit(relative, p + "-mixed", 3, 2, "the only relative", "2026-03-13T10:00:00+02:00");
+        String march = "/analytics/units/" + p + "-mixed/feedback/open-text?from=2026-03-01&to=2026-03-31";
+        assertEquals(6, getJson(admin, march + "&audience=adult").get("comments").size());
+        // 7 customers, but customer minus adult would be the one relative's comment
+        JsonNode customers = getJson(admin, march);
+        assertFalse(customers.get("available").getBooleanValue(), customers.toString());
+        assertNull(customers.get("comments"));
     }
 
     @Test
