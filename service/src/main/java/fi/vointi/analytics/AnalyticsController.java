@@ -7,6 +7,7 @@ import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.security.Caller;
 import fi.vointi.security.CallerResolver;
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -18,6 +19,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -66,29 +68,32 @@ public class AnalyticsController {
         this.json = json;
     }
 
+    /** The path and query parameters of a report. */
+    @Introspected
+    public record ReportRequest(@PathVariable String unitId, @Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                                @Nullable @QueryValue String granularity, @Nullable @QueryValue String audience,
+                                @Nullable @QueryValue String format, HttpRequest<?> request) {
+    }
+
     @Get(uri = "/units/{unitId}/feedback", produces = {MediaType.APPLICATION_JSON, CSV})
     @Transactional(readOnly = true)
-    public HttpResponse<String> feedback(@PathVariable String unitId, @Nullable @QueryValue String from,
-                                         @Nullable @QueryValue String to, @Nullable @QueryValue String granularity,
-                                         @Nullable @QueryValue String audience, @Nullable @QueryValue String format,
-                                         HttpRequest<?> request) {
-        Unit unit = permittedUnit(unitId, request);
-        Query query = Query.parse(from, to, granularity, audience);
-        checkFormat(format);
-        Report report = reports.report(unit, query.period(), query.audiences());
-        return render(unit, query, List.of(report), "unit", request, format);
+    public HttpResponse<String> feedback(@RequestBean ReportRequest request) {
+        return report(request, false);
     }
 
     @Get(uri = "/units/{unitId}/feedback/children", produces = {MediaType.APPLICATION_JSON, CSV})
     @Transactional(readOnly = true)
-    public HttpResponse<String> children(@PathVariable String unitId, @Nullable @QueryValue String from,
-                                         @Nullable @QueryValue String to, @Nullable @QueryValue String granularity,
-                                         @Nullable @QueryValue String audience, @Nullable @QueryValue String format,
-                                         HttpRequest<?> request) {
-        Unit unit = permittedUnit(unitId, request);
-        Query query = Query.parse(from, to, granularity, audience);
-        checkFormat(format);
-        return render(unit, query, reports.childReports(unit, query.period(), query.audiences()), "children", request, format);
+    public HttpResponse<String> children(@RequestBean ReportRequest request) {
+        return report(request, true);
+    }
+
+    private HttpResponse<String> report(ReportRequest request, boolean children) {
+        Unit unit = permittedUnit(request.unitId(), request.request());
+        Query query = Query.parse(request.from(), request.to(), request.granularity(), request.audience());
+        checkFormat(request.format());
+        List<Report> shown = children ? reports.childReports(unit, query.period(), query.audiences())
+                : List.of(reports.report(unit, query.period(), query.audiences()));
+        return render(unit, query, shown, children ? "children" : "unit", request.request(), request.format());
     }
 
     @Get(uri = "/units/{unitId}/feedback/open-text", produces = MediaType.APPLICATION_JSON)
@@ -108,7 +113,11 @@ public class AnalyticsController {
         body.put("to", query.period().to().toString());
         body.put("minAnswers", config.getOpenTextMinAnswers());
         Long n = report.total().responses();
-        boolean offered = n != null && n >= config.getOpenTextMinAnswers();
+        // every month and every audience of the group must be big enough on its own: otherwise March-April
+        // minus March, or customer minus adult minus child, would give the comments of a small group
+        boolean offered = n != null && n > 0 && largeEnough(report)
+                && query.audiences().stream().allMatch(a -> query.audiences().size() == 1
+                        || largeEnough(reports.report(unit, query.period(), Set.of(a))));
         body.put("available", offered);
         if (offered) {
             body.put("responses", n);
@@ -118,6 +127,14 @@ public class AnalyticsController {
                     + config.getOpenTextMinAnswers() + " answers");
         }
         return HttpResponse.ok(write(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** Every cell of the report (months and total) published, and empty or at least the open-text threshold. */
+    private boolean largeEnough(Report report) {
+        List<Cell> cells = new ArrayList<>(report.series());
+        cells.add(report.total());
+        return cells.stream().allMatch(c -> c.suppression() == null
+                && (c.responses() == 0 || c.responses() >= config.getOpenTextMinAnswers()));
     }
 
     @Post(uri = "/visits", consumes = {CSV, MediaType.TEXT_PLAIN}, produces = MediaType.APPLICATION_JSON)

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The SQL reads behind the reports. Every figure comes from the rollups joined to
@@ -93,23 +94,14 @@ public class AnalyticsStore {
 
     public void dailyCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
                             Consumer<DailyCounts> sink) {
-        String sql = "SELECT d.unit_id, d.local_date, SUM(d.responses), SUM(d.nps_n), SUM(d.promoters),"
-                + " SUM(d.passives), SUM(d.detractors) FROM organization_closure c"
-                + " JOIN feedback_" + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
-                + " WHERE c.ancestor_id = ? AND d.local_date BETWEEN ? AND ? AND d.audience IN (" + marks(audiences) + ")"
-                + " GROUP BY d.unit_id, d.local_date";
-        query(sql, rootId, from, to, audiences, rs -> sink.accept(new DailyCounts(rs.getString(1), day(rs, false),
-                rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7))));
+        sumRollup("", null, List.of("responses", "nps_n", "promoters", "passives", "detractors"), rootId, from, to, audiences,
+                byMonth, rs -> sink.accept(new DailyCounts(rs.getString(1), day(rs, false),
+                        rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7))));
     }
 
     public void statementCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
                                 Consumer<StatementCounts> sink) {
-        String sql = "SELECT d.unit_id, d.local_date, d.statement_id, SUM(d.c1), SUM(d.c2), SUM(d.c3),"
-                + " SUM(d.c4), SUM(d.c5) FROM organization_closure c"
-                + " JOIN feedback_statement_" + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
-                + " WHERE c.ancestor_id = ? AND d.local_date BETWEEN ? AND ? AND d.audience IN (" + marks(audiences) + ")"
-                + " GROUP BY d.unit_id, d.local_date, d.statement_id";
-        query(sql, rootId, from, to, audiences, rs -> {
+        sumRollup("statement_", "statement_id", List.of("c1", "c2", "c3", "c4", "c5"), rootId, from, to, audiences, byMonth, rs -> {
             long[] counts = new long[5];
             for (int i = 0; i < 5; i++) {
                 counts[i] = rs.getLong(4 + i);
@@ -120,12 +112,23 @@ public class AnalyticsStore {
 
     public void channelCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
                               Consumer<ChannelCounts> sink) {
-        String sql = "SELECT d.unit_id, d.local_date, d.channel, SUM(d.responses) FROM organization_closure c"
-                + " JOIN feedback_channel_" + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
+        sumRollup("channel_", "channel", List.of("responses"), rootId, from, to, audiences, byMonth,
+                rs -> sink.accept(new ChannelCounts(rs.getString(1), day(rs, false), rs.getString(3), rs.getLong(4))));
+    }
+
+    /**
+     * Sums of a rollup's columns per unit, day (or month) and {@code key} over the subtree of {@code rootId}, the
+     * period and the audiences: columns unit_id, local_date, [key,] then the sums.
+     */
+    private void sumRollup(String table, String key, List<String> summed, String rootId, LocalDate from, LocalDate to,
+                           Collection<String> audiences, boolean byMonth, RowReader reader) {
+        String keyColumn = key == null ? "" : ", d." + key;
+        String sql = "SELECT d.unit_id, d.local_date" + keyColumn
+                + summed.stream().map(column -> ", SUM(d." + column + ")").collect(Collectors.joining())
+                + " FROM organization_closure c JOIN feedback_" + table + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
                 + " WHERE c.ancestor_id = ? AND d.local_date BETWEEN ? AND ? AND d.audience IN (" + marks(audiences) + ")"
-                + " GROUP BY d.unit_id, d.local_date, d.channel";
-        query(sql, rootId, from, to, audiences, rs -> sink.accept(new ChannelCounts(rs.getString(1), day(rs, false),
-                rs.getString(3), rs.getLong(4))));
+                + " GROUP BY d.unit_id, d.local_date" + keyColumn;
+        query(sql, rootId, from, to, audiences, reader);
     }
 
     /** Invitations issued (table {@code feedback_invitation_count}, owned by the feedback package); none without it. */

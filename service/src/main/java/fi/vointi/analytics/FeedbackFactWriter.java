@@ -1,9 +1,11 @@
 package fi.vointi.analytics;
 
+import fi.vointi.fhir.FhirException;
 import fi.vointi.responses.ResponseWrite;
 import fi.vointi.responses.ResponseWriteListener;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -11,6 +13,7 @@ import java.sql.Types;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Keeps the feedback facts and daily rollups in step with the stored responses, inside the transaction
@@ -49,9 +52,22 @@ public class FeedbackFactWriter implements ResponseWriteListener {
         }
         if (write.isFinal()) {
             FeedbackSurvey.facts(write.questionnaire(), audience.get(), write.response()).ifPresent(fact -> {
+                check(fact);
                 insert(fact);
                 apply(fact, +1);
             });
+        }
+    }
+
+    /** A response the rollups cannot hold is refused with a 422 rather than failing the write with a 500. */
+    private static void check(FeedbackFact fact) {
+        if (!FeedbackSurvey.CHANNELS.contains(fact.channel())) {
+            throw FhirException.unprocessable(IssueType.VALUE, "The feedback-channel extension must be one of "
+                    + String.join(", ", new TreeSet<>(FeedbackSurvey.CHANNELS)) + ", not '" + fact.channel() + "'");
+        }
+        if (fact.unitId().length() > 64) {
+            throw FhirException.unprocessable(IssueType.VALUE, "The service-unit extension must reference Organization/<id>"
+                    + " with an id of at most 64 characters");
         }
     }
 

@@ -1,14 +1,18 @@
 package fi.vointi.analytics;
 
 import fi.vointi.analytics.AnalyticsStore.Unit;
+import fi.vointi.analytics.CellSuppression.Decision;
 import fi.vointi.analytics.CellSuppression.State;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,8 @@ public class FeedbackReports {
     private static final int PROMOTERS = 2;
     private static final int PASSIVES = 3;
     private static final int DETRACTORS = 4;
+    /** The reason given for every suppressed cell. */
+    static final String SUPPRESSED = "small-cell";
 
     private final AnalyticsStore store;
     private final AnalyticsConfig config;
@@ -45,7 +51,7 @@ public class FeedbackReports {
 
     /**
      * One published (or suppressed) cell. {@code suppression} is null when the counts are shown, otherwise
-     * small | complementary | protects-remainder, and then every figure is null.
+     * {@link #SUPPRESSED}, and then every figure is null.
      */
     public record Cell(String label, LocalDate from, LocalDate to, Long responses, String suppression, Nps nps,
                        String npsSuppression, List<Statement> statements, Long visits, Double responseRate,
@@ -134,16 +140,42 @@ public class FeedbackReports {
         allBuckets.add(new ReportPeriod.Bucket(period.from(), period.to(), "total"));
         Map<String, List<Cell>> cells = new LinkedHashMap<>();
         shown.forEach(u -> cells.put(u.id(), new ArrayList<>()));
+        // one decision per measure over the whole series (the last bucket is the total): buckets and total
+        // protect each other too, and NPS and statements go wherever the response count goes
+        List<Map<String, Decision>> responseStates = suppression.decideSeries(parentOf,
+                counts.stream().map(c -> own(c.daily, RESPONSES)).toList(), noneForced(counts.size()));
+        List<Set<String>> hiddenCells = new ArrayList<>();
+        for (Map<String, Decision> bucket : responseStates) {
+            Set<String> hiddenHere = new HashSet<>();
+            bucket.forEach((node, d) -> {
+                if (!d.state().shown()) {
+                    hiddenHere.add(node);
+                }
+            });
+            hiddenCells.add(hiddenHere);
+        }
+        List<Map<String, Decision>> npsStates = suppression.decideSeries(parentOf,
+                counts.stream().map(c -> own(c.daily, NPS_N)).toList(), hiddenCells);
+        Map<String, List<Map<String, Decision>>> statementStates = new TreeMap<>();
+        Set<String> statementIds = new TreeSet<>();
+        counts.forEach(c -> statementIds.addAll(c.statements.keySet()));
+        for (String id : statementIds) {
+            statementStates.put(id, suppression.decideSeries(parentOf, counts.stream()
+                    .map(c -> ownStatements(c.statements.getOrDefault(id, Map.of()))).toList(), hiddenCells));
+        }
+        // the numerator of the invitation rate is a sub-count of the responses: protected like one
+        List<Map<String, Long>> invitedOwn = counts.stream().map(FeedbackReports::invitedResponses).toList();
+        List<Map<String, Decision>> invitedStates = suppression.decideSeries(parentOf, invitedOwn, hiddenCells);
         for (int b = 0; b < allBuckets.size(); b++) {
             ReportPeriod.Bucket bucket = allBuckets.get(b);
             BucketCounts c = counts.get(b);
-            Map<String, State> responseStates = suppression.decide(parentOf, own(c.daily, RESPONSES));
-            Map<String, State> npsStates = suppression.decide(parentOf, own(c.daily, NPS_N));
-            Map<String, Map<String, State>> statementStates = new TreeMap<>();
-            c.statements.forEach((id, perUnit) -> statementStates.put(id, suppression.decide(parentOf, ownStatements(perUnit))));
             for (Unit u : shown) {
-                cells.get(u.id()).add(cell(bucket, c, descendants.get(u.id()), responseStates.get(u.id()),
-                        npsStates.get(u.id()), statementStates, u.id(), visits));
+                int i = b;
+                Map<String, State> statementsHere = new TreeMap<>();
+                statementStates.forEach((id, series) -> statementsHere.put(id, series.get(i).get(u.id()).state()));
+                cells.get(u.id()).add(cell(bucket, c, descendants.get(u.id()), responseStates.get(b).get(u.id()).state(),
+                        npsStates.get(b).get(u.id()).state(), statementsHere, invitedOwn.get(b),
+                        invitedStates.get(b).get(u.id()).state(), visits));
             }
         }
         List<Report> reports = new ArrayList<>();
@@ -155,7 +187,8 @@ public class FeedbackReports {
     }
 
     private Cell cell(ReportPeriod.Bucket bucket, BucketCounts c, Set<String> units, State responseState, State npsState,
-                      Map<String, Map<String, State>> statementStates, String nodeId, List<AnalyticsStore.Visits> visits) {
+                      Map<String, State> statementStates, Map<String, Long> invitedOwn, State invitedState,
+                      List<AnalyticsStore.Visits> visits) {
         long[] sum = new long[5];
         for (String unit : units) {
             long[] own = c.daily.get(unit);
@@ -193,7 +226,7 @@ public class FeedbackReports {
             if (n == 0) {
                 return;
             }
-            State state = statementStates.get(id).get(nodeId);
+            State state = statementStates.get(id);
             if (!state.shown()) {
                 statements.add(new Statement(id, null, null, null, null, code(state)));
             } else {
@@ -207,25 +240,14 @@ public class FeedbackReports {
         Long issued = null;
         Double invitationRate = null;
         long issuedSum = 0;
-        Set<String> channels = new TreeSet<>();
+        long invited = 0;
         for (String unit : units) {
-            for (Map.Entry<String, Long> e : c.invitations.getOrDefault(unit, Map.of()).entrySet()) {
-                issuedSum += e.getValue();
-                if (e.getValue() > 0) {
-                    channels.add(e.getKey());
-                }
-            }
+            issuedSum += c.invitations.getOrDefault(unit, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+            invited += invitedOwn.getOrDefault(unit, 0L);
         }
         if (issuedSum > 0) {
             issued = issuedSum;
-            long invited = 0;
-            for (String unit : units) {
-                for (String channel : channels) {
-                    invited += c.channels.getOrDefault(unit, Map.of()).getOrDefault(channel, 0L);
-                }
-            }
-            // the invited responses are a sub-count: shown only when it is no small cell itself
-            if (invited == 0 || invited >= config.getMinCellSize()) {
+            if (invitedState.shown()) {
                 invitationRate = round(100.0 * invited / issuedSum);
             }
         }
@@ -271,6 +293,28 @@ public class FeedbackReports {
         return own;
     }
 
+    /** Per unit, its responses through the channels that had invitations in the bucket anywhere in the tree (sms). */
+    private static Map<String, Long> invitedResponses(BucketCounts c) {
+        Set<String> invitedChannels = new TreeSet<>();
+        c.invitations.values().forEach(perChannel -> perChannel.forEach((channel, issued) -> {
+            if (issued > 0) {
+                invitedChannels.add(channel);
+            }
+        }));
+        Map<String, Long> own = new HashMap<>();
+        c.channels.forEach((unit, perChannel) -> own.put(unit,
+                invitedChannels.stream().mapToLong(ch -> perChannel.getOrDefault(ch, 0L)).sum()));
+        return own;
+    }
+
+    private static List<Set<String>> noneForced(int buckets) {
+        List<Set<String>> none = new ArrayList<>();
+        for (int i = 0; i < buckets; i++) {
+            none.add(Set.of());
+        }
+        return none;
+    }
+
     private static Map<String, Long> ownStatements(Map<String, long[]> perUnit) {
         Map<String, Long> own = new HashMap<>();
         perUnit.forEach((unit, c) -> own.put(unit, c[0] + c[1] + c[2] + c[3] + c[4]));
@@ -293,16 +337,16 @@ public class FeedbackReports {
         return i >= 0 ? i : -i - 2;
     }
 
-    private static String code(State state) {
-        return switch (state) {
-            case PUBLISHED -> null;
-            case SMALL -> "small";
-            case COMPLEMENTARY -> "complementary";
-            case PROTECTS_REMAINDER -> "protects-remainder";
-        };
+    /**
+     * One reason for every suppressed cell: telling "small" (1…k−1) from "complementary" (at least k) would let
+     * a reader solve small + complementary = k + 1 as exactly 1 and k.
+     */
+    static String code(State state) {
+        return state.shown() ? null : SUPPRESSED;
     }
 
+    /** Two decimals, half away from zero (Math.round would give −3.12 for −3.125 but 3.13 for 3.125). */
     static double round(double value) {
-        return Math.round(value * 100) / 100.0;
+        return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP).doubleValue();
     }
 }

@@ -34,6 +34,8 @@ public final class FeedbackSurvey {
     public static final Set<String> AUDIENCES = Set.of("adult", "child", "relative", "staff");
     /** Audiences of customer feedback; staff (eNPS) is always reported on its own. */
     public static final Set<String> CUSTOMER_AUDIENCES = Set.of("adult", "child", "relative");
+    /** Codes of the feedback-channel extension. */
+    public static final Set<String> CHANNELS = Set.of("qr", "sms", "web", "kiosk", "import");
     public static final ZoneId ZONE = ZoneId.of("Europe/Helsinki");
 
     private FeedbackSurvey() {

@@ -5,9 +5,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CellSuppressionTest {
     private final CellSuppression rule = new CellSuppression(5);
@@ -109,6 +112,191 @@ class CellSuppressionTest {
         assertEquals(whole.get("u1"), part.get("u1"));
         assertEquals(whole.get("u2"), part.get("u2"));
         assertEquals(State.COMPLEMENTARY, whole.get("u1"));
+    }
+
+    @Test
+    void manySingleAnswersUnderAPublishedParentAreNotRevealedAsOneEach() {
+        // five units with one answer each and a big sibling: parent - big = 5 >= k, but each of the five
+        // suppressed cells is known to hold at least 1, so 5 cells summing to 5 would be exactly 1 each
+        Map<String, String> parentOf = tree("p", null, "a", "p", "b", "p", "c", "p", "d", "p", "e", "p", "big", "p");
+        Map<String, State> states = rule.decide(parentOf, counts("a", 1, "b", 1, "c", 1, "d", 1, "e", 1, "big", 20));
+        assertEquals(State.COMPLEMENTARY, states.get("big"));
+        assertEquals(State.PUBLISHED, states.get("p"));
+        // small 1 + complementary 5 = 6: the two cells could be 1 + 5 or 2 + 4 or 3 + 3; nothing pins either
+        Map<String, State> pair = rule.decide(tree("p", null, "a", "p", "b", "p", "c", "p"), counts("a", 1, "b", 5, "c", 20));
+        assertEquals(State.COMPLEMENTARY, pair.get("b"));
+        assertEquals(State.PUBLISHED, pair.get("c"));
+    }
+
+    @Test
+    void aSeriesMinusItsTotalRevealsNoSmallBucket() {
+        // one unit under a service with a big sibling; months 3, 10, 10: total 23 - 10 - 10 would reveal March = 3
+        Map<String, String> parentOf = tree("s", null, "u", "s", "v", "s");
+        List<Map<String, Long>> buckets = List.of(counts("u", 3, "v", 30), counts("u", 10, "v", 30), counts("u", 12, "v", 30),
+                counts("u", 25, "v", 90));
+        List<Map<String, CellSuppression.Decision>> series = rule.decideSeries(parentOf, buckets,
+                List.of(Set.of(), Set.of(), Set.of(), Set.of()));
+        assertEquals(State.SMALL, series.get(0).get("u").state());
+        assertEquals(State.COMPLEMENTARY, series.get(1).get("u").state(), "the smallest other month goes with March");
+        assertEquals(State.PUBLISHED, series.get(2).get("u").state());
+        assertEquals(State.PUBLISHED, series.get(3).get("u").state(), "total 25 - 12 = 13 hidden in two months");
+        // and the month it went from is protected in its own hierarchy: s - v would give u again
+        assertEquals(State.COMPLEMENTARY, series.get(1).get("v").state());
+        for (int b = 0; b < 4; b++) {
+            for (String node : parentOf.keySet()) {
+                CellSuppression.Decision d = series.get(b).get(node);
+                if (d.state().shown()) {
+                    assertTrue(d.hidden() == 0 || d.hidden() - Math.max(0, d.pieces() - 1) >= 5, node + " in bucket " + b);
+                }
+            }
+        }
+        // every published total minus its published months hides 0 or enough
+        for (String node : parentOf.keySet()) {
+            long hidden = 0;
+            for (int b = 0; b < 3; b++) {
+                hidden += series.get(b).get(node).state().shown() ? 0 : series.get(b).get(node).hidden();
+            }
+            assertTrue(hidden == 0 || hidden >= 5, node + ": " + hidden);
+        }
+    }
+
+    @Test
+    void withoutAnotherMonthToHideTheTotalGoes() {
+        // March 3 and April 0: total 3 is itself small; March 3, April 4: total 7 shown would give both... both small
+        // anyway; March 4, April 5 (a leaf): April goes with March, the total stays
+        Map<String, String> parentOf = tree("u", null);
+        List<Map<String, CellSuppression.Decision>> series = rule.decideSeries(parentOf,
+                List.of(counts("u", 4), counts("u", 5), counts("u", 9)), List.of(Set.of(), Set.of(), Set.of()));
+        assertEquals(State.SMALL, series.get(0).get("u").state());
+        assertEquals(State.COMPLEMENTARY, series.get(1).get("u").state());
+        assertEquals(State.PUBLISHED, series.get(2).get("u").state());
+        // one suppressed month alone would be given exactly by total - the others: a second one goes with it
+        List<Map<String, CellSuppression.Decision>> one = rule.decideSeries(parentOf,
+                List.of(counts("u", 0), counts("u", 7), counts("u", 8), counts("u", 15)), List.of(Set.of(), Set.of(), Set.of(), Set.of()));
+        assertEquals(State.PUBLISHED, one.get(1).get("u").state(), "nothing is hidden, nothing to protect");
+        // a node whose other months hide nothing (they are its published children's sums): its total goes
+        Map<String, String> svc = tree("s", null, "a", "s", "b", "s");
+        List<Map<String, CellSuppression.Decision>> own = rule.decideSeries(svc,
+                List.of(counts("s", 1, "a", 10, "b", 10), counts("a", 10, "b", 10), counts("s", 1, "a", 20, "b", 20)),
+                List.of(Set.of(), Set.of(), Set.of()));
+        assertEquals(State.PUBLISHED, own.get(1).get("s").state());
+        assertTrue(own.get(0).get("s").state().shown(), "21 = a + b + 1 own answer, a hidden with it");
+        assertEquals(State.COMPLEMENTARY, own.get(0).get("a").state());
+    }
+
+    @Test
+    void seriesDecisionsBelowANodeDoNotDependOnTheTreeAboveIt() {
+        // reports compute a unit's cells over its parent's subtree, its parent's cells over the grandparent's:
+        // the cells of everything below a node must come out the same in both, or one report would publish
+        // what the other hides to protect an equation
+        java.util.Random random = new java.util.Random(6);
+        for (int round = 0; round < 2000; round++) {
+            Map<String, String> parentOf = new LinkedHashMap<>();
+            parentOf.put("g", null);
+            parentOf.put("p", "g");
+            parentOf.put("sibling", "g");
+            List<String> nodes = new java.util.ArrayList<>(List.of("p"));
+            for (int n = 0; n < 7; n++) {
+                String id = "n" + n;
+                parentOf.put(id, n < 3 ? "p" : nodes.get(random.nextInt(nodes.size())));
+                nodes.add(id);
+            }
+            nodes.add("g");
+            nodes.add("sibling");
+            int buckets = 2 + random.nextInt(3);
+            List<Map<String, Long>> counts = new java.util.ArrayList<>();
+            Map<String, Long> total = new HashMap<>();
+            for (int b = 0; b < buckets; b++) {
+                Map<String, Long> bucket = new HashMap<>();
+                for (String node : nodes) {
+                    long c = random.nextInt(4) == 0 ? 0 : random.nextInt(9);
+                    bucket.put(node, c);
+                    total.merge(node, c, Long::sum);
+                }
+                counts.add(bucket);
+            }
+            counts.add(total);
+            List<Set<String>> none = new java.util.ArrayList<>();
+            counts.forEach(c -> none.add(Set.of()));
+            List<Map<String, CellSuppression.Decision>> whole = rule.decideSeries(parentOf, counts, none);
+            Map<String, String> below = new LinkedHashMap<>(parentOf);
+            below.remove("g");
+            below.remove("sibling");
+            below.put("p", null);
+            List<Map<String, Long>> belowCounts = new java.util.ArrayList<>();
+            counts.forEach(c -> {
+                Map<String, Long> copy = new HashMap<>(c);
+                copy.remove("g");
+                copy.remove("sibling");
+                belowCounts.add(copy);
+            });
+            assertEverySubtractionHidesEnough(parentOf, counts, whole);
+            List<Map<String, CellSuppression.Decision>> part = rule.decideSeries(below, belowCounts, none);
+            for (int b = 0; b < counts.size(); b++) {
+                for (String node : below.keySet()) {
+                    if (!node.equals("p")) {
+                        assertEquals(whole.get(b).get(node).state(), part.get(b).get(node).state(),
+                                "round " + round + ", bucket " + b + ", " + node + " " + parentOf + " " + counts);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Recomputed independently of the rule: in every bucket, a published node minus what is published below it
+     * leaves 0 or a mass of at least k per piece, never one suppressed cell alone; and a published total minus
+     * the published buckets of the same node likewise.
+     */
+    private static void assertEverySubtractionHidesEnough(Map<String, String> parentOf, List<Map<String, Long>> counts,
+                                                          List<Map<String, CellSuppression.Decision>> decisions) {
+        int last = counts.size() - 1;
+        for (int b = 0; b <= last; b++) {
+            Map<String, CellSuppression.Decision> d = decisions.get(b);
+            for (String node : parentOf.keySet()) {
+                if (!d.get(node).state().shown()) {
+                    continue;
+                }
+                long[] unknown = unknownBelow(node, parentOf, counts.get(b), d);
+                long own = counts.get(b).getOrDefault(node, 0L);
+                assertTrue(unknown[0] == 0 || unknown[0] - Math.max(0, unknown[1] - 1) >= 5 && (unknown[2] != 1 || own > 0),
+                        node + " in bucket " + b + ": " + java.util.Arrays.toString(unknown));
+            }
+        }
+        for (String node : parentOf.keySet()) {
+            if (!decisions.get(last).get(node).state().shown()) {
+                continue;
+            }
+            long mass = 0;
+            long pieces = 0;
+            long direct = 0;
+            for (int b = 0; b < last; b++) {
+                if (!decisions.get(b).get(node).state().shown()) {
+                    long[] unknown = unknownBelow(node, parentOf, counts.get(b), decisions.get(b));
+                    mass += unknown[0];
+                    pieces += 1 + unknown[1];
+                    direct++;
+                }
+            }
+            assertTrue(mass == 0 || mass - (pieces - 1) >= 5 && direct != 1, node + " total minus its buckets: " + mass);
+        }
+    }
+
+    /** {unknown mass, suppressed cells inside it, suppressed children}: the node's count minus its published frontier. */
+    private static long[] unknownBelow(String node, Map<String, String> parentOf, Map<String, Long> own,
+                                       Map<String, CellSuppression.Decision> d) {
+        long mass = own.getOrDefault(node, 0L);
+        long pieces = 0;
+        long direct = 0;
+        for (Map.Entry<String, String> e : parentOf.entrySet()) {
+            if (node.equals(e.getValue()) && !d.get(e.getKey()).state().shown()) {
+                long[] inner = unknownBelow(e.getKey(), parentOf, own, d);
+                mass += inner[0];
+                pieces += 1 + inner[1];
+                direct++;
+            }
+        }
+        return new long[]{mass, pieces, direct};
     }
 
     /** What subtracting the published children from a published node reveals. */

@@ -86,7 +86,16 @@ class FeedbackAnalyticsApiTest {
                 .unit(p + "-svc2", p + "-area2", "service")
                 .unit(p + "-b1", p + "-svc2", "unit")
                 .unit(p + "-b2", p + "-svc2", "unit")
-                .unit(p + "-busy", p + "-area2", "unit");
+                .unit(p + "-busy", p + "-area2", "unit")
+                .unit(p + "-county3", null, "county")
+                .unit(p + "-svc3", p + "-county3", "service")
+                .unit(p + "-c1", p + "-svc3", "unit")
+                .unit(p + "-c2", p + "-svc3", "unit")
+                .unit(p + "-talk", null, "unit")
+                .unit(p + "-svc4", null, "service")
+                .unit(p + "-i1", p + "-svc4", "unit")
+                .unit(p + "-i2", p + "-svc4", "unit")
+                .unit(p + "-mixed", null, "unit");
         // the contract table of the feedback package (V5), created here when this branch does not have it yet
         OrgFixture org = new OrgFixture(dataSource);
         org.execute("CREATE TABLE IF NOT EXISTS feedback_invitation_count (unit_id VARCHAR(64) NOT NULL, local_date DATE NOT NULL,"
@@ -214,7 +223,7 @@ class FeedbackAnalyticsApiTest {
         assertEquals(0, number(april.get("series").get(1), "responses"));
 
         JsonNode staffReport = getJson(admin, "/analytics/units/" + p + "-u1/feedback?" + MARCH + "&audience=staff");
-        assertEquals("small", staffReport.get("total").get("suppression").getStringValue());
+        assertEquals("small-cell", staffReport.get("total").get("suppression").getStringValue());
         assertEquals(1, Db.count(dataSource, "SELECT SUM(responses) FROM feedback_daily WHERE unit_id = ? AND audience = 'staff'", p + "-u1"));
 
         // CSV: the service's units compared
@@ -269,9 +278,9 @@ class FeedbackAnalyticsApiTest {
             assertNull(child.get("series").get(0).get("responses"), "no counts in the monthly series either");
         }
         JsonNode b1 = getJson(admin, "/analytics/units/" + p + "-b1/feedback?" + MARCH).get("total");
-        assertEquals("complementary", b1.get("suppression").getStringValue(), "8 answers, hidden to protect b2");
+        assertEquals("small-cell", b1.get("suppression").getStringValue(), "8 answers, hidden to protect b2; the same reason as b2");
         JsonNode b2 = getJson(admin, "/analytics/units/" + p + "-b2/feedback?" + MARCH).get("total");
-        assertEquals("small", b2.get("suppression").getStringValue());
+        assertEquals("small-cell", b2.get("suppression").getStringValue(), "small and complementary told apart would give 1 + k exactly");
         // the attack: parent minus every published child; nothing of b1 or b2 is published, so only 12 >= 5 is revealed
         Reply csv = get(admin, "/analytics/units/" + p + "-svc2/feedback/children?" + MARCH + "&format=csv");
         for (CSVRecord row : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
@@ -286,6 +295,124 @@ class FeedbackAnalyticsApiTest {
         assertNull(b2Comments.get("comments"));
         assertEquals(12, getJson(admin, "/analytics/units/" + p + "-svc2/feedback/open-text?from=2026-03-01&to=2026-03-31")
                 .get("comments").size());
+    }
+
+    @Test
+    void aSmallMonthCannotBeRecoveredAsTheTotalMinusThePublishedMonths() {
+        // c1: March 2 (detractors), April 6, May 7; c2: 6 a month. Publishing c1's total 15 with April and May
+        // would give March = 15 - 6 - 7 = 2 and, from the NPS counts, that both were detractors
+        int[] c1 = {2, 6, 7};
+        String[] months = {"2026-03-10", "2026-04-10", "2026-05-10"};
+        for (int m = 0; m < 3; m++) {
+            for (int i = 0; i < c1[m]; i++) {
+                submit(adult, p + "-c1", m == 0 ? 0 : 10, 3, null, months[m] + "T10:00:00+03:00");
+            }
+            for (int i = 0; i < 6; i++) {
+                submit(adult, p + "-c2", 8, 3, null, months[m] + "T11:00:00+03:00");
+            }
+        }
+        String spring = "from=2026-03-01&to=2026-05-31&granularity=month";
+        List<JsonNode> reports = new ArrayList<>();
+        for (String unit : List.of("-c1", "-c2", "-svc3")) {
+            reports.add(getJson(admin, "/analytics/units/" + p + unit + "/feedback?" + spring));
+        }
+        getJson(admin, "/analytics/units/" + p + "-svc3/feedback/children?" + spring).get("children").values().forEach(reports::add);
+        for (JsonNode report : reports) {
+            JsonNode total = report.get("total");
+            if (total.get("suppressed").getBooleanValue()) {
+                continue;
+            }
+            long hidden = (long) number(total, "responses");
+            long hiddenPromoters = (long) number(total, "nps", "promoters");
+            long hiddenDetractors = (long) number(total, "nps", "detractors");
+            int suppressedMonths = 0;
+            for (JsonNode month : report.get("series").values()) {
+                if (month.get("suppressed").getBooleanValue()) {
+                    suppressedMonths++;
+                } else {
+                    hidden -= (long) number(month, "responses");
+                    hiddenPromoters -= (long) number(month, "nps", "promoters");
+                    hiddenDetractors -= (long) number(month, "nps", "detractors");
+                }
+            }
+            String unit = report.get("unit").get("id").getStringValue();
+            assertTrue(hidden == 0 || hidden >= 5 && suppressedMonths >= 2, unit + ": total - published months = " + hidden);
+            assertFalse(hidden > 0 && hiddenDetractors == hidden, unit + ": the hidden months' answers are not all known");
+            assertTrue(hiddenPromoters >= 0);
+        }
+        JsonNode c1Report = reports.get(0);
+        assertTrue(c1Report.get("series").get(0).get("suppressed").getBooleanValue(), "March: 2 answers");
+        assertTrue(c1Report.get("series").get(1).get("suppressed").getBooleanValue(), "April goes with March");
+        assertEquals(15, number(c1Report.get("total"), "responses"));
+        assertEquals(7, number(c1Report.get("series").get(2), "responses"));
+    }
+
+    @Test
+    void openTextOfASmallMonthCannotBeHadAsTwoMonthsMinusOne() {
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-talk", 9, 4, "march " + i, "2026-03-12T10:00:00+02:00");
+        }
+        submit(adult, p + "-talk", 2, 1, "april, the only one", "2026-04-12T10:00:00+03:00");
+        JsonNode march = getJson(admin, "/analytics/units/" + p + "-talk/feedback/open-text?from=2026-03-01&to=2026-03-31");
+        assertTrue(march.get("available").getBooleanValue());
+        assertEquals(6, march.get("comments").size());
+        // 7 answers in March-April, but April alone is 1: March-April minus March would be April's comment
+        JsonNode both = getJson(admin, "/analytics/units/" + p + "-talk/feedback/open-text?from=2026-03-01&to=2026-04-30");
+        assertFalse(both.get("available").getBooleanValue(), both.toString());
+        assertNull(both.get("comments"));
+    }
+
+    @Test
+    void theInvitedSubCountCannotBeHadAsParentMinusChild() {
+        // i1: 6 answers by SMS of 20 invited; i2: 2 by SMS of 10 invited and 4 by QR code
+        OrgFixture org = new OrgFixture(dataSource);
+        org.execute("INSERT INTO feedback_invitation_count (unit_id, local_date, channel, issued) VALUES (?, ?, 'sms', 20)",
+                p + "-i1", java.sql.Date.valueOf("2026-03-02"));
+        org.execute("INSERT INTO feedback_invitation_count (unit_id, local_date, channel, issued) VALUES (?, ?, 'sms', 10)",
+                p + "-i2", java.sql.Date.valueOf("2026-03-02"));
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-i1", 9, 4, null, "2026-03-05T10:00:00+02:00", "sms");
+        }
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-i2", 9, 4, null, "2026-03-05T10:00:00+02:00", i < 2 ? "sms" : "qr");
+        }
+        JsonNode service = getJson(admin, "/analytics/units/" + p + "-svc4/feedback?" + MARCH).get("total");
+        assertEquals(26.67, number(service, "invitationRate"), 0.005, "8 of 30");
+        JsonNode children = getJson(admin, "/analytics/units/" + p + "-svc4/feedback/children?" + MARCH).get("children");
+        for (JsonNode child : children.values()) {
+            JsonNode total = child.get("total");
+            assertEquals(6, number(total, "responses"));
+            // i2's 2 would be 8 - 6 if i1's rate (6 of 20) were shown
+            assertNull(total.get("invitationRate"), child.get("unit").get("id").getStringValue());
+        }
+    }
+
+    @Test
+    void aFeedbackResponseTheRollupsCannotHoldIsA422AndNothingIsStored() {
+        QuestionnaireResponse response = ResponseBuilder.answering(adult).answerAllRequired().build("completed", null);
+        response.setAuthoredElement(new DateTimeType("2026-03-05T10:00:00+02:00"));
+        response.addExtension(FeedbackSurvey.UNIT_EXTENSION, new Reference("Organization/" + p + "-u1"));
+        response.addExtension(FeedbackSurvey.CHANNEL_EXTENSION, new CodeType("carrier-pigeon-express"));
+        long before = Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response");
+        Reply reply = anonymous.post("/fhir/QuestionnaireResponse", response);
+        assertEquals(422, reply.status(), reply.body());
+        assertTrue(reply.body().contains("feedback-channel"), reply.body());
+        assertEquals(before, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response"));
+    }
+
+    @Test
+    void openTextOfASmallAudienceCannotBeHadAsCustomerMinusAdult() {
+        Questionnaire relative = anonymous.get("/fhir/Questionnaire/test-feedback-relative").resource(Questionnaire.class);
+        for (int i = 0; i < 6; i++) {
+            submit(adult, p + "-mixed", 9, 4, "adult " + i, "2026-03-12T10:00:00+02:00");
+        }
+        submit(relative, p + "-mixed", 3, 2, "the only relative", "2026-03-13T10:00:00+02:00");
+        String march = "/analytics/units/" + p + "-mixed/feedback/open-text?from=2026-03-01&to=2026-03-31";
+        assertEquals(6, getJson(admin, march + "&audience=adult").get("comments").size());
+        // 7 customers, but customer minus adult would be the one relative's comment
+        JsonNode customers = getJson(admin, march);
+        assertFalse(customers.get("available").getBooleanValue(), customers.toString());
+        assertNull(customers.get("comments"));
     }
 
     @Test

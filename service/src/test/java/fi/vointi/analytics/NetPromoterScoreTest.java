@@ -33,6 +33,16 @@ class NetPromoterScoreTest {
     }
 
     @Test
+    void roundingIsSymmetricAroundZero() {
+        // 32 answers, 10 promoters, 11 detractors: NPS = -1/32 = -3.125 exactly; the mirror case is +3.125.
+        // Rounding must not depend on the sign: -3.13 and 3.13 (half away from zero), not -3.12 and 3.13
+        assertEquals(-3.125, NetPromoterScore.of(10, 11, 11).score(), 0);
+        assertEquals(-3.13, FeedbackReports.round(NetPromoterScore.of(10, 11, 11).score()), 0);
+        assertEquals(3.13, FeedbackReports.round(NetPromoterScore.of(11, 11, 10).score()), 0);
+        assertEquals(-18.41, FeedbackReports.round(NetPromoterScore.of(5, 3, 2).lower()), 0);
+    }
+
+    @Test
     void categories() {
         assertEquals(NetPromoterScore.Category.DETRACTOR, NetPromoterScore.categorise(0));
         assertEquals(NetPromoterScore.Category.DETRACTOR, NetPromoterScore.categorise(6));
