@@ -15,6 +15,10 @@ public class AnalyticsConfig {
     }
 
     public void setMinCellSize(int minCellSize) {
+        if (minCellSize < 2) {
+            // 1 would publish single answers: suppression must not be switchable off by configuration
+            throw new IllegalArgumentException("vointi.analytics.min-cell-size must be at least 2, was " + minCellSize);
+        }
         this.minCellSize = minCellSize;
     }
 
@@ -23,6 +27,9 @@ public class AnalyticsConfig {
     }
 
     public void setOpenTextMinAnswers(int openTextMinAnswers) {
+        if (openTextMinAnswers < 2) {
+            throw new IllegalArgumentException("vointi.analytics.open-text-min-answers must be at least 2, was " + openTextMinAnswers);
+        }
         this.openTextMinAnswers = openTextMinAnswers;
     }
 }

@@ -1,6 +1,7 @@
 package fi.vointi.responses;
 
 import fi.vointi.audit.AuditContext;
+import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.FhirMediaType;
 import fi.vointi.fhir.FhirResponses;
@@ -59,7 +60,9 @@ public class QuestionnaireResponseController {
                                        HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("create");
         QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
-        ResponseService.CreateResult result = service.create(callers.resolve(request), response, ifNoneExist);
+        Caller caller = callers.resolve(request);
+        refuseUnverifiedChannel(caller, response);
+        ResponseService.CreateResult result = service.create(caller, response, ifNoneExist);
         QuestionnaireResponse stored = result.response();
         if (stored == null) {
             // A retry of something this caller may not read back (e.g. anonymous feedback): acknowledge only.
@@ -137,6 +140,24 @@ public class QuestionnaireResponseController {
                 .patient(consent.getPatient().getReferenceElement().getIdPart());
         return responses.ok(consent, request);
     }
+
+    /**
+     * The feedback channels that prove something — {@code sms} (a single-use link token was checked) and
+     * {@code import} (an admin's historical import) — are set by the feedback endpoints, or relayed by a backend
+     * integration with create scope; an anonymous direct post claiming them would skew the invitation rate.
+     */
+    private static void refuseUnverifiedChannel(Caller caller, QuestionnaireResponse response) {
+        var channel = response.getExtensionByUrl(FEEDBACK_CHANNEL);
+        String code = channel != null && channel.getValue() != null ? channel.getValue().primitiveValue() : null;
+        if (("sms".equals(code) || "import".equals(code)) && !caller.systemMay("QuestionnaireResponse", 'c')) {
+            throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, fi.vointi.fhir.OperationOutcomes.error(
+                    org.hl7.fhir.r4.model.OperationOutcome.IssueType.SECURITY, "The feedback channel '" + code
+                            + "' is set by the server: answer through the SMS link (/feedback/{unit}?token=…) or the import",
+                    "QuestionnaireResponse.extension"));
+        }
+    }
+
+    private static final String FEEDBACK_CHANNEL = "https://vointi.fi/fhir/StructureDefinition/feedback-channel";
 
     private static void auditResponse(AuditContext audit, QuestionnaireResponse response) {
         audit.entity("QuestionnaireResponse/" + response.getIdElement().getIdPart()).patient(patientOf(response));

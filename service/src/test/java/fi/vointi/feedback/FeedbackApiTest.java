@@ -218,6 +218,10 @@ class FeedbackApiTest {
         QuestionnaireResponse ownChannel = answer(8, null);
         ownChannel.addExtension(FeedbackSurveys.CHANNEL_EXTENSION, new CodeType("sms"));
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", ownChannel).outcome(422);
+        // nor may an anonymous post straight to the FHIR endpoint claim the token-checked sms channel
+        QuestionnaireResponse forgedSms = ownChannel.copy();
+        forgedSms.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new org.hl7.fhir.r4.model.Reference("Organization/" + unit));
+        assertTrue(anonymous.post("/fhir/QuestionnaireResponse", forgedSms).outcome(422).contains("sms"));
         QuestionnaireResponse prom = new QuestionnaireResponse().setQuestionnaire("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom")
                 .setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", prom).outcome(422);
