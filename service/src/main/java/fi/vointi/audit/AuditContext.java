@@ -28,6 +28,12 @@ public final class AuditContext {
         });
     }
 
+    /** A search: the operation, and the names (never the values) of the parameters as the detail. */
+    public static AuditContext search(HttpRequest<?> request) {
+        return of(request).operation("search")
+                .detail("parameters: " + String.join(",", new java.util.TreeSet<>(request.getParameters().names())));
+    }
+
     /** create, read, vread, update, search, share, withdraw-share, export, erase, invite, ... */
     public AuditContext operation(String operation) {
         this.operation = operation;

@@ -23,7 +23,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.UrlType;
 
 import java.net.URI;
-import java.util.TreeSet;
 
 /** FHIR REST endpoints of {@code /fhir/Task}: invitations to answer a questionnaire. */
 @Controller("/fhir/Task")
@@ -72,8 +71,7 @@ public class TaskController {
 
     @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> search(HttpRequest<?> request) {
-        AuditContext audit = AuditContext.of(request).operation("search")
-                .detail("parameters: " + String.join(",", new TreeSet<>(request.getParameters().names())));
+        AuditContext audit = AuditContext.search(request);
         SearchRequest search = SearchRequest.of(request.getParameters(), InvitationService.SEARCH_PARAMETERS);
         InvitationService.Page page = invitations.search(callers.resolve(request), search);
         page.tasks().forEach(t -> audit.entity("Task/" + t.getIdElement().getIdPart())

@@ -108,8 +108,7 @@ public class QuestionnaireResponseController {
 
     @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
     public HttpResponse<String> search(HttpRequest<?> request) {
-        AuditContext audit = AuditContext.of(request).operation("search")
-                .detail("parameters: " + String.join(",", new java.util.TreeSet<>(request.getParameters().names())));
+        AuditContext audit = AuditContext.search(request);
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.search(caller));
         SearchRequest searchRequest = SearchRequest.of(request.getParameters(), ResponseSearch.PARAMETERS);
