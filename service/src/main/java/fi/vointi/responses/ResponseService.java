@@ -85,7 +85,10 @@ public class ResponseService {
             // authored is when the answers were given; a client that omits it means "now".
             response.setAuthored(new Date());
         }
-        StoredResponse row = toRow(response, 1, false);
+        if (anonymous) {
+            hourOnly(response);
+        }
+        StoredResponse row = toRow(response, 1, false, anonymous);
         try {
             store.insert(new ResponseWrite(questionnaire, response, null, row));
         } catch (DataAccessException e) {
@@ -173,7 +176,7 @@ public class ResponseService {
         if (!response.hasAuthored()) {
             response.setAuthoredElement(before.getAuthoredElement());
         }
-        StoredResponse row = toRow(response, current.versionId() + 1, current.shared());
+        StoredResponse row = toRow(response, current.versionId() + 1, current.shared(), anonymous);
         boolean updated;
         try {
             updated = store.update(new ResponseWrite(questionnaire, response, before.getStatus(), row), current.versionId());
@@ -247,8 +250,26 @@ public class ResponseService {
         return unit != null && unit.getValue() instanceof Reference r ? ResponseReferences.of(r).asRelative() : null;
     }
 
-    private StoredResponse toRow(QuestionnaireResponse response, int versionId, boolean shared) {
+    /** Anonymous answers keep only the hour they were given (UTC hours are Helsinki hours too). */
+    private static void hourOnly(QuestionnaireResponse response) {
+        org.hl7.fhir.r4.model.DateTimeType authored = response.getAuthoredElement();
+        if (authored.getPrecision().ordinal() > ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY.ordinal()) {
+            Instant hour = authored.getValue().toInstant().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            org.hl7.fhir.r4.model.DateTimeType coarse = new org.hl7.fhir.r4.model.DateTimeType(Date.from(hour),
+                    ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND, authored.getTimeZone());
+            response.setAuthoredElement(coarse);
+        }
+    }
+
+    /**
+     * @param anonymous an anonymously answered questionnaire: the time of writing is kept to the hour only, so that
+     *                  staff reading feedback cannot match an answer to a person seen at the kiosk at 14:03
+     */
+    private StoredResponse toRow(QuestionnaireResponse response, int versionId, boolean shared, boolean anonymous) {
         Instant now = Instant.now();
+        if (anonymous) {
+            now = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        }
         response.getMeta().setVersionId(Integer.toString(versionId)).setLastUpdated(Date.from(now));
         CanonicalRef questionnaire = CanonicalRef.parse(response.getQuestionnaire());
         ResponseReferences subject = ResponseReferences.of(response.getSubject());

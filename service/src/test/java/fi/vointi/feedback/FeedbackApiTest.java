@@ -263,6 +263,16 @@ class FeedbackApiTest {
         java.time.Instant authored = reply.resource(QuestionnaireResponse.class).getAuthored().toInstant();
         assertEquals(authored.truncatedTo(java.time.temporal.ChronoUnit.HOURS), authored);
         assertTrue(java.time.Duration.between(authored, java.time.Instant.now()).compareTo(Duration.ofHours(1)) < 0);
+        java.time.Instant written = reply.resource(QuestionnaireResponse.class).getMeta().getLastUpdated().toInstant();
+        assertEquals(written.truncatedTo(java.time.temporal.ChronoUnit.HOURS), written, "meta.lastUpdated to the hour too");
+
+        // a direct anonymous post with an exact authored keeps only its hour, in the client's zone
+        QuestionnaireResponse exact = answer(9, null);
+        exact.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new org.hl7.fhir.r4.model.Reference("Organization/" + unit));
+        exact.setAuthoredElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-20T14:03:27.512+02:00"));
+        Reply direct = anonymous.post("/fhir/QuestionnaireResponse", exact);
+        assertEquals(201, direct.status(), direct.body());
+        assertTrue(direct.body().contains("\"authored\":\"2026-11-20T14:00:00+02:00\""), direct.body());
     }
 
     @Test
