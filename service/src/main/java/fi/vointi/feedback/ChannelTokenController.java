@@ -59,7 +59,8 @@ public class ChannelTokenController {
 
     /**
      * Body: {@code {"unit": "<Organization id>", "count": 1, "lifetime": "P14D"}} ({@code channel} may be given and
-     * must be {@code sms}, which covers e-mail too). Answers 201 with the links, their shared expiry and the unit's service.
+     * must be {@code sms}, which covers e-mail too; {@code "audience": "staff"} makes staff eNPS links, the only way
+     * to answer the staff survey, not counted as customer invitations). Answers 201 with the links, their shared expiry and the unit's service.
      */
     @Post(uri = "/channel-tokens", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<Map<String, Object>> issue(@Body Map<String, Object> body, HttpRequest<?> request) {
@@ -77,6 +78,10 @@ public class ChannelTokenController {
         if (!ChannelTokens.TOKEN_CHANNELS.contains(channel)) {
             throw FhirException.badRequest("channel must be 'sms' (SMS or e-mail); poster, web and kiosk links need no token");
         }
+        String audience = text(body.get("audience"));
+        if (audience != null && !"staff".equals(audience)) {
+            throw FhirException.badRequest("audience may only be 'staff' (a staff eNPS link); customer links carry none");
+        }
         int count = integer(body.get("count"), 1);
         if (count < 1 || count > MAX_COUNT) {
             throw FhirException.badRequest("count must be 1–" + MAX_COUNT);
@@ -88,9 +93,12 @@ public class ChannelTokenController {
         String base = links.publicBase(request) + "/feedback/" + URLEncoder.encode(unit.id(), StandardCharsets.UTF_8) + "?token=";
         List<String> issued = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            issued.add(base + tokens.issue(unit.id(), unit.serviceId(), channel, lifetime));
+            issued.add(base + tokens.issue(unit.id(), unit.serviceId(), channel, lifetime, audience));
         }
-        counts.increment(unit.id(), LocalDate.now(HELSINKI), channel, count);
+        if (audience == null) {
+            // the denominator of the customers' "answers relative to invitations"; staff links are not invitations
+            counts.increment(unit.id(), LocalDate.now(HELSINKI), channel, count);
+        }
         audit.entity("Organization/" + unit.id()).detail("issued " + count + " " + channel + " links");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("unit", unit.id());
@@ -98,6 +106,9 @@ public class ChannelTokenController {
             answer.put("service", unit.serviceId());
         }
         answer.put("channel", channel);
+        if (audience != null) {
+            answer.put("audience", audience);
+        }
         answer.put("expires", Instant.now().plus(lifetime).toString());
         answer.put("links", issued);
         return HttpResponse.created(answer);

@@ -37,7 +37,9 @@ class ChannelTokens {
     static final Set<String> TOKEN_CHANNELS = Set.of("sms");
 
     /** What a valid token says. */
-    record ChannelToken(String unitId, @Nullable String serviceId, String channel, String tokenId, Instant expiresAt) {
+    /** @param audience the only audience the link may answer for (staff links), or null for the customer surveys */
+    record ChannelToken(String unitId, @Nullable String serviceId, String channel, String tokenId, Instant expiresAt,
+                        @Nullable String audience) {
     }
 
     /** Why a token is refused: told apart so that an expired link can say so in plain words. */
@@ -92,12 +94,19 @@ class ChannelTokens {
     }
 
     String issue(String unitId, @Nullable String serviceId, String channel, Duration lifetime) {
+        return issue(unitId, serviceId, channel, lifetime, null);
+    }
+
+    String issue(String unitId, @Nullable String serviceId, String channel, Duration lifetime, @Nullable String audience) {
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE)
                 .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
                 .claim("unit", unitId).claim("channel", channel);
         if (serviceId != null) {
             claims.claim("service", serviceId);
+        }
+        if (audience != null) {
+            claims.claim("audience", audience);
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
         try {
@@ -136,7 +145,8 @@ class ChannelTokens {
         if (!clock.instant().isBefore(expires)) {
             throw new InvalidToken("The feedback link has expired", true);
         }
-        return new ChannelToken(unit, text(claims.getClaim("service")), channel, claims.getJWTID(), expires);
+        return new ChannelToken(unit, text(claims.getClaim("service")), channel, claims.getJWTID(), expires,
+                text(claims.getClaim("audience")));
     }
 
     @Nullable

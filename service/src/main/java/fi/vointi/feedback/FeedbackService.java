@@ -53,6 +53,14 @@ public class FeedbackService {
         // would let staff who saw someone at a kiosk find that person's answer (docs/feedback.md).
         response.setAuthored(Date.from(Instant.now().truncatedTo(ChronoUnit.HOURS)));
         QuestionnaireResponse prepared = prepare(unit.id(), response, channel);
+        boolean staffSurvey = surveys.resolve(prepared.getQuestionnaire()).flatMap(FeedbackSurveys::audienceOf)
+                .filter("staff"::equals).isPresent();
+        boolean staffLink = token != null && "staff".equals(token.audience());
+        if (staffSurvey != staffLink) {
+            throw new FhirException(HttpStatus.FORBIDDEN, OperationOutcomes.error(IssueType.SECURITY, staffSurvey
+                    ? "The staff survey is answered only through a staff link (sent to the unit's staff)"
+                    : "A staff link answers the staff survey only", "QuestionnaireResponse.questionnaire"));
+        }
         if (token != null && !tokenUses.claim(token.tokenId(), token.expiresAt())) {
             throw new FhirException(HttpStatus.CONFLICT, IssueType.DUPLICATE,
                     "This feedback link has already been used; each SMS link takes one answer");

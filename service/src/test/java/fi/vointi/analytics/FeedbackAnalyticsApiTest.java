@@ -173,7 +173,7 @@ class FeedbackAnalyticsApiTest {
         // 22:30 UTC on 31 March is 01:30 on 1 April in Helsinki: an April answer
         submit(adult, p + "-u1", 0, 1, null, "2026-03-31T22:30:00Z");
         // staff (eNPS) answers are never mixed into customer figures
-        submit(staff, p + "-u1", 0, 1, null, "2026-03-10T12:00:00+02:00");
+        submit(staff, p + "-u1", 0, 1, null, "2026-03-10T12:00:00+02:00", "sms"); // staff answers come through staff links
         String noUnit = submit(adult, null, 10, 5, null, "2026-03-10T12:00:00+02:00");
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ?", noUnit),
                 "a response without a unit is stored but counted nowhere");

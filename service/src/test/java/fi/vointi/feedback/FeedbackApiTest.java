@@ -276,6 +276,36 @@ class FeedbackApiTest {
     }
 
     @Test
+    void theStaffSurveyIsAnsweredOnlyThroughStaffLinks() throws Exception {
+        Questionnaire staffSurvey = anonymous.get("/feedback/" + unit + "/Questionnaire?audience=staff").resource(Questionnaire.class);
+        QuestionnaireResponse enps = ResponseBuilder.answering(staffSurvey).answerAllRequired()
+                .answer("recommendation", new IntegerType(2)).build("completed", null);
+        // not from the poster link, nor straight to the FHIR endpoint
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", enps.copy()).outcome(403);
+        QuestionnaireResponse direct = enps.copy();
+        direct.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new org.hl7.fhir.r4.model.Reference("Organization/" + unit));
+        assertTrue(anonymous.post("/fhir/QuestionnaireResponse", direct).outcome(403).contains("staff link"));
+        // a customer SMS link does not open it either
+        FhirTestClient admin = anonymous.as(tokens.admin());
+        String customerLink = linksOf(postJson(admin, "{\"unit\":\"" + unit + "\"}").body()).get(0);
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + customerLink.substring(customerLink.indexOf("token=") + 6),
+                enps.copy()).outcome(403);
+        long invitations = Db.count(dataSource, "SELECT COALESCE(SUM(issued), 0) FROM feedback_invitation_count WHERE unit_id = ?", unit);
+        // a staff link does, once; it is not a customer invitation, and it answers nothing else
+        Reply issued = postJson(admin, "{\"unit\":\"" + unit + "\",\"audience\":\"staff\",\"count\":2}");
+        assertEquals(201, issued.status(), issued.body());
+        assertEquals(invitations, Db.count(dataSource, "SELECT COALESCE(SUM(issued), 0) FROM feedback_invitation_count WHERE unit_id = ?", unit));
+        List<String> staffLinks = linksOf(issued.body());
+        String staffToken = staffLinks.get(0).substring(staffLinks.get(0).indexOf("token=") + 6);
+        assertEquals(201, anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + staffToken, enps.copy()).status());
+        String otherStaffToken = staffLinks.get(1).substring(staffLinks.get(1).indexOf("token=") + 6);
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + otherStaffToken, answer(9, null)).outcome(403);
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ? AND questionnaire_url = ?",
+                "Organization/" + unit, staffSurvey.getUrl()));
+        postJson(admin, "{\"unit\":\"" + unit + "\",\"audience\":\"adult\"}").outcome(400);
+    }
+
+    @Test
     void smsLinksAreIssuedCountedSingleUseAndExpire() throws Exception {
         FhirTestClient admin = anonymous.as(tokens.admin());
         Reply issued = postJson(admin, "{\"unit\":\"" + unit + "\",\"count\":3}");
