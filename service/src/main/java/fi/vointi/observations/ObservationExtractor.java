@@ -1,6 +1,8 @@
 package fi.vointi.observations;
 
 import fi.vointi.adaptive.AdaptiveBank;
+import fi.vointi.adaptive.AdaptiveBanks;
+import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.responses.ResponseWrite;
@@ -8,6 +10,7 @@ import fi.vointi.responses.ResponseWriteListener;
 import fi.vointi.scoring.ScoringRule;
 import fi.vointi.scoring.ScoringRules;
 import fi.vointi.scoring.Scorer;
+import fi.vointi.scoring.Scores;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Extension;
@@ -20,12 +23,12 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -44,13 +47,16 @@ import java.util.stream.Collectors;
 public class ObservationExtractor implements ResponseWriteListener {
     private final ObservationStore store;
     private final FhirJson json;
-    /** Rules and reporting scales per questionnaire url|version: the content of a version never changes. */
+    /** Rules per questionnaire url|version: the content of a version never changes. */
     private final Map<String, List<ScoringRule>> rules = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> tScoreScales = new ConcurrentHashMap<>();
 
-    ObservationExtractor(ObservationStore store, FhirJson json) {
+
+    private final AdaptiveBanks banks;
+
+    ObservationExtractor(ObservationStore store, FhirJson json, AdaptiveBanks banks) {
         this.store = store;
         this.json = json;
+        this.banks = banks;
     }
 
     @Override
@@ -111,11 +117,10 @@ public class ObservationExtractor implements ResponseWriteListener {
     /** The response's scores: its questionnaire's rules, and for an adaptive test the final estimate. */
     private List<ExtractedScore> scores(Questionnaire questionnaire, QuestionnaireResponse response) {
         List<ExtractedScore> scores = new ArrayList<>();
-        if (AdaptiveBank.isAdaptive(questionnaire)) {
-            Extension estimate = response.getExtensionByUrl(AdaptiveBank.CAT_ESTIMATE);
-            if (estimate != null) {
-                scores.add(catScore(questionnaire, estimate));
-            }
+        Optional<AdaptiveBank> bank = banks.resolve(new CanonicalRef(questionnaire.getUrl(), questionnaire.getVersion()));
+        Extension estimate = response.getExtensionByUrl(AdaptiveBank.CAT_ESTIMATE);
+        if (bank.isPresent() && estimate != null) {
+            scores.add(catScore(questionnaire, bank.get(), estimate));
         }
         if (ScoringRules.hasRules(questionnaire)) {
             List<ScoringRule> declared = rules.computeIfAbsent(questionnaire.getUrl() + "|" + questionnaire.getVersion(),
@@ -132,17 +137,14 @@ public class ObservationExtractor implements ResponseWriteListener {
     }
 
     /** The adaptive test's own estimate, which the service recomputed when it stored the response. */
-    private ExtractedScore catScore(Questionnaire questionnaire, Extension estimate) {
+    private static ExtractedScore catScore(Questionnaire questionnaire, AdaptiveBank bank, Extension estimate) {
         BigDecimal score = decimal(estimate, "score");
-        boolean tScore = tScoreScales.computeIfAbsent(questionnaire.getUrl() + "|" + questionnaire.getVersion(), key -> {
-            var design = AdaptiveBank.read(questionnaire).design();
-            return design.scoreMean() == 50.0 && design.scoreSd() == 10.0;
-        });
+        boolean tScore = bank.design().scoreMean() == 50.0 && bank.design().scoreSd() == 10.0;
         return new ExtractedScore(ScoreCodes.CAT_SCORE,
                 (questionnaire.hasTitle() ? questionnaire.getTitle() : questionnaire.getName()) + (tScore ? " (T-score, CAT)" : " (CAT)"),
-                tScore ? "{T-score}" : "{score}", round(score), round(decimal(estimate, "scoreStandardError")),
+                tScore ? "{T-score}" : "{score}", Scores.round(score), Scores.round(decimal(estimate, "scoreStandardError")),
                 null, null, integer(estimate, "itemsAdministered"), integer(estimate, "itemsAdministered"),
-                round4(decimal(estimate, "theta")), round4(decimal(estimate, "standardError")));
+                Scores.round(decimal(estimate, "theta"), 4), Scores.round(decimal(estimate, "standardError"), 4));
     }
 
     private static BigDecimal decimal(Extension estimate, String part) {
@@ -156,18 +158,5 @@ public class ObservationExtractor implements ResponseWriteListener {
     private static int integer(Extension estimate, String part) {
         Extension e = estimate.getExtensionByUrl(part);
         return e != null && e.getValue() instanceof IntegerType i ? i.getValue() : 0;
-    }
-
-    private static BigDecimal round(BigDecimal value) {
-        return strip(value.setScale(2, RoundingMode.HALF_UP));
-    }
-
-    private static BigDecimal round4(BigDecimal value) {
-        return strip(value.setScale(4, RoundingMode.HALF_UP));
-    }
-
-    private static BigDecimal strip(BigDecimal value) {
-        BigDecimal stripped = value.stripTrailingZeros();
-        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 }

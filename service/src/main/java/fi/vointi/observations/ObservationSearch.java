@@ -97,17 +97,8 @@ public class ObservationSearch {
         List<Object> parameters = new ArrayList<>(where.parameters());
         parameters.add(count + 1);
         parameters.add(request.offset());
-        List<Observation> rows = jdbc.prepareStatement("SELECT o.resource_json" + ObservationStore.JOINED + where.sql()
-                + " ORDER BY " + column + " " + direction + ", o.id " + direction + " LIMIT ? OFFSET ?", statement -> {
-            SqlWhere.bind(statement, parameters);
-            List<Observation> found = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    found.add(json.parseStored(rs.getString(1), Observation.class));
-                }
-            }
-            return found;
-        });
+        List<Observation> rows = resources(where.sql() + " ORDER BY " + column + " " + direction + ", o.id " + direction
+                + " LIMIT ? OFFSET ?", parameters);
         boolean hasNext = rows.size() > count;
         Integer total = null;
         if (request.totalRequested()) {
@@ -120,6 +111,34 @@ public class ObservationSearch {
             });
         }
         return new Page(hasNext ? rows.subList(0, count) : rows, hasNext, total);
+    }
+
+    /**
+     * One patient's current final or amended Observations of one score, oldest first, as far as the grants allow
+     * (the change-over-time series).
+     */
+    @Transactional(readOnly = true)
+    public List<Observation> seriesOf(String patientId, String system, String code, List<AccessPolicy.ReadGrant> grants) {
+        SqlWhere where = new SqlWhere();
+        GrantConditions.restrictTo(where, grants, "r.");
+        where.add("o.subject_type = 'Patient' AND o.subject_id = ?", patientId);
+        where.add("o.code_system = ? AND o.code = ?", system, code);
+        where.add("o.status IN ('final', 'amended')");
+        return resources(where.sql() + " ORDER BY o.effective, o.id", where.parameters());
+    }
+
+    /** The Observations of the joined query with these conditions and ordering. */
+    private List<Observation> resources(String conditionsAndOrder, List<Object> parameters) {
+        return jdbc.prepareStatement("SELECT o.resource_json" + ObservationStore.JOINED + conditionsAndOrder, statement -> {
+            SqlWhere.bind(statement, parameters);
+            List<Observation> found = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(json.parseStored(rs.getString(1), Observation.class));
+                }
+            }
+            return found;
+        });
     }
 
     /** token: code, system|code, or |code (no system); our codes all come from one system per column value. */

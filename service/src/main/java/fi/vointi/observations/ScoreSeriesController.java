@@ -3,9 +3,6 @@ package fi.vointi.observations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
-import fi.vointi.fhir.FhirJson;
-import fi.vointi.fhir.SqlWhere;
-import fi.vointi.responses.GrantConditions;
 import fi.vointi.scoring.ChangeOverTime;
 import fi.vointi.security.AccessPolicy;
 import fi.vointi.security.Caller;
@@ -13,7 +10,6 @@ import fi.vointi.security.CallerResolver;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.convert.format.MapFormat;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -25,14 +21,12 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.transaction.annotation.Transactional;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Observation.ObservationComponentComponent;
 import org.hl7.fhir.r4.model.Quantity;
 
 import java.math.BigDecimal;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,16 +42,14 @@ import java.util.Map;
 @Secured(SecurityRule.IS_ANONYMOUS) // decided per request by AccessPolicy
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ScoreSeriesController {
-    private final JdbcOperations jdbc;
-    private final FhirJson json;
+    private final ObservationSearch search;
     private final CallerResolver callers;
     private final Map<String, BigDecimal> minimalImportantDifferences = new HashMap<>();
 
-    ScoreSeriesController(JdbcOperations jdbc, FhirJson json, CallerResolver callers,
+    ScoreSeriesController(ObservationSearch search, CallerResolver callers,
                           @Nullable @Property(name = "vointi.scoring.minimal-important-difference")
                           @MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> mids) {
-        this.jdbc = jdbc;
-        this.json = json;
+        this.search = search;
         this.callers = callers;
         if (mids != null) {
             mids.forEach((code, value) -> {
@@ -95,7 +87,6 @@ public class ScoreSeriesController {
     }
 
     @Get(uri = "/{id}/scores", produces = MediaType.APPLICATION_JSON)
-    @Transactional(readOnly = true)
     public Series scores(@PathVariable String id, @Nullable @QueryValue String code, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("score-series").patient(id).detail("code: " + code);
         Caller caller = callers.resolve(request);
@@ -107,22 +98,7 @@ public class ScoreSeriesController {
         int bar = code.indexOf('|');
         String system = bar < 0 ? ScoreCodes.SCORE_SYSTEM : code.substring(0, bar);
         String scoreCode = bar < 0 ? code : code.substring(bar + 1);
-        SqlWhere where = new SqlWhere();
-        GrantConditions.restrictTo(where, AccessPolicy.readGrants(caller), "r.");
-        where.add("o.subject_type = 'Patient' AND o.subject_id = ?", id);
-        where.add("o.code_system = ? AND o.code = ?", system, scoreCode);
-        where.add("o.status IN ('final', 'amended')");
-        List<Observation> observations = jdbc.prepareStatement("SELECT o.resource_json" + ObservationStore.JOINED
-                + where.sql() + " ORDER BY o.effective, o.id", statement -> {
-            SqlWhere.bind(statement, where.parameters());
-            List<Observation> found = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    found.add(json.parseStored(rs.getString(1), Observation.class));
-                }
-            }
-            return found;
-        });
+        List<Observation> observations = search.seriesOf(id, system, scoreCode, AccessPolicy.readGrants(caller));
         observations.forEach(o -> audit.entity("Observation/" + o.getIdElement().getIdPart()));
 
         Map<String, Observation> byId = new HashMap<>();

@@ -3,8 +3,8 @@ package fi.vointi.scoring;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Rounding shared by the scoring classes. */
-final class Scores {
+/** Rounding shared by the scoring classes and by everything that reports their values. */
+public final class Scores {
     /** Decimal places of computed values (prorated sums, means, irt-sum scores and SEs). */
     static final int DECIMALS = 2;
 
@@ -12,8 +12,13 @@ final class Scores {
     }
 
     /** Rounds half-up to {@link #DECIMALS} places and drops trailing zeros (17, 7.5, 1.33). */
-    static BigDecimal round(BigDecimal value) {
-        return normalise(value.setScale(DECIMALS, RoundingMode.HALF_UP));
+    public static BigDecimal round(BigDecimal value) {
+        return round(value, DECIMALS);
+    }
+
+    /** Rounds half-up to {@code places} and drops trailing zeros. */
+    public static BigDecimal round(BigDecimal value, int places) {
+        return normalise(value.setScale(places, RoundingMode.HALF_UP));
     }
 
     static BigDecimal round(double value) {
