@@ -43,7 +43,7 @@ class AnonymousAnswerRateLimit {
         if (wait.isEmpty()) {
             return null;
         }
-        long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+        long seconds = RateLimiter.retryAfterSeconds(wait.get());
         FhirException tooMany = new FhirException(HttpStatus.TOO_MANY_REQUESTS, IssueType.THROTTLED,
                 "Too many anonymous answers from this address; retry after " + seconds + " s");
         return responses.resource(HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS), tooMany.outcome(), request)

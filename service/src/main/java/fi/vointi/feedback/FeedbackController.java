@@ -225,7 +225,7 @@ public class FeedbackController {
         Optional<Duration> wait = rateLimiter.acquire(addresses.of(request));
         if (wait.isPresent()) {
             FhirException tooMany = new FhirException(HttpStatus.TOO_MANY_REQUESTS, IssueType.THROTTLED,
-                    "Too many feedback answers from this address; retry after " + seconds(wait.get()) + " s");
+                    "Too many feedback answers from this address; retry after " + RateLimiter.retryAfterSeconds(wait.get()) + " s");
             return retryAfter(responses.resource(HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS), tooMany.outcome(), request),
                     wait.get());
         }
@@ -383,10 +383,6 @@ public class FeedbackController {
     }
 
     private static <T> MutableHttpResponse<T> retryAfter(MutableHttpResponse<T> response, Duration wait) {
-        return response.header("Retry-After", Long.toString(seconds(wait)));
-    }
-
-    private static long seconds(Duration wait) {
-        return Math.max(1, (wait.toMillis() + 999) / 1000);
+        return response.header("Retry-After", Long.toString(RateLimiter.retryAfterSeconds(wait)));
     }
 }

@@ -19,8 +19,6 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 import org.hl7.fhir.r4.model.Reference;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -49,9 +47,9 @@ public class FeedbackService {
     @Transactional
     public QuestionnaireResponse submit(FeedbackUnits.Unit unit, QuestionnaireResponse response, String channel,
                                         @Nullable ChannelTokens.ChannelToken token) {
-        // Feedback is given now: a client cannot back- or forward-date it. Only the hour is kept: an exact time
-        // would let staff who saw someone at a kiosk find that person's answer (docs/feedback.md).
-        response.setAuthored(Date.from(Instant.now().truncatedTo(ChronoUnit.HOURS)));
+        // Feedback is given now: a client cannot back- or forward-date it. ResponseService keeps only the hour of
+        // any anonymous answer (docs/feedback.md).
+        response.setAuthored(new Date());
         QuestionnaireResponse prepared = prepare(unit.id(), response, channel);
         boolean staffSurvey = surveys.resolve(prepared.getQuestionnaire()).flatMap(FeedbackSurveys::audienceOf)
                 .filter("staff"::equals).isPresent();

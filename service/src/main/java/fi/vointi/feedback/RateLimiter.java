@@ -23,6 +23,11 @@ class RateLimiter {
                 .maximumSize(200_000).build();
     }
 
+    /** A wait as the whole seconds of a Retry-After header (at least 1). */
+    static long retryAfterSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
+    }
+
     /** @return empty when allowed, otherwise how long the address must wait */
     java.util.Optional<Duration> acquire(String clientAddress) {
         long now = System.nanoTime();
