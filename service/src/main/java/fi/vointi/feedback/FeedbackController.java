@@ -6,7 +6,14 @@ import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.FhirMediaType;
 import fi.vointi.fhir.FhirResponses;
 import fi.vointi.fhir.OperationOutcomes;
+import fi.vointi.web.HtmlPages;
+import fi.vointi.web.Languages;
+import fi.vointi.web.Messages;
+import fi.vointi.web.Page;
+import fi.vointi.web.QuestionnaireForm;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.uri.UriBuilder;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -15,7 +22,6 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -23,18 +29,10 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DecimalType;
-import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Questionnaire;
-import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemAnswerOptionComponent;
-import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
-import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
-import org.hl7.fhir.r4.model.StringType;
-import org.hl7.fhir.r4.model.Type;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -54,7 +52,6 @@ import java.util.Optional;
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class FeedbackController {
-    private static final MediaType HTML = MediaType.of("text/html;charset=utf-8");
 
     private final FeedbackUnits units;
     private final FeedbackSurveys surveys;
@@ -66,12 +63,19 @@ public class FeedbackController {
     private final FhirJson json;
     private final FhirResponses responses;
     private final TokenUses tokenUses;
+    private final HtmlPages pages;
+    private final FormSubmissions submissions;
+    /** How long a kiosk shows the thank-you page before an empty form (vointi.feedback.kiosk-return-seconds). */
+    @Value("${vointi.feedback.kiosk-return-seconds:15}")
+    int kioskReturnSeconds = 15;
 
     public FeedbackController(FeedbackUnits units, FeedbackSurveys surveys, FeedbackService service, ChannelTokens tokens,
                               RateLimiter rateLimiter, ClientAddresses addresses,
                               FeedbackConfiguration configuration, FhirJson json, FhirResponses responses,
-                              TokenUses tokenUses) {
+                              TokenUses tokenUses, HtmlPages pages, FormSubmissions submissions) {
         this.tokenUses = tokenUses;
+        this.pages = pages;
+        this.submissions = submissions;
         this.units = units;
         this.surveys = surveys;
         this.service = service;
@@ -102,82 +106,194 @@ public class FeedbackController {
     // ---- HTML ------------------------------------------------------------------------------------
 
     @Get(uri = "/{unitId}", produces = "text/html")
-    public HttpResponse<String> page(@PathVariable String unitId, @Nullable @QueryValue String lang,
-                                     @Nullable @QueryValue String audience, @Nullable @QueryValue String channel,
-                                     @Nullable @QueryValue String token,
-                                     @Nullable @Header("Accept-Language") String acceptLanguage) {
-        String language = FeedbackLanguage.choose(lang, acceptLanguage);
+    public HttpResponse<String> page(@PathVariable String unitId, @Nullable @QueryValue String audience,
+                                     @Nullable @QueryValue String channel, @Nullable @QueryValue String token,
+                                     HttpRequest<?> request) {
+        String lang = Languages.of(request);
         Link link;
         try {
             link = link(unitId, channel, token);
         } catch (LinkRefused refused) {
-            return html(refused.status, FeedbackPage.message(language, FeedbackTexts.get("title", language),
-                    FeedbackTexts.get(refused.textKey, language), "", null));
+            return refusal(request, lang, refused.status, refused.textKey, null);
         }
         if (link.token() != null && tokenUses.used(link.token().tokenId())) {
-            return html(HttpStatus.CONFLICT, FeedbackPage.message(language, FeedbackTexts.get("title", language),
-                    FeedbackTexts.get("used", language), link.unit().name(), null));
+            return refusal(request, lang, HttpStatus.CONFLICT, "feedback.used", link.unit());
         }
-        Map<String, String> hidden = new LinkedHashMap<>();
-        hidden.put("lang", language);
-        hidden.put("channel", channel);
-        hidden.put("token", token);
-        String unitName = link.unit().name();
-        if (audience == null || audience.isBlank()) {
-            return html(HttpStatus.OK, FeedbackPage.audienceChoice(unitName, "/feedback/" + unitId, language, hidden));
+        String chosen = link.token() != null && link.token().audience() != null ? link.token().audience() : audience;
+        if (chosen == null || chosen.isBlank()) {
+            return audienceChoice(request, lang, link, channel, token, request.getParameters().contains("step"));
         }
-        Optional<Questionnaire> questionnaire = FeedbackSurveys.AUDIENCES.contains(audience)
-                ? surveys.forAudience(audience) : Optional.empty();
+        Optional<Questionnaire> questionnaire = survey(link, chosen);
         if (questionnaire.isEmpty()) {
-            return html(HttpStatus.NOT_FOUND, FeedbackPage.message(language, FeedbackTexts.get("title", language),
-                    FeedbackTexts.get("noSurvey", language), unitName, pageLink(unitId, language, channel, token, null)));
+            return refusal(request, lang, HttpStatus.NOT_FOUND, "staff".equals(chosen) ? "feedback.staffOnly" : "feedback.noSurvey",
+                    link.unit());
         }
-        hidden.put("audience", audience);
-        return html(HttpStatus.OK, FeedbackPage.form(unitName, questionnaire.get(), "/feedback/" + unitId + "/answer",
-                language, hidden));
+        return form(request, HttpStatus.OK, lang, link, chosen, questionnaire.get(), channel, token, FormSubmissions.newId(),
+                Map.of(), Map.of());
     }
 
     @Post(uri = "/{unitId}/answer", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
-    public HttpResponse<String> answer(@PathVariable String unitId, @Body Map<String, Object> form,
-                                       @Nullable @Header("Accept-Language") String acceptLanguage, HttpRequest<?> request) {
+    public HttpResponse<String> answer(@PathVariable String unitId, @Body Map<String, Object> form, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("feedback-answer");
-        String language = FeedbackLanguage.choose(field(form, "lang"), acceptLanguage);
-        String channel = field(form, "channel");
-        String token = field(form, "token");
-        String audience = field(form, "audience");
-        String back = pageLink(unitId, language, channel, token, audience);
+        Map<String, String> values = firstValues(form);
+        String lang = Languages.choose(values.get("lang"), request.getHeaders().get("Accept-Language"));
+        String channel = values.get("channel");
+        String token = values.get("token");
         Optional<Duration> wait = rateLimiter.acquire(addresses.of(request));
         if (wait.isPresent()) {
-            return retryAfter(html(HttpStatus.TOO_MANY_REQUESTS, FeedbackPage.message(language,
-                    FeedbackTexts.get("problem", language), FeedbackTexts.get("tooMany", language), "", back)), wait.get());
+            return retryAfter(refusal(request, lang, HttpStatus.TOO_MANY_REQUESTS, "error.429.text", null), wait.get());
         }
         Link link;
         try {
             link = link(unitId, channel, token);
         } catch (LinkRefused refused) {
-            return html(refused.status, FeedbackPage.message(language, FeedbackTexts.get("problem", language),
-                    FeedbackTexts.get(refused.textKey, language), "", null));
+            return refusal(request, lang, refused.status, refused.textKey, null);
         }
-        Optional<Questionnaire> questionnaire = audience != null && FeedbackSurveys.AUDIENCES.contains(audience)
-                ? surveys.forAudience(audience) : Optional.empty();
+        String audience = link.token() != null && link.token().audience() != null ? link.token().audience() : values.get("audience");
+        Optional<Questionnaire> questionnaire = audience == null ? Optional.empty() : survey(link, audience);
         if (questionnaire.isEmpty()) {
-            return html(HttpStatus.BAD_REQUEST, FeedbackPage.message(language, FeedbackTexts.get("problem", language),
-                    FeedbackTexts.get("noSurvey", language), link.unit().name(), back));
+            return refusal(request, lang, HttpStatus.NOT_FOUND, "staff".equals(audience) ? "feedback.staffOnly" : "feedback.noSurvey",
+                    link.unit());
         }
+        String submission = values.get("submission");
+        Map<String, String> problems = QuestionnaireForm.check(questionnaire.get(), values, lang);
+        if (!problems.isEmpty()) {
+            return form(request, HttpStatus.UNPROCESSABLE_ENTITY, lang, link, audience, questionnaire.get(), channel, token,
+                    submission, values, problems);
+        }
+        QuestionnaireResponse response = new QuestionnaireResponse();
+        response.setQuestionnaire(questionnaire.get().getUrl() + "|" + questionnaire.get().getVersion());
+        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
+        response.setItem(QuestionnaireForm.responseItems(questionnaire.get(), values));
         try {
-            QuestionnaireResponse response = fromForm(questionnaire.get(), form);
-            QuestionnaireResponse stored = service.submit(link.unit(), response, link.channel(), link.token());
-            audit.entity("QuestionnaireResponse/" + stored.getIdElement().getIdPart());
-            return html(HttpStatus.OK, FeedbackPage.message(language, FeedbackTexts.get("thanks", language),
-                    FeedbackTexts.get("thanksText", language), link.unit().name(), null));
+            QuestionnaireResponse stored = submissions.submitOnce(submission, link.unit(), response, link.channel(), link.token());
+            if (stored != null) {
+                audit.entity("QuestionnaireResponse/" + stored.getIdElement().getIdPart());
+            }
         } catch (FhirException e) {
             if (e.status() == HttpStatus.CONFLICT) {
-                return html(HttpStatus.CONFLICT, FeedbackPage.message(language, FeedbackTexts.get("problem", language),
-                        FeedbackTexts.get("used", language), link.unit().name(), null));
+                return refusal(request, lang, HttpStatus.CONFLICT, "feedback.used", link.unit());
             }
-            List<String> messages = e.outcome().getIssue().stream().map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics).toList();
-            return html(e.status(), FeedbackPage.problems(language, messages, link.unit().name(), back));
+            // the page's own checks passed, so this is rare (e.g. a questionnaire rule the page does not know):
+            // keep the answers and say it in the page language
+            Map<String, String> unsaved = new LinkedHashMap<>();
+            unsaved.put("", Messages.get(lang, "feedback.error.notSaved"));
+            return form(request, HttpStatus.valueOf(e.status().getCode()), lang, link, audience, questionnaire.get(), channel,
+                    token, submission, values, unsaved);
         }
+        // post/redirect/get: reload or Back never sends the answer again
+        return HttpResponse.<String>seeOther(URI.create(thanksLink(unitId, lang, audience, link.channel())))
+                .header("Cache-Control", "no-store");
+    }
+
+    /** The thank-you page; on a kiosk it returns to an empty form by itself. */
+    @Get(uri = "/{unitId}/thanks", produces = "text/html")
+    public HttpResponse<String> thanks(@PathVariable String unitId, @Nullable @QueryValue String audience,
+                                       @Nullable @QueryValue String channel, HttpRequest<?> request) {
+        String lang = Languages.of(request);
+        Optional<FeedbackUnits.Unit> unit = units.find(unitId).filter(FeedbackUnits.Unit::acceptsFeedback);
+        if (unit.isEmpty()) {
+            return refusal(request, lang, HttpStatus.NOT_FOUND, "feedback.notInUse", null);
+        }
+        boolean kiosk = "kiosk".equals(channel);
+        boolean child = "child".equals(audience);
+        String again = pageLink(unitId, kiosk ? "kiosk" : null, null, null);
+        Page page = Page.of(request, lang, Messages.get(lang, child ? "feedback.thanks.child" : "feedback.thanks"));
+        if (kiosk) {
+            page = page.withScript("/assets/kiosk.js", again).withBodyClass("kiosk-thanks");
+        }
+        if (child) {
+            page = page.withBodyClass((page.bodyClass() + " child").strip());
+        }
+        return pages.render(request, HttpStatus.OK, "feedback/thanks", page, new FeedbackViews.ThanksView(page.title(),
+                Messages.get(lang, "feedback.thanks.text"), unit.get().name(lang), unit.get().nameLang(lang), kiosk, again, kioskReturnSeconds));
+    }
+
+    private HttpResponse<String> audienceChoice(HttpRequest<?> request, String lang, Link link, @Nullable String channel,
+                                                @Nullable String token, boolean continuedWithoutChoice) {
+        List<FeedbackViews.Hidden> hidden = hiddenFields(lang, channel, token, null, null);
+        hidden.add(new FeedbackViews.Hidden("step", "audience"));
+        List<FeedbackViews.AudienceOption> options = FeedbackSurveys.PUBLIC_AUDIENCES.stream()
+                .map(a -> new FeedbackViews.AudienceOption("audience-" + a, a, Messages.get(lang, "feedback.audience." + a)))
+                .toList();
+        String error = continuedWithoutChoice ? Messages.get(lang, "feedback.error.choose", Messages.get(lang, "feedback.who")) : null;
+        Page page = Page.of(request, lang, (error == null ? "" : Messages.get(lang, "title.error.prefix") + ": ")
+                + Messages.get(lang, "feedback.title")).withHere(pageLink(link.unit().id(), channel, token, null));
+        return pages.render(request, error == null ? HttpStatus.OK : HttpStatus.UNPROCESSABLE_ENTITY, "feedback/audience", page,
+                new FeedbackViews.AudienceChoiceView(link.unit().name(lang), link.unit().nameLang(lang),
+                        "/feedback/" + encode(link.unit().id()), hidden, options, error));
+    }
+
+    private MutableHttpResponse<String> form(HttpRequest<?> request, HttpStatus status, String lang, Link link, String audience,
+                                      Questionnaire questionnaire, @Nullable String channel, @Nullable String token,
+                                      @Nullable String submission, Map<String, String> values, Map<String, String> problems) {
+        boolean child = "child".equals(audience);
+        boolean kiosk = "kiosk".equals(link.channel());
+        List<QuestionnaireForm.ItemView> items = QuestionnaireForm.items(questionnaire, lang, values, problems, child);
+        List<QuestionnaireForm.Problem> summary = new ArrayList<>(QuestionnaireForm.problems(items));
+        if (problems.containsKey("")) {
+            summary.add(0, new QuestionnaireForm.Problem(items.isEmpty() ? "main" : items.get(0).focusId(), problems.get("")));
+        }
+        String title = Languages.text(questionnaire.getTitleElement(), lang);
+        Page page = Page.of(request, lang, summary.isEmpty() ? title : Messages.get(lang, "title.error.prefix") + ": " + title)
+                .withHere(pageLink(link.unit().id(), channel, token, audience));
+        if (child) {
+            page = page.withBodyClass("child");
+        }
+        if (kiosk) {
+            page = page.withScript("/assets/kiosk.js", null).withBodyClass((page.bodyClass() + " kiosk-form").strip());
+        }
+        FeedbackViews.FormView view = new FeedbackViews.FormView(link.unit().name(lang), link.unit().nameLang(lang), title,
+                Languages.languageOf(questionnaire.getTitleElement(), lang),
+                Languages.text(questionnaire.getDescriptionElement(), lang),
+                Languages.languageOf(questionnaire.getDescriptionElement(), lang),
+                Messages.get(lang, child ? "feedback.anonymous.child" : "feedback.anonymous"),
+                "/feedback/" + encode(link.unit().id()) + "/answer",
+                hiddenFields(lang, channel, token, audience, submission), items, summary, child, kiosk,
+                Messages.get(lang, child ? "feedback.send.child" : "feedback.send"),
+                Messages.get(lang, child ? "feedback.scale.low.child" : "feedback.scale.low"),
+                Messages.get(lang, child ? "feedback.scale.high.child" : "feedback.scale.high"));
+        return pages.render(request, status, "feedback/form", page, view);
+    }
+
+    /** A page that says why the link cannot take this answer; names the unit only when the link got that far. */
+    private MutableHttpResponse<String> refusal(HttpRequest<?> request, String lang, HttpStatus status, String textKey,
+                                         @Nullable FeedbackUnits.Unit unit) {
+        String heading = Messages.get(lang, status.getCode() >= 400 && status != HttpStatus.CONFLICT ? "feedback.problem" : "feedback.title");
+        Page page = Page.of(request, lang, heading);
+        return pages.message(request, status, page, new HtmlPages.MessageView(heading, Messages.get(lang, textKey), null, null,
+                unit == null ? null : unit.name(lang), status.getCode() >= 400 && status != HttpStatus.CONFLICT));
+    }
+
+    /** The survey an audience answers through this link: staff only through a staff link. */
+    private Optional<Questionnaire> survey(Link link, String audience) {
+        if (!FeedbackSurveys.AUDIENCES.contains(audience)) {
+            return Optional.empty();
+        }
+        boolean staffLink = link.token() != null && "staff".equals(link.token().audience());
+        if ("staff".equals(audience) != staffLink) {
+            return Optional.empty();
+        }
+        return surveys.forAudience(audience);
+    }
+
+    private static List<FeedbackViews.Hidden> hiddenFields(String lang, @Nullable String channel, @Nullable String token,
+                                                          @Nullable String audience, @Nullable String submission) {
+        List<FeedbackViews.Hidden> hidden = new ArrayList<>();
+        hidden.add(new FeedbackViews.Hidden("lang", lang));
+        if (channel != null && !channel.isBlank()) {
+            hidden.add(new FeedbackViews.Hidden("channel", channel));
+        }
+        if (token != null && !token.isBlank()) {
+            hidden.add(new FeedbackViews.Hidden("token", token));
+        }
+        if (audience != null) {
+            hidden.add(new FeedbackViews.Hidden("audience", audience));
+        }
+        if (submission != null && !submission.isBlank()) {
+            hidden.add(new FeedbackViews.Hidden("submission", submission));
+        }
+        return hidden;
     }
 
     // ---- QR codes --------------------------------------------------------------------------------
@@ -252,24 +368,24 @@ public class FeedbackController {
     /** Checks the unit and works out the channel: a token means sms; otherwise ?channel= qr (default), web or kiosk. */
     private Link link(String unitId, @Nullable String channel, @Nullable String token) {
         FeedbackUnits.Unit unit = units.find(unitId).filter(FeedbackUnits.Unit::acceptsFeedback)
-                .orElseThrow(() -> new LinkRefused(HttpStatus.NOT_FOUND, "notInUse",
+                .orElseThrow(() -> new LinkRefused(HttpStatus.NOT_FOUND, "feedback.notInUse",
                         "No unit '" + unitId + "' takes feedback through this link"));
         if (token != null && !token.isBlank()) {
             ChannelTokens.ChannelToken verified;
             try {
                 verified = tokens.verify(token);
             } catch (ChannelTokens.InvalidToken e) {
-                throw e.expired() ? new LinkRefused(HttpStatus.GONE, "expired", e.getMessage())
-                        : new LinkRefused(HttpStatus.FORBIDDEN, "invalid", e.getMessage());
+                throw e.expired() ? new LinkRefused(HttpStatus.GONE, "feedback.expired", e.getMessage())
+                        : new LinkRefused(HttpStatus.FORBIDDEN, "feedback.invalid", e.getMessage());
             }
             if (!verified.unitId().equals(unit.id())) {
-                throw new LinkRefused(HttpStatus.FORBIDDEN, "invalid", "The feedback link is not valid");
+                throw new LinkRefused(HttpStatus.FORBIDDEN, "feedback.invalid", "The feedback link is not valid");
             }
             return new Link(unit, verified.channel(), verified);
         }
         String chosen = channel == null || channel.isBlank() ? "qr" : channel;
         if (!FeedbackService.LINK_CHANNELS.contains(chosen)) {
-            throw new LinkRefused(HttpStatus.BAD_REQUEST, "invalid", "channel must be qr, web or kiosk (sms links carry a token)");
+            throw new LinkRefused(HttpStatus.BAD_REQUEST, "feedback.invalid", "channel must be qr, web or kiosk (sms links carry a token)");
         }
         return new Link(unit, chosen, null);
     }
@@ -292,94 +408,45 @@ public class FeedbackController {
         return (request.isSecure() ? "https://" : "http://") + host;
     }
 
-    private static String pageLink(String unitId, String lang, @Nullable String channel, @Nullable String token,
-                                    @Nullable String audience) {
-        StringBuilder link = new StringBuilder("/feedback/").append(URLEncoder.encode(unitId, StandardCharsets.UTF_8))
-                .append("?lang=").append(lang);
+    private static String pageLink(String unitId, @Nullable String channel, @Nullable String token, @Nullable String audience) {
+        UriBuilder link = UriBuilder.of("/feedback/" + encode(unitId));
         if (audience != null) {
-            link.append("&audience=").append(URLEncoder.encode(audience, StandardCharsets.UTF_8));
+            link.queryParam("audience", audience);
         }
-        if (channel != null) {
-            link.append("&channel=").append(URLEncoder.encode(channel, StandardCharsets.UTF_8));
+        if (channel != null && !channel.isBlank()) {
+            link.queryParam("channel", channel);
         }
-        if (token != null) {
-            link.append("&token=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
+        if (token != null && !token.isBlank()) {
+            link.queryParam("token", token);
         }
         return link.toString();
     }
 
-    /** Builds the response from form fields {@code item:<linkId>}; values the questionnaire does not offer are refused later. */
-    static QuestionnaireResponse fromForm(Questionnaire questionnaire, Map<String, Object> form) {
-        QuestionnaireResponse response = new QuestionnaireResponse();
-        response.setQuestionnaire(questionnaire.getUrl() + "|" + questionnaire.getVersion());
-        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
-        response.setItem(formItems(questionnaire.getItem(), form));
-        return response;
+    private static String thanksLink(String unitId, String lang, @Nullable String audience, String channel) {
+        UriBuilder link = UriBuilder.of("/feedback/" + encode(unitId) + "/thanks").queryParam("lang", lang);
+        if (audience != null) {
+            link.queryParam("audience", audience);
+        }
+        if ("kiosk".equals(channel)) {
+            link.queryParam("channel", channel);
+        }
+        return link.toString();
     }
 
-    private static List<QuestionnaireResponseItemComponent> formItems(List<QuestionnaireItemComponent> definitions,
-                                                                     Map<String, Object> form) {
-        List<QuestionnaireResponseItemComponent> items = new ArrayList<>();
-        for (QuestionnaireItemComponent definition : definitions) {
-            if (definition.getType() == Questionnaire.QuestionnaireItemType.GROUP) {
-                List<QuestionnaireResponseItemComponent> children = formItems(definition.getItem(), form);
-                if (!children.isEmpty()) {
-                    items.add(new QuestionnaireResponseItemComponent().setLinkId(definition.getLinkId()).setItem(children));
-                }
-                continue;
-            }
-            String value = field(form, FeedbackPage.FIELD_PREFIX + definition.getLinkId());
-            if (value == null || value.isBlank()) {
-                continue;
-            }
-            QuestionnaireResponseItemComponent item = new QuestionnaireResponseItemComponent().setLinkId(definition.getLinkId());
-            item.addAnswer().setValue(answerValue(definition, value.strip()));
-            items.add(item);
-        }
-        return items;
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static Type answerValue(QuestionnaireItemComponent definition, String value) {
-        for (QuestionnaireItemAnswerOptionComponent option : definition.getAnswerOption()) {
-            if (FeedbackPage.optionValue(option).equals(value)) {
-                return option.getValue() instanceof Coding c ? new Coding(c.getSystem(), c.getCode(), c.getDisplay())
-                        : option.getValue().copy();
+    /** The first value of each form field (a field sent twice counts once). */
+    private static Map<String, String> firstValues(Map<String, Object> form) {
+        Map<String, String> values = new LinkedHashMap<>();
+        form.forEach((name, value) -> {
+            Object first = value instanceof List<?> list ? (list.isEmpty() ? null : list.get(0)) : value;
+            if (first != null) {
+                values.put(name, first.toString());
             }
-        }
-        switch (definition.getType()) {
-            case INTEGER, CHOICE -> {
-                try {
-                    return new IntegerType(Integer.parseInt(value));
-                } catch (NumberFormatException e) {
-                    return definition.getType() == Questionnaire.QuestionnaireItemType.CHOICE
-                            ? new Coding(null, value, null) : new StringType(value);
-                }
-            }
-            case DECIMAL -> {
-                try {
-                    return new DecimalType(value);
-                } catch (NumberFormatException e) {
-                    return new StringType(value);
-                }
-            }
-            default -> {
-                return new StringType(value);
-            }
-        }
-    }
-
-    @Nullable
-    private static String field(Map<String, Object> form, String name) {
-        Object value = form.get(name);
-        if (value instanceof List<?> list) {
-            value = list.isEmpty() ? null : list.get(0);
-        }
-        return value == null ? null : value.toString();
-    }
-
-    private static MutableHttpResponse<String> html(HttpStatus status, String page) {
-        return HttpResponse.<String>status(status).body(page).contentType(HTML)
-                .header("Content-Security-Policy", FeedbackPage.CONTENT_SECURITY_POLICY);
+        });
+        return values;
     }
 
     private static <T> MutableHttpResponse<T> retryAfter(MutableHttpResponse<T> response, Duration wait) {

@@ -234,7 +234,7 @@ class FeedbackImport {
     private static Type answerValue(QuestionnaireItemComponent definition, String cell) {
         for (QuestionnaireItemAnswerOptionComponent option : definition.getAnswerOption()) {
             Type value = option.getValue();
-            boolean matches = FeedbackPage.optionValue(option).equals(cell);
+            boolean matches = fi.vointi.web.QuestionnaireForm.optionValue(option).equals(cell);
             if (!matches && value instanceof Coding) {
                 matches = FeedbackAnswers.numericValue(definition, value).map(n -> cell.equals(Long.toString(Math.round(n))))
                         .orElse(false);

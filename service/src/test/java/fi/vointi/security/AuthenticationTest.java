@@ -127,7 +127,7 @@ class AuthenticationTest {
         assertEquals("nosniff", metadata.header("X-Content-Type-Options"));
         assertEquals("DENY", metadata.header("X-Frame-Options"));
         assertEquals("no-store", metadata.header("Cache-Control"));
-        assertEquals("no-referrer", metadata.header("Referrer-Policy"));
+        assertEquals("same-origin", metadata.header("Referrer-Policy"));
 
         Reply simple = fhir.send(HttpRequest.newBuilder(fhir.uri("/fhir/metadata")).GET().header("Origin", "https://app.vointi.test"));
         assertEquals("https://app.vointi.test", simple.header("Access-Control-Allow-Origin"));
