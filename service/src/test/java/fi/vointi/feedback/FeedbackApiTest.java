@@ -136,7 +136,7 @@ class FeedbackApiTest {
         // the unit's name is escaped, never markup
         assertTrue(choice.body().contains("Terveysasema &lt;Testi&gt; &amp; Co"), choice.body());
         String csp = choice.header("Content-Security-Policy");
-        assertTrue(csp.startsWith("default-src 'none'; style-src 'sha256-") && csp.contains("form-action 'self'"), csp);
+        assertTrue(csp.startsWith("default-src 'none'; style-src 'self'") && csp.contains("form-action 'self'"), csp);
         assertEquals(1, choice.raw().headers().allValues("Content-Security-Policy").size());
 
         Reply child = getHtml("/feedback/" + unit + "?audience=child&lang=en");
@@ -153,8 +153,10 @@ class FeedbackApiTest {
     @Test
     void formAnswerIsStoredAnonymouslyWithUnitAndChannelAndNoAddressInTheAuditTrail() {
         Reply reply = postForm("/feedback/" + unit + "/answer", adultForm("9", "4"), "User-Agent", "TestPhone/1.0");
-        assertEquals(200, reply.status(), reply.body());
-        assertTrue(reply.body().contains("Kiitos palautteestasi"), reply.body());
+        assertEquals(303, reply.status(), reply.body());
+        Reply thanks = getHtml(reply.header("Location"));
+        assertEquals(200, thanks.status());
+        assertTrue(thanks.body().contains("Kiitos palautteestasi"), thanks.body());
         assertEquals(1, stored(unit));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?"
                 + " AND subject_id IS NULL AND status = 'completed'", "Organization/" + unit));
@@ -328,7 +330,7 @@ class FeedbackApiTest {
         assertEquals(200, getHtml("/feedback/" + unit + "?token=" + token).status());
         Map<String, String> form = adultForm("10", "5");
         form.put("token", token);
-        assertEquals(200, postForm("/feedback/" + unit + "/answer", form).status());
+        assertEquals(303, postForm("/feedback/" + unit + "/answer", form).status());
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?"
                 + " AND resource_json LIKE '%\"valueCode\":\"sms\"%'", "Organization/" + unit));
         assertEquals(409, postForm("/feedback/" + unit + "/answer", form).status());

@@ -85,7 +85,7 @@ class WebFoundationTest {
 
         client.get("/no/such/page").outcome(404);
         Reply login = client.send(HttpRequest.newBuilder(client.uri("/fhir/QuestionnaireResponse")).GET()
-                .header("Accept", "text/html"));
+                .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
         assertEquals(401, login.status());
         assertTrue(login.body().contains(Messages.get("fi", "error.401.title")));
         client.get("/fhir/QuestionnaireResponse").outcome(401);
