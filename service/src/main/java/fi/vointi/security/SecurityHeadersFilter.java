@@ -13,7 +13,10 @@ public class SecurityHeadersFilter {
     public void addHeaders(HttpRequest<?> request, MutableHttpResponse<?> response) {
         response.header("X-Content-Type-Options", "nosniff");
         response.header("X-Frame-Options", "DENY");
-        response.header("Referrer-Policy", "no-referrer");
+        if (!response.getHeaders().contains("Referrer-Policy")) {
+            // a short feedback link's redirect keeps its same-origin policy; one header, not two that disagree
+            response.header("Referrer-Policy", "no-referrer");
+        }
         if (!response.getHeaders().contains("Content-Security-Policy")) {
             // an HTML page (the public feedback form) sets its own, equally strict policy
             response.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
