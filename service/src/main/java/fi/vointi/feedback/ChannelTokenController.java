@@ -41,16 +41,14 @@ public class ChannelTokenController {
     private final FeedbackUnits units;
     private final CallerResolver callers;
     private final FeedbackConfiguration configuration;
-    private final FeedbackController links;
 
     public ChannelTokenController(ChannelTokens tokens, InvitationCounts counts, FeedbackUnits units,
-                                  CallerResolver callers, FeedbackConfiguration configuration, FeedbackController links) {
+                                  CallerResolver callers, FeedbackConfiguration configuration) {
         this.tokens = tokens;
         this.counts = counts;
         this.units = units;
         this.callers = callers;
         this.configuration = configuration;
-        this.links = links;
     }
 
     /**
@@ -102,8 +100,7 @@ public class ChannelTokenController {
             answer.put("audience", audience);
         }
         answer.put("expires", issued.expiresAt().toString());
-        String base = links.publicBase(request) + ChannelTokens.SHORT_LINK_PATH;
-        answer.put("links", issued.tokens().stream().map(token -> base + token).toList());
+        answer.put("links", issued.tokens().stream().map(tokens::shortLink).toList());
         return HttpResponse.created(answer);
     }
 

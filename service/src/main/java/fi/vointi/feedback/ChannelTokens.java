@@ -60,15 +60,17 @@ class ChannelTokens {
     }
 
     private final JdbcOperations jdbc;
+    private final PublicLinks links;
     private final Clock clock;
 
     @Inject
-    ChannelTokens(JdbcOperations jdbc) {
-        this(jdbc, Clock.systemUTC());
+    ChannelTokens(JdbcOperations jdbc, PublicLinks links) {
+        this(jdbc, links, Clock.systemUTC());
     }
 
-    ChannelTokens(JdbcOperations jdbc, Clock clock) {
+    ChannelTokens(JdbcOperations jdbc, PublicLinks links, Clock clock) {
         this.jdbc = jdbc;
+        this.links = links;
         this.clock = clock;
     }
 
@@ -107,6 +109,11 @@ class ChannelTokens {
         return new Issued(List.copyOf(tokens), expires);
     }
 
+    /** The link people are sent: short, because it goes into an SMS. */
+    String shortLink(String token) {
+        return links.base() + SHORT_LINK_PATH + token;
+    }
+
     /** The token's link, or {@link InvalidToken} when it is malformed, unknown (forged, mistyped, forgotten) or expired. */
     @Transactional(readOnly = true)
     ChannelToken verify(String token) {
@@ -135,6 +142,14 @@ class ChannelTokens {
                         tokenId, rs.getTimestamp("expires_at").toInstant(), rs.getString("audience")));
             }
         });
+    }
+
+    /**
+     * For {@link FeedbackController#publicBase}, whose constructor cannot take {@link PublicLinks} while the form is
+     * being rewritten; inject {@link PublicLinks} directly instead.
+     */
+    PublicLinks publicLinks() {
+        return links;
     }
 
     private static void nullableText(PreparedStatement statement, int index, @Nullable String value) throws SQLException {

@@ -24,7 +24,10 @@ public class FeedbackConfiguration {
     private Duration rateLimitWindow = Duration.ofMinutes(10);
     private Map<String, String> survey = new HashMap<>();
 
-    /** Public base of the service, e.g. https://palaute.example-county.fi; from the request's Host when empty. */
+    /**
+     * Public base of feedback links and QR codes, e.g. https://palaute.example-county.fi; required outside dev mode and
+     * tests, never taken from a request ({@link PublicLinks}).
+     */
     @Nullable
     public String getPublicBaseUrl() {
         return publicBaseUrl;

@@ -282,14 +282,8 @@ public class FeedbackController {
     }
 
     String publicBase(HttpRequest<?> request) {
-        if (configuration.getPublicBaseUrl() != null) {
-            return configuration.getPublicBaseUrl();
-        }
-        String host = request.getHeaders().get("Host");
-        if (host == null) {
-            host = request.getServerAddress().getHostString() + ":" + request.getServerAddress().getPort();
-        }
-        return (request.isSecure() ? "https://" : "http://") + host;
+        // never from the request's Host header, which any client chooses (PublicLinks)
+        return tokens.publicLinks().base();
     }
 
     private static String pageLink(String unitId, String lang, @Nullable String channel, @Nullable String token,

@@ -38,7 +38,7 @@ class ChannelTokensTest {
     DataSource dataSource;
 
     @Test
-    void tokensAre128RandomBits() {
+    void tokensAre128RandomBitsAndTheWholeLinkFitsIn60Characters() {
         ChannelTokens.Issued issued = tokens.issue("u-bits", null, "sms", Duration.ofDays(1), null, 1000);
         assertEquals(1000, new HashSet<>(issued.tokens()).size(), "every token its own");
         int[] ones = new int[LinkTokens.RANDOM_BYTES * 8];
@@ -49,6 +49,9 @@ class ChannelTokensTest {
             for (int i = 0; i < ones.length; i++) {
                 ones[i] += (bits[i / 8] >> (i % 8)) & 1;
             }
+            String link = tokens.shortLink(token);
+            assertEquals("https://palaute.example.fi/p/" + token, link);
+            assertTrue(link.length() <= 60, link);
         }
         // every one of the 128 bits varies like a coin (1000 tosses: 500 ± 16; a bit stuck or biased is far outside)
         for (int i = 0; i < ones.length; i++) {

@@ -8,6 +8,7 @@ import fi.vointi.security.DevTokenIssuer;
 import fi.vointi.support.Db;
 import fi.vointi.support.FhirTestClient;
 import fi.vointi.support.FhirTestClient.Reply;
+import fi.vointi.support.RawHttp;
 import fi.vointi.support.ResponseBuilder;
 import fi.vointi.support.Tokens;
 import io.micronaut.context.annotation.Property;
@@ -395,6 +396,22 @@ class FeedbackApiTest {
             assertEquals("no-store", refused.header("Cache-Control"));
         }
         assertEquals(1, stored(unit));
+    }
+
+    @Test
+    void theConfiguredBaseWinsOverAnyHostTheClientNames() throws Exception {
+        RawHttp.Response png = RawHttp.send(server, "GET", "/feedback/" + unit + "/qr.png", PublicLinksTest.EVIL_HOST, null);
+        assertEquals(200, png.status());
+        var image = ImageIO.read(new ByteArrayInputStream(png.body()));
+        assertEquals("https://palaute.example.fi/feedback/" + unit, new QRCodeReader().decode(new BinaryBitmap(
+                new HybridBinarizer(new BufferedImageLuminanceSource(image)))).getText());
+        Map<String, String> headers = new LinkedHashMap<>(PublicLinksTest.EVIL_HOST);
+        headers.put("Authorization", "Bearer " + tokens.admin());
+        headers.put("Content-Type", "application/json");
+        RawHttp.Response issued = RawHttp.send(server, "POST", "/api/feedback/channel-tokens", headers, "{\"unit\":\"" + unit + "\"}");
+        assertEquals(201, issued.status(), issued.text());
+        assertFalse(issued.text().contains("evil"), issued.text());
+        assertTrue(linksOf(issued.text()).get(0).startsWith("https://palaute.example.fi/p/"), issued.text());
     }
 
     @Test
