@@ -6,6 +6,8 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -21,6 +23,7 @@ import java.util.Set;
  */
 @Singleton
 @Context // made at start-up, so that production without a public base URL does not start at all
+@Order(Ordered.HIGHEST_PRECEDENCE) // a missing setting is reported before the database and the catalog start work
 public class PublicLinks {
     static final String ENV_VARIABLE = "VOINTI_FEEDBACK_PUBLIC_BASE_URL";
 
