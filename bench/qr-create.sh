@@ -23,9 +23,8 @@ mkdir -p target
 # A stand-in identity provider: static JWKS for the server, a backend-client token for the load.
 TOKEN=$(java -cp service/target/vointi-service.jar bench/BenchToken.java target/bench-jwks.json "system/QuestionnaireResponse.c")
 export TOKEN
-# Outside dev mode the feedback link key is required (docs/feedback.md); a throwaway one for the benchmark.
-VOINTI_FEEDBACK_TOKEN_SECRET=$(head -c 48 /dev/urandom | base64 -w0)
-export VOINTI_FEEDBACK_TOKEN_SECRET
+# Outside dev mode the public base of feedback links is required (docs/feedback.md).
+export VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgres VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres \
   VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar > target/bench-server.log 2>&1 &
 SERVER=$!

@@ -75,8 +75,14 @@ public class AuditFilter {
         return anonymousAnswer ? null : request.getRemoteAddress().getAddress().getHostAddress();
     }
 
-    /** An invitation link's token is a credential: the trail names the Task (in entities), never the token. */
+    /**
+     * An invitation link's token is a credential: the trail names the Task (in entities), never the token. So is a
+     * short feedback link's ({@code /p/{token}}), which the server log of an incident would otherwise show.
+     */
     public static String auditPath(String path) {
+        if (path.startsWith("/p/")) {
+            return path.replaceFirst("^/p/[^/]+", "/p/{token}");
+        }
         return path.startsWith("/invitation/") ? path.replaceFirst("^/invitation/[^/]+", "/invitation/{token}") : path;
     }
 

@@ -17,21 +17,17 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /api/feedback/channel-tokens}: signed, expiring feedback links for SMS or e-mail messages. Each link
- * issued is counted in {@code feedback_invitation_count}; nothing about the recipients is sent or kept.
+ * {@code POST /api/feedback/channel-tokens}: short, expiring, single-use feedback links ({@code {public base}/p/{token}})
+ * for SMS or e-mail messages. Each link issued is counted in {@code feedback_invitation_count}; nothing about the
+ * recipients is sent or kept.
  */
 @Controller("/api/feedback")
 @Secured(SecurityRule.IS_ANONYMOUS) // AccessPolicy decides
@@ -45,16 +41,14 @@ public class ChannelTokenController {
     private final FeedbackUnits units;
     private final CallerResolver callers;
     private final FeedbackConfiguration configuration;
-    private final FeedbackController links;
 
     public ChannelTokenController(ChannelTokens tokens, InvitationCounts counts, FeedbackUnits units,
-                                  CallerResolver callers, FeedbackConfiguration configuration, FeedbackController links) {
+                                  CallerResolver callers, FeedbackConfiguration configuration) {
         this.tokens = tokens;
         this.counts = counts;
         this.units = units;
         this.callers = callers;
         this.configuration = configuration;
-        this.links = links;
     }
 
     /**
@@ -90,11 +84,7 @@ public class ChannelTokenController {
         FeedbackUnits.Unit unit = units.find(unitId).filter(FeedbackUnits.Unit::acceptsFeedback)
                 .orElseThrow(() -> FhirException.unprocessable(org.hl7.fhir.r4.model.OperationOutcome.IssueType.NOTFOUND,
                         "Unit '" + unitId + "' is not known or does not take feedback"));
-        String base = links.publicBase(request) + "/feedback/" + URLEncoder.encode(unit.id(), StandardCharsets.UTF_8) + "?token=";
-        List<String> issued = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            issued.add(base + tokens.issue(unit.id(), unit.serviceId(), channel, lifetime, audience));
-        }
+        ChannelTokens.Issued issued = tokens.issue(unit.id(), unit.serviceId(), channel, lifetime, audience, count);
         if (audience == null) {
             // the denominator of the customers' "answers relative to invitations"; staff links are not invitations
             counts.increment(unit.id(), LocalDate.now(HELSINKI), channel, count);
@@ -109,8 +99,8 @@ public class ChannelTokenController {
         if (audience != null) {
             answer.put("audience", audience);
         }
-        answer.put("expires", Instant.now().plus(lifetime).toString());
-        answer.put("links", issued);
+        answer.put("expires", issued.expiresAt().toString());
+        answer.put("links", issued.tokens().stream().map(tokens::shortLink).toList());
         return HttpResponse.created(answer);
     }
 

@@ -1,45 +1,48 @@
 package fi.vointi.feedback;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.micronaut.context.annotation.Value;
-import io.micronaut.context.env.Environment;
-import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.text.ParseException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * Channel tokens of SMS / e-mail feedback links: a JWT signed with HMAC-SHA256 that carries the unit, its service
- * and the channel, a random id and an expiry; never anything about the person it was sent to. The key comes from
- * {@code vointi.feedback.token-secret}; without it a random key is made per start, which only dev mode and tests
- * allow (tokens then die with the process).
+ * Channel tokens of SMS / e-mail feedback links ({@code {public base}/p/{token}}): a random token ({@link LinkTokens})
+ * whose SHA-256 keys a row of {@code feedback_link} with the unit, its service, the channel, the audience (staff links)
+ * and the expiry; never anything about the person it was sent to. A short random token, not a signed one, so that
+ * the link fits in an SMS; nothing is derived from a key, so there is no key to configure or leak.
  */
 @Singleton
 class ChannelTokens {
-    static final String ISSUER = "urn:vointi:feedback";
-    static final String AUDIENCE = "vointi-feedback-link";
     static final Set<String> TOKEN_CHANNELS = Set.of("sms");
+    /** Short links: {@code {public base}/p/{token}}, answered by {@link ShortLinkController}. */
+    static final String SHORT_LINK_PATH = "/p/";
 
-    /** What a valid token says. */
-    /** @param audience the only audience the link may answer for (staff links), or null for the customer surveys */
+    /**
+     * What a valid token says.
+     *
+     * @param tokenId  the SHA-256 of the token (hex): what {@link TokenUses} marks used, never the token itself
+     * @param audience the only audience the link may answer for (staff links), or null for the customer surveys
+     */
     record ChannelToken(String unitId, @Nullable String serviceId, String channel, String tokenId, Instant expiresAt,
                         @Nullable String audience) {
+    }
+
+    /** Links issued at once, with their shared expiry. */
+    record Issued(List<String> tokens, Instant expiresAt) {
     }
 
     /** Why a token is refused: told apart so that an expired link can say so in plain words. */
@@ -56,41 +59,19 @@ class ChannelTokens {
         }
     }
 
-    private final MACSigner signer;
-    private final MACVerifier verifier;
+    private final JdbcOperations jdbc;
+    private final PublicLinks links;
     private final Clock clock;
 
     @Inject
-    ChannelTokens(FeedbackConfiguration configuration, Environment environment,
-                  @Value("${vointi.security.dev-issuer.enabled:false}") boolean devMode) {
-        this(key(configuration.getTokenSecret(), environment.getActiveNames(), devMode), Clock.systemUTC());
+    ChannelTokens(JdbcOperations jdbc, PublicLinks links) {
+        this(jdbc, links, Clock.systemUTC());
     }
 
-    ChannelTokens(byte[] key, Clock clock) {
-        try {
-            this.signer = new MACSigner(key);
-            this.verifier = new MACVerifier(key);
-        } catch (JOSEException e) {
-            throw new ConfigurationException("vointi.feedback.token-secret must be at least 32 bytes: " + e.getMessage());
-        }
+    ChannelTokens(JdbcOperations jdbc, PublicLinks links, Clock clock) {
+        this.jdbc = jdbc;
+        this.links = links;
         this.clock = clock;
-    }
-
-    static byte[] key(@Nullable String secret, Set<String> environments, boolean devMode) {
-        if (secret != null) {
-            byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length < 32) {
-                throw new ConfigurationException("vointi.feedback.token-secret must be at least 32 bytes (e.g. 48 random bytes in base64)");
-            }
-            return bytes;
-        }
-        if (!devMode && !environments.contains(Environment.TEST)) {
-            throw new ConfigurationException("vointi.feedback.token-secret (VOINTI_FEEDBACK_TOKEN_SECRET) is required outside dev mode:"
-                    + " SMS feedback links must stay valid across restarts and instances (docs/feedback.md)");
-        }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return random;
     }
 
     String issue(String unitId, @Nullable String serviceId, String channel, Duration lifetime) {
@@ -98,66 +79,76 @@ class ChannelTokens {
     }
 
     String issue(String unitId, @Nullable String serviceId, String channel, Duration lifetime, @Nullable String audience) {
-        Instant now = clock.instant();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE)
-                .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime)))
-                .claim("unit", unitId).claim("channel", channel);
-        if (serviceId != null) {
-            claims.claim("service", serviceId);
-        }
-        if (audience != null) {
-            claims.claim("audience", audience);
-        }
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
-        try {
-            jwt.sign(signer);
-        } catch (JOSEException e) {
-            throw new IllegalStateException("Could not sign a channel token", e);
-        }
-        return jwt.serialize();
+        return issue(unitId, serviceId, channel, lifetime, audience, 1).tokens().get(0);
     }
 
-    /** The token's claims, or {@link InvalidToken} when it is malformed, forged, for something else, or expired. */
-    ChannelToken verify(String token) {
-        SignedJWT jwt;
-        JWTClaimsSet claims;
-        try {
-            jwt = SignedJWT.parse(token);
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw new InvalidToken("The feedback link is not valid", false);
+    /** {@code count} new tokens for one unit, written in one batch. */
+    @Transactional
+    Issued issue(String unitId, @Nullable String serviceId, String channel, Duration lifetime, @Nullable String audience,
+                 int count) {
+        if (!TOKEN_CHANNELS.contains(channel)) {
+            throw new IllegalArgumentException("Channel tokens are for " + TOKEN_CHANNELS + ", not " + channel);
         }
-        try {
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
-                throw new InvalidToken("The feedback link is not valid", false);
+        Instant expires = clock.instant().plus(lifetime);
+        List<String> tokens = new ArrayList<>(count);
+        jdbc.prepareStatement("INSERT INTO feedback_link (token_sha256, unit_id, service_id, channel, audience, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", statement -> {
+            for (int i = 0; i < count; i++) {
+                String token = LinkTokens.newToken();
+                tokens.add(token);
+                statement.setString(1, LinkTokens.sha256Hex(token));
+                statement.setString(2, unitId);
+                nullableText(statement, 3, serviceId);
+                statement.setString(4, channel);
+                nullableText(statement, 5, audience);
+                statement.setTimestamp(6, Timestamp.from(expires));
+                statement.addBatch();
             }
-        } catch (JOSEException e) {
-            throw new InvalidToken("The feedback link is not valid", false);
-        }
-        String unit = text(claims.getClaim("unit"));
-        String channel = text(claims.getClaim("channel"));
-        if (!ISSUER.equals(claims.getIssuer()) || !claims.getAudience().contains(AUDIENCE) || unit == null
-                || channel == null || !TOKEN_CHANNELS.contains(channel) || claims.getJWTID() == null
-                || claims.getExpirationTime() == null) {
-            throw new InvalidToken("The feedback link is not valid", false);
-        }
-        Instant expires = claims.getExpirationTime().toInstant();
-        if (!clock.instant().isBefore(expires)) {
+            return statement.executeBatch();
+        });
+        return new Issued(List.copyOf(tokens), expires);
+    }
+
+    /** The link people are sent: short, because it goes into an SMS. */
+    String shortLink(String token) {
+        return links.base() + SHORT_LINK_PATH + token;
+    }
+
+    /** The token's link, or {@link InvalidToken} when it is malformed, unknown (forged, mistyped, forgotten) or expired. */
+    @Transactional(readOnly = true)
+    ChannelToken verify(String token) {
+        ChannelToken found = find(token).orElseThrow(() -> new InvalidToken("The feedback link is not valid", false));
+        if (!clock.instant().isBefore(found.expiresAt())) {
             throw new InvalidToken("The feedback link has expired", true);
         }
-        return new ChannelToken(unit, text(claims.getClaim("service")), channel, claims.getJWTID(), expires,
-                text(claims.getClaim("audience")));
+        return found;
     }
 
-    @Nullable
-    private static String text(Object value) {
-        return value instanceof String s && !s.isBlank() ? s : null;
+    /** A stored link whatever its state (expired, used), or empty when there is none. */
+    @Transactional(readOnly = true)
+    Optional<ChannelToken> find(String token) {
+        if (!LinkTokens.wellFormed(token)) {
+            return Optional.empty();
+        }
+        String tokenId = LinkTokens.sha256Hex(token);
+        return jdbc.prepareStatement("SELECT unit_id, service_id, channel, expires_at, audience FROM feedback_link"
+                + " WHERE token_sha256 = ?", statement -> {
+            statement.setString(1, tokenId);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next() || !TOKEN_CHANNELS.contains(rs.getString("channel"))) {
+                    return Optional.<ChannelToken>empty();
+                }
+                return Optional.of(new ChannelToken(rs.getString("unit_id"), rs.getString("service_id"), rs.getString("channel"),
+                        tokenId, rs.getTimestamp("expires_at").toInstant(), rs.getString("audience")));
+            }
+        });
     }
 
-    /** For tests: a key of the right size. */
-    static byte[] randomKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return key;
+    private static void nullableText(PreparedStatement statement, int index, @Nullable String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
     }
 }

@@ -19,13 +19,15 @@ public class FeedbackConfiguration {
     public static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(90);
 
     private String publicBaseUrl;
-    private String tokenSecret;
     private Duration tokenLifetime = Duration.ofDays(14);
     private int rateLimitSubmissions = 20;
     private Duration rateLimitWindow = Duration.ofMinutes(10);
     private Map<String, String> survey = new HashMap<>();
 
-    /** Public base of the service, e.g. https://palaute.example-county.fi; from the request's Host when empty. */
+    /**
+     * Public base of feedback links and QR codes, e.g. https://palaute.example-county.fi; required outside dev mode and
+     * tests, never taken from a request ({@link PublicLinks}).
+     */
     @Nullable
     public String getPublicBaseUrl() {
         return publicBaseUrl;
@@ -33,16 +35,6 @@ public class FeedbackConfiguration {
 
     public void setPublicBaseUrl(@Nullable String publicBaseUrl) {
         this.publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : publicBaseUrl.replaceAll("/+$", "");
-    }
-
-    /** HMAC key of channel tokens (at least 32 bytes); empty = a random key per start (dev and tests only). */
-    @Nullable
-    public String getTokenSecret() {
-        return tokenSecret;
-    }
-
-    public void setTokenSecret(@Nullable String tokenSecret) {
-        this.tokenSecret = tokenSecret == null || tokenSecret.isBlank() ? null : tokenSecret;
     }
 
     public Duration getTokenLifetime() {

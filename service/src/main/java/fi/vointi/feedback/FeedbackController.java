@@ -59,7 +59,7 @@ public class FeedbackController {
     private final ChannelTokens tokens;
     private final RateLimiter rateLimiter;
     private final ClientAddresses addresses;
-    private final FeedbackConfiguration configuration;
+    private final PublicLinks publicLinks;
     private final FhirJson json;
     private final FhirResponses responses;
     private final TokenUses tokenUses;
@@ -71,7 +71,7 @@ public class FeedbackController {
 
     public FeedbackController(FeedbackUnits units, FeedbackSurveys surveys, FeedbackService service, ChannelTokens tokens,
                               RateLimiter rateLimiter, ClientAddresses addresses,
-                              FeedbackConfiguration configuration, FhirJson json, FhirResponses responses,
+                              PublicLinks publicLinks, FhirJson json, FhirResponses responses,
                               TokenUses tokenUses, HtmlPages pages, FormSubmissions submissions) {
         this.tokenUses = tokenUses;
         this.pages = pages;
@@ -82,7 +82,7 @@ public class FeedbackController {
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
         this.addresses = addresses;
-        this.configuration = configuration;
+        this.publicLinks = publicLinks;
         this.json = json;
         this.responses = responses;
     }
@@ -393,19 +393,9 @@ public class FeedbackController {
     /** The public link a poster's QR code opens; only for units that take feedback. */
     private String posterLink(String unitId, @Nullable String channel, HttpRequest<?> request) {
         Link link = fhirLink(unitId, channel, null);
-        String url = publicBase(request) + "/feedback/" + URLEncoder.encode(link.unit().id(), StandardCharsets.UTF_8);
+        // never from the request's Host header, which any client chooses (PublicLinks)
+        String url = publicLinks.base() + "/feedback/" + URLEncoder.encode(link.unit().id(), StandardCharsets.UTF_8);
         return "qr".equals(link.channel()) ? url : url + "?channel=" + link.channel();
-    }
-
-    String publicBase(HttpRequest<?> request) {
-        if (configuration.getPublicBaseUrl() != null) {
-            return configuration.getPublicBaseUrl();
-        }
-        String host = request.getHeaders().get("Host");
-        if (host == null) {
-            host = request.getServerAddress().getHostString() + ":" + request.getServerAddress().getPort();
-        }
-        return (request.isSecure() ? "https://" : "http://") + host;
     }
 
     private static String pageLink(String unitId, @Nullable String channel, @Nullable String token, @Nullable String audience) {

@@ -7,11 +7,9 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 
 /**
  * Each rendered feedback form carries a random submission id (128 bits); the answer is stored only if that id was
@@ -22,7 +20,6 @@ import java.util.Base64;
 @Singleton
 class FormSubmissions {
     private static final Duration KEEP = Duration.ofDays(1);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final JdbcOperations jdbc;
     private final FeedbackService service;
 
@@ -32,16 +29,14 @@ class FormSubmissions {
     }
 
     static String newId() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return LinkTokens.newToken();
     }
 
     /** Whether the id was used already (for the friendly "already sent" page). */
     @Transactional(readOnly = true)
     boolean used(String submissionId) {
         return jdbc.prepareStatement("SELECT COUNT(*) FROM feedback_form_submission WHERE id_sha256 = ?", statement -> {
-            statement.setString(1, TokenUses.sha256Hex(submissionId));
+            statement.setString(1, LinkTokens.sha256Hex(submissionId));
             try (var rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) > 0;
@@ -64,7 +59,7 @@ class FormSubmissions {
             }
             int inserted = jdbc.prepareStatement("INSERT INTO feedback_form_submission (id_sha256, expires_at) VALUES (?, ?)"
                     + " ON CONFLICT DO NOTHING", statement -> {
-                statement.setString(1, TokenUses.sha256Hex(submissionId));
+                statement.setString(1, LinkTokens.sha256Hex(submissionId));
                 statement.setTimestamp(2, Timestamp.from(Instant.now().plus(KEEP)));
                 return statement.executeUpdate();
             });

@@ -128,7 +128,7 @@ class FeedbackEndToEndTest {
                 .header("Content-Type", "application/json"));
         assertEquals(201, issued.status(), issued.body());
         String link = JSON.readTree(issued.body()).findValues("links").get(0).get(0).asText();
-        String token = link.substring(link.indexOf("token=") + 6);
+        String token = link.substring(link.indexOf("/p/") + 3);
         Map<String, String> sms = form(10, 5);
         sms.put("token", token);
         assertEquals(200, postForm("/feedback/" + unitA + "/answer", sms).status());

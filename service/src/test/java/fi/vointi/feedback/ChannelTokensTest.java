@@ -1,80 +1,158 @@
 package fi.vointi.feedback;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.PlainJWT;
-import com.nimbusds.jwt.SignedJWT;
-import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Date;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** Short SMS link tokens against the real database: random enough, short enough, and kept only as a hash. */
+@MicronautTest(transactional = false)
+@Property(name = "vointi.feedback.public-base-url", value = "https://palaute.example.fi")
 class ChannelTokensTest {
-    static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-    final byte[] key = ChannelTokens.randomKey();
-    final ChannelTokens tokens = new ChannelTokens(key, Clock.fixed(NOW, ZoneOffset.UTC));
+    @Inject
+    ChannelTokens tokens;
+    @Inject
+    TokenUses uses;
+    @Inject
+    DataSource dataSource;
 
     @Test
-    void aTokenCarriesUnitServiceAndChannelAndNothingElse() throws Exception {
-        String token = tokens.issue("u1", "svc1", "sms", Duration.ofDays(14));
-        ChannelTokens.ChannelToken verified = tokens.verify(token);
+    void tokensAre128RandomBitsAndTheWholeLinkFitsIn60Characters() {
+        ChannelTokens.Issued issued = tokens.issue("u-bits", null, "sms", Duration.ofDays(1), null, 1000);
+        assertEquals(1000, new HashSet<>(issued.tokens()).size(), "every token its own");
+        int[] ones = new int[LinkTokens.RANDOM_BYTES * 8];
+        for (String token : issued.tokens()) {
+            assertTrue(token.matches("[A-Za-z0-9_-]{22}"), token);
+            byte[] bits = Base64.getUrlDecoder().decode(token);
+            assertEquals(16, bits.length, "128 bits");
+            for (int i = 0; i < ones.length; i++) {
+                ones[i] += (bits[i / 8] >> (i % 8)) & 1;
+            }
+            String link = tokens.shortLink(token);
+            assertEquals("https://palaute.example.fi/p/" + token, link);
+            assertTrue(link.length() <= 60, link);
+        }
+        // every one of the 128 bits varies like a coin (1000 tosses: 500 ± 16; a bit stuck or biased is far outside)
+        for (int i = 0; i < ones.length; i++) {
+            assertTrue(ones[i] > 380 && ones[i] < 620, "bit " + i + " was 1 in " + ones[i] + " of 1000 tokens");
+        }
+    }
+
+    @Test
+    void onlyTheHashOfTheTokenIsStoredBesideTheLinksFacts() {
+        String token = tokens.issue("u-hash", "svc-hash", "sms", Duration.ofDays(14), "staff");
+        List<List<String>> rows = rows("SELECT * FROM feedback_link WHERE unit_id = 'u-hash'");
+        assertEquals(1, rows.size());
+        for (List<String> row : rows) {
+            for (String value : row) {
+                assertFalse(value != null && value.contains(token), "plaintext token in column value " + value);
+            }
+        }
+        List<List<String>> byHash = rows("SELECT token_sha256, unit_id, service_id, channel, audience, used_at FROM feedback_link"
+                + " WHERE token_sha256 = '" + LinkTokens.sha256Hex(token) + "'");
+        assertEquals(List.of(LinkTokens.sha256Hex(token), "u-hash", "svc-hash", "sms", "staff"), byHash.get(0).subList(0, 5));
+        assertNull(byHash.get(0).get(5), "not used yet");
+        assertEquals(0, rows("SELECT * FROM feedback_link WHERE token_sha256 = '" + token + "'").size());
+    }
+
+    @Test
+    void aTokenGivesBackItsUnitServiceChannelAudienceAndExpiry() {
+        Instant before = Instant.now();
+        ChannelTokens.Issued issued = tokens.issue("u1", "svc1", "sms", Duration.ofDays(14), null, 1);
+        ChannelTokens.ChannelToken verified = tokens.verify(issued.tokens().get(0));
         assertEquals("u1", verified.unitId());
         assertEquals("svc1", verified.serviceId());
         assertEquals("sms", verified.channel());
-        assertEquals(NOW.plus(Duration.ofDays(14)), verified.expiresAt());
-        assertEquals(Set.of("iss", "aud", "jti", "iat", "exp", "unit", "service", "channel"),
-                SignedJWT.parse(token).getJWTClaimsSet().getClaims().keySet());
-        assertNull(tokens.verify(tokens.issue("u1", null, "sms", Duration.ofDays(1))).serviceId());
-        assertFalse(tokens.issue("u1", null, "sms", Duration.ofDays(1)).equals(tokens.issue("u1", null, "sms", Duration.ofDays(1))),
-                "every token has its own id");
+        assertNull(verified.audience());
+        assertEquals(issued.expiresAt().truncatedTo(ChronoUnit.MILLIS), verified.expiresAt().truncatedTo(ChronoUnit.MILLIS));
+        assertFalse(verified.expiresAt().isBefore(before.plus(Duration.ofDays(14))));
+        assertEquals(LinkTokens.sha256Hex(issued.tokens().get(0)), verified.tokenId(), "the id is the hash, never the token");
+        assertNotEquals(issued.tokens().get(0), verified.tokenId());
+        ChannelTokens.ChannelToken staff = tokens.verify(tokens.issue("u1", null, "sms", Duration.ofDays(1), "staff"));
+        assertEquals("staff", staff.audience());
+        assertNull(staff.serviceId());
+        assertThrows(IllegalArgumentException.class, () -> tokens.issue("u1", null, "qr", Duration.ofDays(1)),
+                "poster, web and kiosk links carry no token");
     }
 
     @Test
-    void expiredForgedAndForeignTokensAreRefused() throws JOSEException {
-        String token = tokens.issue("u1", null, "sms", Duration.ofHours(1));
-        ChannelTokens later = new ChannelTokens(key, Clock.fixed(NOW.plus(Duration.ofHours(1)), ZoneOffset.UTC));
-        assertTrue(assertThrows(ChannelTokens.InvalidToken.class, () -> later.verify(token)).expired());
-
-        ChannelTokens otherKey = new ChannelTokens(ChannelTokens.randomKey(), Clock.fixed(NOW, ZoneOffset.UTC));
-        assertFalse(assertThrows(ChannelTokens.InvalidToken.class, () -> tokens.verify(otherKey.issue("u1", null, "sms",
-                Duration.ofDays(1)))).expired());
-        assertThrows(ChannelTokens.InvalidToken.class, () -> tokens.verify("not-a-token"));
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ChannelTokens.ISSUER).audience(ChannelTokens.AUDIENCE)
-                .jwtID("x").expirationTime(Date.from(NOW.plusSeconds(60))).claim("unit", "u1").claim("channel", "sms").build();
-        assertThrows(ChannelTokens.InvalidToken.class, () -> tokens.verify(new PlainJWT(claims).serialize()), "alg none");
-        SignedJWT wrongChannel = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
-                new JWTClaimsSet.Builder(claims).claim("channel", "qr").build());
-        wrongChannel.sign(new MACSigner(key));
-        assertThrows(ChannelTokens.InvalidToken.class, () -> tokens.verify(wrongChannel.serialize()));
-        SignedJWT wrongAudience = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256),
-                new JWTClaimsSet.Builder(claims).audience("vointi").build());
-        wrongAudience.sign(new MACSigner(key));
-        assertThrows(ChannelTokens.InvalidToken.class, () -> tokens.verify(wrongAudience.serialize()));
-        SignedJWT right = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        right.sign(new MACSigner(key));
-        assertEquals("u1", tokens.verify(right.serialize()).unitId());
+    void expiredUnknownAndMalformedTokensAreRefused() {
+        String expired = tokens.issue("u1", null, "sms", Duration.ofSeconds(-1));
+        assertTrue(assertThrows(ChannelTokens.InvalidToken.class, () -> tokens.verify(expired)).expired());
+        assertEquals("u1", tokens.find(expired).orElseThrow().unitId(), "still found, so the short link can say 'expired'");
+        String signedLinkOfOld = "eyJhbGciOiJIUzI1NiJ9.eyJ1bml0IjoidTEifQ.c2lnbmF0dXJl";
+        for (String unknown : List.of(LinkTokens.newToken(), "not-a-token", "", signedLinkOfOld, expired + "A",
+                expired.substring(1), LinkTokens.sha256Hex(expired))) {
+            assertFalse(assertThrows(ChannelTokens.InvalidToken.class, () -> tokens.verify(unknown)).expired(), unknown);
+            assertTrue(tokens.find(unknown).isEmpty(), unknown);
+        }
     }
 
     @Test
-    void productionNeedsAConfiguredKeyOfAtLeast32Bytes() {
-        assertThrows(ConfigurationException.class, () -> ChannelTokens.key(null, Set.of("postgres"), false));
-        assertThrows(ConfigurationException.class, () -> ChannelTokens.key("too short", Set.of("postgres"), false));
-        assertEquals(40, ChannelTokens.key("x".repeat(40), Set.of("postgres"), false).length);
-        assertEquals(32, ChannelTokens.key(null, Set.of(), true).length, "dev mode: random key");
-        assertEquals(32, ChannelTokens.key(null, Set.of("test"), false).length, "tests: random key");
+    void aTokenIsUsedOnceAndAnExpiredOneNotAtAll() {
+        ChannelTokens.ChannelToken link = tokens.verify(tokens.issue("u-use", null, "sms", Duration.ofHours(1)));
+        assertFalse(uses.used(link.tokenId()));
+        assertTrue(uses.claim(link.tokenId(), link.expiresAt()));
+        assertTrue(uses.used(link.tokenId()));
+        assertFalse(uses.claim(link.tokenId(), link.expiresAt()), "second use");
+        // the use keeps only its hour, like the answer's time
+        Instant usedAt = usedAt(link.tokenId());
+        assertEquals(usedAt.truncatedTo(ChronoUnit.HOURS), usedAt);
+        assertTrue(Duration.between(usedAt, Instant.now()).compareTo(Duration.ofHours(1)) < 0);
+
+        ChannelTokens.ChannelToken expired = tokens.find(tokens.issue("u-use", null, "sms", Duration.ofSeconds(-1))).orElseThrow();
+        assertFalse(uses.claim(expired.tokenId(), expired.expiresAt()));
+        assertFalse(uses.used(expired.tokenId()));
+    }
+
+    private Instant usedAt(String tokenId) {
+        try (Connection c = DelegatingDataSource.unwrapDataSource(dataSource).getConnection();
+             var statement = c.prepareStatement("SELECT used_at FROM feedback_link WHERE token_sha256 = ?")) {
+            statement.setString(1, tokenId);
+            try (ResultSet rs = statement.executeQuery()) {
+                assertTrue(rs.next());
+                return rs.getTimestamp(1).toInstant();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<List<String>> rows(String sql) {
+        try (Connection c = DelegatingDataSource.unwrapDataSource(dataSource).getConnection();
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

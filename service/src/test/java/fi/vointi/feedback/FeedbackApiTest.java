@@ -8,6 +8,7 @@ import fi.vointi.security.DevTokenIssuer;
 import fi.vointi.support.Db;
 import fi.vointi.support.FhirTestClient;
 import fi.vointi.support.FhirTestClient.Reply;
+import fi.vointi.support.RawHttp;
 import fi.vointi.support.ResponseBuilder;
 import fi.vointi.support.Tokens;
 import io.micronaut.context.annotation.Property;
@@ -43,11 +44,12 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The public feedback link, its FHIR twin, SMS channel tokens and QR codes, over real HTTP against a real database. */
 @MicronautTest(transactional = false)
-@Property(name = "vointi.feedback.public-base-url", value = "https://feedback.vointi.test/")
+@Property(name = "vointi.feedback.public-base-url", value = "https://palaute.example.fi/")
 @Property(name = "vointi.feedback.rate-limit-submissions", value = "100000") // every request here comes from 127.0.0.1
 class FeedbackApiTest {
     @Inject
@@ -290,17 +292,16 @@ class FeedbackApiTest {
         // a customer SMS link does not open it either
         FhirTestClient admin = anonymous.as(tokens.admin());
         String customerLink = linksOf(postJson(admin, "{\"unit\":\"" + unit + "\"}").body()).get(0);
-        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + customerLink.substring(customerLink.indexOf("token=") + 6),
-                enps.copy()).outcome(403);
+        anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + tokenOf(customerLink), enps.copy()).outcome(403);
         long invitations = Db.count(dataSource, "SELECT COALESCE(SUM(issued), 0) FROM feedback_invitation_count WHERE unit_id = ?", unit);
         // a staff link does, once; it is not a customer invitation, and it answers nothing else
         Reply issued = postJson(admin, "{\"unit\":\"" + unit + "\",\"audience\":\"staff\",\"count\":2}");
         assertEquals(201, issued.status(), issued.body());
         assertEquals(invitations, Db.count(dataSource, "SELECT COALESCE(SUM(issued), 0) FROM feedback_invitation_count WHERE unit_id = ?", unit));
         List<String> staffLinks = linksOf(issued.body());
-        String staffToken = staffLinks.get(0).substring(staffLinks.get(0).indexOf("token=") + 6);
+        String staffToken = tokenOf(staffLinks.get(0));
         assertEquals(201, anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + staffToken, enps.copy()).status());
-        String otherStaffToken = staffLinks.get(1).substring(staffLinks.get(1).indexOf("token=") + 6);
+        String otherStaffToken = tokenOf(staffLinks.get(1));
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + otherStaffToken, answer(9, null)).outcome(403);
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ? AND questionnaire_url = ?",
                 "Organization/" + unit, staffSurvey.getUrl()));
@@ -316,8 +317,11 @@ class FeedbackApiTest {
         assertEquals(3, Db.count(dataSource, "SELECT issued FROM feedback_invitation_count WHERE unit_id = ? AND channel = 'sms'", unit));
         List<String> links = linksOf(issued.body());
         assertEquals(3, links.size());
-        String token = links.get(0).substring(links.get(0).indexOf("?token=") + 7);
-        assertTrue(links.get(0).contains("/feedback/" + unit + "?token="));
+        String token = tokenOf(links.get(0));
+        // short enough for an SMS: the short path and a 22-character token, no unit id, no signature
+        assertEquals("https://palaute.example.fi/p/" + token, links.get(0));
+        assertTrue(links.get(0).length() <= 60, links.get(0));
+        assertEquals(22, token.length());
 
         // a manager of the unit may issue, a manager of another unit not, nobody anonymously
         assertEquals(201, postJson(anonymous.as(tokens.unitManager(unit)), "{\"unit\":\"" + unit + "\"}").status());
@@ -337,7 +341,7 @@ class FeedbackApiTest {
         Reply usedPage = getHtml("/feedback/" + unit + "?token=" + token + "&lang=en");
         assertEquals(409, usedPage.status());
         assertTrue(usedPage.body().contains("already been used"), usedPage.body());
-        String second = links.get(1).substring(links.get(1).indexOf("?token=") + 7);
+        String second = tokenOf(links.get(1));
         assertEquals(201, anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + second, answer(6, null)).status());
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + second, answer(6, null)).outcome(409);
         assertEquals(2, stored(unit));
@@ -345,14 +349,15 @@ class FeedbackApiTest {
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE path LIKE ? OR detail LIKE ?",
                 "%" + token + "%", "%" + token + "%"));
 
-        // expired, forged, for another unit
+        // expired, never issued (forged or mistyped), for another unit
         String expired = channelTokens.issue(unit, null, "sms", Duration.ofSeconds(-1));
         assertEquals(410, getHtml("/feedback/" + unit + "?token=" + expired).status());
         assertTrue(anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + expired, answer(9, null))
                 .outcome(410).contains("expired"));
-        String forged = new ChannelTokens(ChannelTokens.randomKey(), java.time.Clock.systemUTC()).issue(unit, null, "sms", Duration.ofDays(1));
+        String forged = LinkTokens.newToken();
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + forged, answer(9, null)).outcome(403);
-        String tampered = links.get(2).substring(links.get(2).indexOf("?token=") + 7);
+        assertEquals(403, getHtml("/feedback/" + unit + "?token=" + forged).status());
+        String tampered = tokenOf(links.get(2));
         tampered = tampered.substring(0, tampered.length() - 3) + (tampered.endsWith("AAA") ? "BBB" : "AAA");
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + tampered, answer(9, null)).outcome(403);
         assertEquals(403, getHtml("/feedback/" + unit + "?token=garbage").status());
@@ -360,6 +365,55 @@ class FeedbackApiTest {
         anonymous.post("/feedback/" + elsewhere + "/QuestionnaireResponse?token=" + second, answer(9, null)).outcome(403);
         assertEquals(2, stored(unit));
         assertEquals(0, stored(elsewhere));
+    }
+
+    @Test
+    void aShortLinkRedirectsToItsUnitsFormWhichTellsWhenItIsUsedOrExpired() {
+        FhirTestClient admin = anonymous.as(tokens.admin());
+        String token = tokenOf(linksOf(postJson(admin, "{\"unit\":\"" + unit + "\"}").body()).get(0));
+        Reply redirect = getHtml("/p/" + token);
+        assertEquals(303, redirect.status(), redirect.body());
+        assertEquals("/feedback/" + unit + "?token=" + token, redirect.header("Location"));
+        assertEquals(List.of("no-store"), redirect.raw().headers().allValues("Cache-Control"));
+        assertEquals(List.of("same-origin"), redirect.raw().headers().allValues("Referrer-Policy"));
+        assertEquals(200, getHtml(redirect.header("Location")).status());
+
+        // once answered, the link still leads to the form, which says it has been used
+        assertEquals(201, anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?token=" + token, answer(8, null)).status());
+        Reply used = getHtml("/p/" + token);
+        assertEquals(303, used.status());
+        assertEquals(409, getHtml(used.header("Location")).status());
+        String expired = channelTokens.issue(unit, null, "sms", Duration.ofSeconds(-1));
+        Reply old = getHtml("/p/" + expired);
+        assertEquals(303, old.status());
+        assertEquals(410, getHtml(old.header("Location") + "&lang=en").status());
+
+        // a token that was never issued names no unit: a small page of its own, not a redirect
+        for (String unknown : List.of(LinkTokens.newToken(), "garbage", "x".repeat(300))) {
+            Reply refused = getHtml("/p/" + unknown);
+            assertEquals(404, refused.status(), unknown);
+            assertNull(refused.header("Location"));
+            assertTrue(refused.header("Content-Type").startsWith("text/html") && refused.body().contains("This feedback link is not valid"),
+                    refused.body());
+            assertEquals("no-store", refused.header("Cache-Control"));
+        }
+        assertEquals(1, stored(unit));
+    }
+
+    @Test
+    void theConfiguredBaseWinsOverAnyHostTheClientNames() throws Exception {
+        RawHttp.Response png = RawHttp.send(server, "GET", "/feedback/" + unit + "/qr.png", PublicLinksTest.EVIL_HOST, null);
+        assertEquals(200, png.status());
+        var image = ImageIO.read(new ByteArrayInputStream(png.body()));
+        assertEquals("https://palaute.example.fi/feedback/" + unit, new QRCodeReader().decode(new BinaryBitmap(
+                new HybridBinarizer(new BufferedImageLuminanceSource(image)))).getText());
+        Map<String, String> headers = new LinkedHashMap<>(PublicLinksTest.EVIL_HOST);
+        headers.put("Authorization", "Bearer " + tokens.admin());
+        headers.put("Content-Type", "application/json");
+        RawHttp.Response issued = RawHttp.send(server, "POST", "/api/feedback/channel-tokens", headers, "{\"unit\":\"" + unit + "\"}");
+        assertEquals(201, issued.status(), issued.text());
+        assertFalse(issued.text().contains("evil"), issued.text());
+        assertTrue(linksOf(issued.text()).get(0).startsWith("https://palaute.example.fi/p/"), issued.text());
     }
 
     @Test
@@ -413,7 +467,7 @@ class FeedbackApiTest {
         assertEquals(300, image.getWidth());
         String decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))))
                 .getText();
-        assertEquals("https://feedback.vointi.test/feedback/" + unit, decoded);
+        assertEquals("https://palaute.example.fi/feedback/" + unit, decoded);
 
         Reply kiosk = anonymous.send(HttpRequest.newBuilder(anonymous.uri("/feedback/" + unit + "/qr.svg?channel=kiosk")).GET());
         assertEquals(200, kiosk.status());
@@ -423,9 +477,13 @@ class FeedbackApiTest {
         assertEquals(400, anonymous.send(HttpRequest.newBuilder(anonymous.uri("/feedback/" + unit + "/qr.svg?channel=nonsense")).GET()).status());
     }
 
+    static String tokenOf(String link) {
+        return link.substring(link.indexOf("/p/") + 3);
+    }
+
     private static List<String> linksOf(String json) {
         List<String> links = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(https?://[^\"]+\\?token=[^\"]+)\"").matcher(json);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(https?://[^\"]+/p/[^\"]+)\"").matcher(json);
         while (m.find()) {
             links.add(m.group(1));
         }
