@@ -1,6 +1,11 @@
 package fi.vointi.feedback;
 
 import io.micronaut.http.HttpHeaders;
+import fi.vointi.web.HtmlPages;
+import fi.vointi.web.Languages;
+import fi.vointi.web.Messages;
+import fi.vointi.web.Page;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -25,24 +30,24 @@ import java.util.Optional;
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ShortLinkController {
-    static final String NOT_VALID_PAGE = "<!DOCTYPE html>\n<html lang=\"fi\"><head><meta charset=\"utf-8\">"
-            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Vointi</title></head><body>"
-            + "<p>Tämä palautelinkki ei ole kelvollinen.</p>"
-            + "<p lang=\"sv\">Den här responslänken är inte giltig.</p>"
-            + "<p lang=\"en\">This feedback link is not valid.</p></body></html>\n";
-
     private final ChannelTokens tokens;
 
-    public ShortLinkController(ChannelTokens tokens) {
+    private final HtmlPages pages;
+
+    public ShortLinkController(ChannelTokens tokens, HtmlPages pages) {
         this.tokens = tokens;
+        this.pages = pages;
     }
 
     @Get(uri = "/{token}", produces = "text/html") // a browser opening an SMS link; curl's */* matches too
-    public HttpResponse<String> open(@PathVariable String token) {
+    public HttpResponse<String> open(@PathVariable String token, HttpRequest<?> request) {
         Optional<ChannelTokens.ChannelToken> link = tokens.find(token);
         if (link.isEmpty()) {
-            return HttpResponse.<String>status(HttpStatus.NOT_FOUND).body(NOT_VALID_PAGE)
-                    .contentType(MediaType.of("text/html;charset=utf-8")).header(HttpHeaders.CACHE_CONTROL, "no-store");
+            // a never-issued token names no unit: the page says so in the person's language
+            String lang = Languages.of(request);
+            String heading = Messages.get(lang, "feedback.problem");
+            return pages.message(request, HttpStatus.NOT_FOUND, Page.of(request, lang, heading).withHere("/"),
+                    new HtmlPages.MessageView(heading, Messages.get(lang, "feedback.invalid"), null, null, null, true));
         }
         // relative: the browser stays on the host it came to; a found token is base64url, safe in a query as is
         String form = "/feedback/" + URLEncoder.encode(link.get().unitId(), StandardCharsets.UTF_8) + "?token=" + token;
