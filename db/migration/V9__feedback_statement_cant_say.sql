@@ -1,4 +1,4 @@
--- Vointi schema, version 7: "can't say" answers of feedback statements (issue 11).
+-- Vointi schema, version 9: "can't say" answers of feedback statements (issue 11).
 -- A statement answered "can't say" (an answer option without ordinalValue, e.g. agreement-5 cant-say) is stored in
 -- the QuestionnaireResponse and in feedback_fact.statement_answers as 'linkId=cant-say', and counted here on its own:
 -- never in n, c1..c5 or a mean. Rows written before this version hold 0.
