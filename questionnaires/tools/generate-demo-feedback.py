@@ -2,13 +2,18 @@
 """Writes Vointi's demo feedback questionnaires for issue 6 and tags the adult one.
 
 - questionnaires/demo-customer-feedback.json (adult): adds the feedback-survey extension (adult) and the
-  feedback-item item codes, and bumps its version (the archive refuses changed content under an old version).
+  feedback-item item codes (1.1.0), makes its statements optional with a "can't say" option and limits its open
+  text to 2,000 characters (1.2.0); the archive refuses changed content under an old version.
 - questionnaires/demo-child-feedback.json (children 7-12, short simple words),
   questionnaires/demo-relative-feedback.json (relatives), questionnaires/demo-staff-enps.json (staff eNPS).
 
 Every text is Vointi's own wording. These are demo questionnaires, not validated instruments and not THL's
 official survey. They follow the structure of the national customer feedback model: one 0-10
-recommendation question, a few 1-5 agreement statements, open feedback.
+recommendation question (required), a few 1-5 agreement statements (each optional, each with an extra
+"can't say" option that has no ordinalValue and so counts in no mean), open feedback of at most 2,000 characters.
+
+Versions: the child, relative and staff questionnaires 1.1.0 (1.0.0: every statement required, no "can't say",
+and the child scale's middle option was worded "I don't know"); the adult one 1.2.0.
 
 Run from the repository root:  python3 questionnaires/tools/generate-demo-feedback.py   (deterministic)
 """
@@ -16,7 +21,8 @@ import copy
 import json
 from html import escape
 
-DATE = "2026-11-25"
+DATE = "2026-12-01"  # of the versions written now (statements optional, "can't say", open text 2,000)
+OPEN_TEXT_MAX = 2000
 BASE = "https://vointi.fi/fhir/"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
@@ -45,12 +51,19 @@ def recommendation(fi, sv, en):
             "type": "choice", "required": True, "answerOption": [{"valueInteger": i} for i in range(11)]}
 
 
-def scale_options(system, labels):
+def scale_options(system, labels, cant_say):
+    """The scale points 1..5 (ordinalValue = code) and the "can't say" option: no ordinalValue, so no number."""
     options = []
     for i, (fi, sv, en) in enumerate(labels, start=1):
         options.append({"extension": [{"url": ORDINAL_VALUE, "valueDecimal": i}],
                         "valueCoding": {"system": system, "code": str(i), "display": fi, "_display": tr(sv, en)}})
+    options.append(cant_say_option(system, cant_say))
     return options
+
+
+def cant_say_option(system, cant_say):
+    c, fi, sv, en = cant_say
+    return {"valueCoding": {"system": system, "code": c, "display": fi, "_display": tr(sv, en)}}
 
 
 AGREEMENT = [("Täysin eri mieltä", "Helt av annan åsikt", "Strongly disagree"),
@@ -58,22 +71,24 @@ AGREEMENT = [("Täysin eri mieltä", "Helt av annan åsikt", "Strongly disagree"
              ("Ei samaa eikä eri mieltä", "Varken av samma eller annan åsikt", "Neither agree nor disagree"),
              ("Jokseenkin samaa mieltä", "Delvis av samma åsikt", "Somewhat agree"),
              ("Täysin samaa mieltä", "Helt av samma åsikt", "Strongly agree")]
+AGREEMENT_SYSTEM = BASE + "CodeSystem/agreement-5"
+CANT_SAY = ("cant-say", "En osaa sanoa", "Kan inte säga", "Can't say")
 
 
-def statements(intro, items, options, required=True):
+def statements(intro, items, options):
     group = {"linkId": "statements", "text": intro[0], "_text": tr(intro[1], intro[2]), "type": "group", "item": []}
     for link_id, fi, sv, en in items:
         group["item"].append({"linkId": link_id, "code": code("statement"), "text": fi, "_text": tr(sv, en),
-                              "type": "choice", "required": required, "answerOption": copy.deepcopy(options)})
+                              "type": "choice", "required": False, "answerOption": copy.deepcopy(options)})
     return group
 
 
 def open_text(fi, sv, en):
     return {"linkId": "open", "code": code("open-text"), "text": fi, "_text": tr(sv, en), "type": "text",
-            "required": False, "maxLength": 2000}
+            "required": False, "maxLength": OPEN_TEXT_MAX}
 
 
-def questionnaire(qid, name, audience, title, description, items):
+def questionnaire(qid, name, audience, title, description, items, version="1.1.0"):
     full = [f"{DEMO[i]} {description[i]}" for i in range(3)]
     lis = "".join(f"<li><code>{escape(i['linkId'])}</code>: {escape(i['text'])}</li>" for i in flatten(items))
     return {
@@ -84,7 +99,7 @@ def questionnaire(qid, name, audience, title, description, items):
         "text": {"status": "generated", "div": f"<div xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"fi\" xml:lang=\"fi\"><p><b>{escape(title[0])}</b></p><p>{escape(full[0])}</p><ul>{lis}</ul></div>"},
         "extension": [{"url": ANONYMOUS, "valueBoolean": True}, {"url": SURVEY, "valueCode": audience}],
         "url": BASE + "Questionnaire/" + qid,
-        "version": "1.0.0",
+        "version": version,
         "name": name,
         "title": title[0],
         "_title": tr(title[1], title[2]),
@@ -110,13 +125,13 @@ def write(path, resource):
         f.write("\n")
 
 
-# --- adult: the existing demo, tagged -------------------------------------------------------------
+# --- adult: the existing demo, tagged (1.1.0), statements optional with "can't say" (1.2.0) ---------------
 ADULT = "questionnaires/demo-customer-feedback.json"
 with open(ADULT, encoding="utf-8") as f:
     adult = json.load(f)
 if not any(e["url"] == SURVEY for e in adult["extension"]):
     adult["extension"].append({"url": SURVEY, "valueCode": "adult"})
-adult["version"] = "1.1.0"
+adult["version"] = "1.2.0"
 adult["date"] = DATE
 
 
@@ -129,28 +144,61 @@ def tag(item, c):
     return tagged
 
 
+def replace_once(text, old, new):
+    """Idempotent: the generator reads its own output again."""
+    return text if new in text else text.replace(old, new)
+
+
 new_items = []
 for item in adult["item"]:
     if item["linkId"] == "recommendation":
-        new_items.append(tag(item, "recommendation"))
+        new_items.append(tag(item, "recommendation") if "code" not in item else item)
     elif item["linkId"] == "statements":
         item["item"] = [tag(s, "statement") if "code" not in s else s for s in item["item"]]
+        for statement in item["item"]:
+            statement["required"] = False
+            if not any(o["valueCoding"]["code"] == CANT_SAY[0] for o in statement["answerOption"]):
+                statement["answerOption"].append(cant_say_option(AGREEMENT_SYSTEM, CANT_SAY))
         new_items.append(item)
     elif item["linkId"] == "open":
-        new_items.append(tag(item, "open-text"))
+        open_item = tag(item, "open-text") if "code" not in item else item
+        open_item["maxLength"] = OPEN_TEXT_MAX
+        new_items.append(open_item)
     else:
         new_items.append(item)
 adult["item"] = new_items
+div = adult["text"]["div"]
+for link_id in ("statement.access", "statement.heard", "statement.safety", "statement.information", "statement.usefulness"):
+    start = div.index(f"<code>{link_id}</code>")
+    end = div.index("</li>", start)
+    div = div[:start] + div[start:end].replace("(valinta, pakollinen)", "(valinta, vapaaehtoinen; myös en osaa sanoa)") + div[end:]
+div = replace_once(div, "(vapaa teksti)", "(vapaa teksti, enintään 2000 merkkiä)")
+div = replace_once(div, "viisi väittämää asteikolla 1–5 (täysin eri mieltä – täysin samaa mieltä)",
+                   "viisi vapaaehtoista väittämää asteikolla 1–5 (täysin eri mieltä – täysin samaa mieltä; myös en osaa sanoa)")
+adult["text"]["div"] = div
+adult["description"] = replace_once(
+    adult["description"], "viisi väittämää asteikolla 1–5 (täysin eri mieltä – täysin samaa mieltä)",
+    "viisi vapaaehtoista väittämää asteikolla 1–5 (täysin eri mieltä – täysin samaa mieltä; myös en osaa sanoa)")
+for translation in adult["_description"]["extension"]:
+    content = next(e for e in translation["extension"] if e["url"] == "content")
+    content["valueString"] = replace_once(
+        replace_once(content["valueString"], "fem påståenden på skalan 1–5 (helt av annan åsikt – helt av samma åsikt)",
+                     "fem frivilliga påståenden på skalan 1–5 (helt av annan åsikt – helt av samma åsikt; även kan inte säga)"),
+        "five statements on a 1–5 scale (strongly disagree – strongly agree)",
+        "five optional statements on a 1–5 scale (strongly disagree – strongly agree; also can't say)")
 write(ADULT, adult)
 
-agreement = scale_options(BASE + "CodeSystem/agreement-5", AGREEMENT)
+agreement = scale_options(AGREEMENT_SYSTEM, AGREEMENT, CANT_SAY)
 
 # --- children 7-12 ---------------------------------------------------------------------------------
+# the middle is a point of the scale; "I don't know" is the separate option without a number (in 1.0.0 the
+# middle option was worded "I don't know" and so counted as 3)
 CHILD_SCALE = [("Ei yhtään totta", "Inte alls sant", "Not true at all"),
                ("Vähän totta", "Lite sant", "A little true"),
-               ("En osaa sanoa", "Vet inte", "I don't know"),
+               ("Siltä väliltä", "Mittemellan", "In between"),
                ("Aika totta", "Ganska sant", "Quite true"),
                ("Tosi totta", "Helt sant", "Very true")]
+CHILD_DONT_KNOW = ("dont-know", "En tiedä", "Vet inte", "I don't know")
 child = questionnaire(
     "demo-child-feedback", "VointiDemoChildFeedback", "child",
     ("Lasten palaute (Vointi demo)", "Barnens respons (Vointi demo)", "Children's feedback (Vointi demo)"),
@@ -168,7 +216,7 @@ child = questionnaire(
                   "The grown-ups were kind to me."),
                  ("statement.understood", "Ymmärsin, mitä minulle kerrottiin.", "Jag förstod vad man berättade för mig.",
                   "I understood what they told me.")],
-                scale_options(BASE + "CodeSystem/feedback-child-scale", CHILD_SCALE)),
+                scale_options(BASE + "CodeSystem/feedback-child-scale", CHILD_SCALE, CHILD_DONT_KNOW)),
      open_text("Haluatko kertoa vielä jotain? Älä kirjoita nimeäsi.",
                "Vill du berätta något mer? Skriv inte ditt namn.",
                "Is there anything else you want to tell us? Please don't write your name.")])

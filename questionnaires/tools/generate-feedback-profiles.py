@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Writes the customer-feedback conformance resources into fhir-profiles/ (issue 6):
 extensions feedback-survey and feedback-channel, CodeSystems and ValueSets feedback-item,
-feedback-channel and feedback-audience. All wording is Vointi's own.
+feedback-channel, feedback-audience, feedback-child-scale and agreement-5 (the agreement scale of the statements,
+written by hand at first and generated here since version 1.1.0). All wording is Vointi's own.
+
+Versions: agreement-5, feedback-child-scale and feedback-item are 1.1.0 (the "can't say" answer of a statement: codes
+agreement-5 cant-say and feedback-child-scale dont-know, which have no ordinal value; the child scale's middle, code 3,
+was worded "I don't know" in 1.0.0). Everything else is 1.0.0.
 
 Run from the repository root:  python3 questionnaires/tools/generate-feedback-profiles.py
 The output is deterministic.
@@ -12,6 +17,7 @@ import os
 OUT = "fhir-profiles"
 BASE = "https://vointi.fi/fhir/"
 DATE = "2026-11-25"
+CHANGED = "2026-12-01"  # date of the 1.1.0 resources
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 
 
@@ -22,7 +28,7 @@ def translations(sv, en):
     ]}
 
 
-def code_system(cid, name, title, description, concepts):
+def code_system(cid, name, title, description, concepts, version="1.0.0", date=DATE):
     rows = "".join(f"<tr><td><code>{c}</code></td><td>{fi}</td><td>{sv}</td><td>{en}</td></tr>" for c, fi, sv, en, _ in concepts)
     return {
         "resourceType": "CodeSystem",
@@ -30,13 +36,13 @@ def code_system(cid, name, title, description, concepts):
         "language": "fi",
         "text": {"status": "generated", "div": f"<div xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"fi\" xml:lang=\"fi\"><p><b>{title[0]}</b></p><p>{description[0]}</p><table><tr><th>koodi</th><th>fi</th><th>sv</th><th>en</th></tr>{rows}</table></div>"},
         "url": BASE + "CodeSystem/" + cid,
-        "version": "1.0.0",
+        "version": version,
         "name": name,
         "title": title[0],
         "_title": translations(title[1], title[2]),
         "status": "active",
         "experimental": False,
-        "date": DATE,
+        "date": date,
         "publisher": "Vointi",
         "description": description[0],
         "_description": translations(description[1], description[2]),
@@ -116,11 +122,11 @@ ITEM = [
     ("recommendation", "Suosittelukysymys", "Rekommendationsfråga", "Recommendation question",
      "The 0–10 question how likely the person would recommend the unit (for staff: the workplace); exactly one per questionnaire; promoters 9–10, detractors 0–6."),
     ("statement", "Väittämä", "Påstående", "Statement",
-     "An agreement statement of the national model, answered 1–5 (1 = strongly disagree, 5 = strongly agree); the value is the answer option's ordinalValue or an integer. Its identity is the item's linkId."),
+     "An agreement statement of the national model, answered 1–5 (1 = strongly disagree, 5 = strongly agree); the value is the answer option's ordinalValue (or numeric code) or an integer. An answer option without a value is the \"can't say\" answer (e.g. agreement-5 cant-say): stored, counted separately, in no mean. Optional one by one. Its identity is the item's linkId."),
     ("own-statement", "Yksikön oma väittämä", "Enhetens eget påstående", "Unit's own statement",
-     "A statement a unit adds itself, on the same 1–5 scale."),
+     "A statement a unit adds itself, on the same 1–5 scale, with the same \"can't say\" answer."),
     ("open-text", "Avoin palaute", "Öppen respons", "Open feedback",
-     "Free text; stored, but never shown in reports for a group smaller than the suppression threshold."),
+     "Free text (maxLength 2000 in the demo surveys); stored, but never shown in reports for a group smaller than the suppression threshold."),
 ]
 
 
@@ -147,18 +153,37 @@ write(code_system("feedback-item", "VointiFeedbackItem",
                   ("Mikä palautekyselyn kysymys on raportoinnin kannalta: suosittelukysymys, väittämä, yksikön oma väittämä tai avoin palaute.",
                    "Vad en fråga i responsenkäten är för rapporteringen: rekommendationsfråga, påstående, enhetens eget påstående eller öppen respons.",
                    "What a feedback questionnaire item is for reporting: the recommendation question, a statement, a unit's own statement, or open feedback."),
-                  ITEM))
+                  ITEM, version="1.1.0", date=CHANGED))
 write(code_system("feedback-child-scale", "VointiFeedbackChildScale",
                   ("Lasten vastausasteikko", "Barnens svarsskala", "Children's answer scale"),
-                  ("Viisiportainen asteikko lasten palautekyselyihin yksinkertaisin sanoin (1 = ei yhtään totta, 5 = tosi totta); sama suunta kuin agreement-5.",
-                   "En femgradig skala för barnens responsenkäter med enkla ord (1 = inte alls sant, 5 = helt sant); samma riktning som agreement-5.",
-                   "A five-point scale for children's feedback questionnaires in simple words (1 = not true at all, 5 = very true); same direction as agreement-5."),
+                  ("Viisiportainen asteikko lasten palautekyselyihin yksinkertaisin sanoin (1 = ei yhtään totta, 5 = tosi totta); sama suunta kuin agreement-5. Lisäksi vastaus ”en tiedä” (dont-know), jolla ei ole järjestysarvoa.",
+                   "En femgradig skala för barnens responsenkäter med enkla ord (1 = inte alls sant, 5 = helt sant); samma riktning som agreement-5. Dessutom svaret ”vet inte” (dont-know), som inte har något ordningsvärde.",
+                   "A five-point scale for children's feedback questionnaires in simple words (1 = not true at all, 5 = very true); same direction as agreement-5. Also the answer \"I don't know\" (dont-know), which has no ordinal value."),
                   [("1", "Ei yhtään totta", "Inte alls sant", "Not true at all", "Lowest agreement, like agreement-5 code 1."),
                    ("2", "Vähän totta", "Lite sant", "A little true", "Like agreement-5 code 2."),
-                   ("3", "En osaa sanoa", "Vet inte", "I don't know", "Middle of the scale, like agreement-5 code 3."),
+                   ("3", "Siltä väliltä", "Mittemellan", "In between",
+                    "Middle of the scale, like agreement-5 code 3. (Worded \"I don't know\" in version 1.0.0.)"),
                    ("4", "Aika totta", "Ganska sant", "Quite true", "Like agreement-5 code 4; counts as agreeing."),
-                   ("5", "Tosi totta", "Helt sant", "Very true", "Highest agreement, like agreement-5 code 5; counts as agreeing.")]))
-for cid, name, title in [("feedback-audience", "VointiFeedbackAudience", "Feedback survey audience"),
+                   ("5", "Tosi totta", "Helt sant", "Very true", "Highest agreement, like agreement-5 code 5; counts as agreeing."),
+                   ("dont-know", "En tiedä", "Vet inte", "I don't know",
+                    "The child does not know or cannot say, like agreement-5 cant-say: not a point of the scale, so its answer option has no ordinalValue; stored, counted separately, in no mean.")],
+                  version="1.1.0", date=CHANGED))
+write(code_system("agreement-5", "VointiAgreement5",
+                  ("Samanmielisyys, 5 luokkaa", "Instämmande, 5 kategorier", "Agreement, 5 categories"),
+                  ("Vointin oma viisiportainen samanmielisyyden asteikko (täysin eri mieltä – täysin samaa mieltä). Koodit 1–5 ovat samalla järjestysarvo 1–5; koodilla cant-say (en osaa sanoa) ei ole järjestysarvoa.",
+                   "Vointis egen femgradiga skala för instämmande (helt av annan åsikt – helt av samma åsikt). Koderna 1–5 är samtidigt ordningsvärdet 1–5; koden cant-say (kan inte säga) har inget ordningsvärde.",
+                   "Vointi's own five-category agreement scale (strongly disagree – strongly agree). The codes 1–5 are also the ordinal values 1–5; the code cant-say has no ordinal value."),
+                  [("1", "Täysin eri mieltä", "Helt av annan åsikt", "Strongly disagree", "Lowest agreement; ordinal value 1."),
+                   ("2", "Jokseenkin eri mieltä", "Delvis av annan åsikt", "Somewhat disagree", "Ordinal value 2."),
+                   ("3", "Ei samaa eikä eri mieltä", "Varken av samma eller annan åsikt", "Neither agree nor disagree",
+                    "Middle of the scale; ordinal value 3."),
+                   ("4", "Jokseenkin samaa mieltä", "Delvis av samma åsikt", "Somewhat agree", "Ordinal value 4; counts as agreeing."),
+                   ("5", "Täysin samaa mieltä", "Helt av samma åsikt", "Strongly agree", "Highest agreement; ordinal value 5; counts as agreeing."),
+                   ("cant-say", "En osaa sanoa", "Kan inte säga", "Can't say",
+                    "The person cannot say (or the statement does not concern them): not a point of the scale, so its answer option has no ordinalValue; stored, counted separately, in no mean.")],
+                  version="1.1.0", date=CHANGED))
+for cid, name, title in [("agreement-5", "VointiAgreement5", "Agreement, 5 categories"),
+                         ("feedback-audience", "VointiFeedbackAudience", "Feedback survey audience"),
                          ("feedback-channel", "VointiFeedbackChannel", "Feedback channel"),
                          ("feedback-child-scale", "VointiFeedbackChildScale", "Children's answer scale"),
                          ("feedback-item", "VointiFeedbackItem", "Feedback item kind")]:

@@ -272,13 +272,18 @@ public class AnalyticsController {
                 st.put("suppression", s.suppression());
             } else {
                 st.put("n", s.n());
-                st.put("mean", s.mean());
+                if (s.mean() != null) { // left out when every answer was "can't say"
+                    st.put("mean", s.mean());
+                }
                 Map<String, Long> distribution = new LinkedHashMap<>();
                 for (int i = 0; i < 5; i++) {
                     distribution.put(Integer.toString(i + 1), s.distribution()[i]);
                 }
                 st.put("distribution", distribution);
-                st.put("agreePercent", s.agreePercent());
+                if (s.agreePercent() != null) {
+                    st.put("agreePercent", s.agreePercent());
+                }
+                st.put("cantSay", s.cantSay());
             }
             statements.add(st);
         }
@@ -306,7 +311,7 @@ public class AnalyticsController {
                 "suppression", "responses", "nps_n", "promoters", "passives", "detractors", "nps", "nps_ci95_lower",
                 "nps_ci95_upper", "visits", "response_rate_pct", "invitations", "invitation_rate_pct"));
         for (String id : statementIds) {
-            for (String suffix : List.of("n", "mean", "agree_pct", "1", "2", "3", "4", "5")) {
+            for (String suffix : List.of("n", "mean", "agree_pct", "1", "2", "3", "4", "5", "cant_say")) {
                 header.add(id + ":" + suffix);
             }
         }
@@ -332,16 +337,17 @@ public class AnalyticsController {
                     for (String id : statementIds) {
                         FeedbackReports.Statement s = cell.statements().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
                         if (s == null || s.suppression() != null) {
-                            for (int i = 0; i < 8; i++) {
+                            for (int i = 0; i < 9; i++) {
                                 row.add(s == null ? "" : i == 0 ? "suppressed" : "");
                             }
                         } else {
                             row.add(s.n());
-                            row.add(s.mean());
-                            row.add(s.agreePercent());
+                            row.add(s.mean() == null ? "" : s.mean());
+                            row.add(s.agreePercent() == null ? "" : s.agreePercent());
                             for (long count : s.distribution()) {
                                 row.add(count);
                             }
+                            row.add(s.cantSay());
                         }
                     }
                     printer.printRecord(row);

@@ -43,7 +43,8 @@ public class AnalyticsStore {
                               long detractors) {
     }
 
-    public record StatementCounts(String unitId, LocalDate day, String statementId, long[] counts) {
+    /** @param counts the answers 1..5; {@code cantSay} the "can't say" answers, in none of them */
+    public record StatementCounts(String unitId, LocalDate day, String statementId, long[] counts, long cantSay) {
     }
 
     public record ChannelCounts(String unitId, LocalDate day, String channel, long count) {
@@ -101,12 +102,13 @@ public class AnalyticsStore {
 
     public void statementCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
                                 Consumer<StatementCounts> sink) {
-        sumRollup("statement_", "statement_id", List.of("c1", "c2", "c3", "c4", "c5"), rootId, from, to, audiences, byMonth, rs -> {
+        List<String> columns = List.of("c1", "c2", "c3", "c4", "c5", "cant_say");
+        sumRollup("statement_", "statement_id", columns, rootId, from, to, audiences, byMonth, rs -> {
             long[] counts = new long[5];
             for (int i = 0; i < 5; i++) {
                 counts[i] = rs.getLong(4 + i);
             }
-            sink.accept(new StatementCounts(rs.getString(1), day(rs, false), rs.getString(3), counts));
+            sink.accept(new StatementCounts(rs.getString(1), day(rs, false), rs.getString(3), counts, rs.getLong(9)));
         });
     }
 

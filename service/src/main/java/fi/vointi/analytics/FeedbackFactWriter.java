@@ -10,9 +10,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.Types;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -25,6 +24,7 @@ import java.util.TreeSet;
  * inserted it) followed by {@code UPDATE … SET x = x + ?}: the update takes the row lock and adds to the
  * latest committed value, so concurrent writers on H2 and PostgreSQL never lose an increment. Rows are
  * always touched in the same order (daily, then monthly; within each: totals, statements by id, channel) so two writers do not deadlock.
+ * A statement answered "can't say" adds to its row's {@code cant_say} only, never to {@code n} or the 1..5 counts.
  */
 @Singleton
 public class FeedbackFactWriter implements ResponseWriteListener {
@@ -101,9 +101,10 @@ public class FeedbackFactWriter implements ResponseWriteListener {
                 }
                 int recommendation = rs.getInt(6);
                 Integer rec = rs.wasNull() ? null : recommendation;
+                FeedbackFact.StatementAnswers statements = FeedbackFact.parseStatementAnswers(rs.getString(7));
                 return Optional.of(new FeedbackFact(responseId, rs.getString(1), rs.getDate(2).toLocalDate(),
-                        rs.getString(3), rs.getString(4), rs.getString(5), rec,
-                        FeedbackFact.parseStatementAnswers(rs.getString(7)), rs.getString(8)));
+                        rs.getString(3), rs.getString(4), rs.getString(5), rec, statements.values(), statements.cantSay(),
+                        rs.getString(8)));
             }
         });
     }
@@ -132,15 +133,25 @@ public class FeedbackFactWriter implements ResponseWriteListener {
                         + " passives = passives + ?, detractors = detractors + ? WHERE unit_id = ? AND local_date = ? AND audience = ?",
                 new Object[]{fact.unitId(), day, fact.audience()},
                 new Object[]{sign, sign * npsN, sign * promoter, sign * passive, sign * detractor});
-        for (Map.Entry<String, Integer> statement : new TreeMap<>(fact.statements()).entrySet()) {
+        // by statement id, "can't say" answers included, so that writers lock rows in one order
+        Set<String> statementIds = new TreeSet<>(fact.statements().keySet());
+        statementIds.addAll(fact.cantSay());
+        for (String statementId : statementIds) {
+            Integer value = fact.statements().get(statementId);
             int[] c = new int[5];
-            c[statement.getValue() - 1] = sign;
-            upsert("INSERT INTO feedback_statement_" + grain + " (unit_id, local_date, audience, statement_id, n, c1, c2, c3, c4, c5)"
-                            + " VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0) ON CONFLICT DO NOTHING",
+            int cantSay = 0;
+            if (value != null) {
+                c[value - 1] = sign;
+            } else {
+                cantSay = sign; // stored and counted on its own, never in n, the 1..5 counts or a mean
+            }
+            upsert("INSERT INTO feedback_statement_" + grain + " (unit_id, local_date, audience, statement_id, n, c1, c2, c3, c4, c5,"
+                            + " cant_say) VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0) ON CONFLICT DO NOTHING",
                     "UPDATE feedback_statement_" + grain + " SET n = n + ?, c1 = c1 + ?, c2 = c2 + ?, c3 = c3 + ?, c4 = c4 + ?,"
-                            + " c5 = c5 + ? WHERE unit_id = ? AND local_date = ? AND audience = ? AND statement_id = ?",
-                    new Object[]{fact.unitId(), day, fact.audience(), statement.getKey()},
-                    new Object[]{sign, c[0], c[1], c[2], c[3], c[4]});
+                            + " c5 = c5 + ?, cant_say = cant_say + ? WHERE unit_id = ? AND local_date = ? AND audience = ?"
+                            + " AND statement_id = ?",
+                    new Object[]{fact.unitId(), day, fact.audience(), statementId},
+                    new Object[]{value == null ? 0 : sign, c[0], c[1], c[2], c[3], c[4], cantSay});
         }
         upsert("INSERT INTO feedback_channel_" + grain + " (unit_id, local_date, audience, channel, responses)"
                         + " VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING",

@@ -46,7 +46,13 @@ public class FeedbackReports {
     public record Nps(long n, long promoters, long passives, long detractors, double score, double lower, double upper) {
     }
 
-    public record Statement(String id, Long n, Double mean, long[] distribution, Double agreePercent, String suppression) {
+    /**
+     * One statement of a shown cell: n, mean, distribution and agreePercent of the 1..5 answers, and the "can't say"
+     * answers apart ({@code mean} and {@code agreePercent} null when every answer was "can't say"); or, when its answers
+     * (1..5 and "can't say" together) are suppressed, only {@code id} and {@code suppression}.
+     */
+    public record Statement(String id, Long n, Double mean, long[] distribution, Double agreePercent, Long cantSay,
+                            String suppression) {
     }
 
     /**
@@ -61,7 +67,10 @@ public class FeedbackReports {
     public record Report(Unit unit, Cell total, List<Cell> series) {
     }
 
-    /** Counts of one bucket: per unit own figures, per statement per unit own counts. */
+    /** Position of the "can't say" answers in a statement's per-unit counts (after the answers 1..5). */
+    private static final int CANT_SAY = 5;
+
+    /** Counts of one bucket: per unit own figures, per statement per unit own counts (1..5, then can't say). */
     private static final class BucketCounts {
         final Map<String, long[]> daily = new HashMap<>();
         final Map<String, Map<String, long[]>> statements = new TreeMap<>();
@@ -110,10 +119,11 @@ public class FeedbackReports {
         store.statementCounts(treeRoot, period.from(), period.to(), audiences, byMonth, row -> {
             for (BucketCounts target : List.of(counts.get(index(starts, row.day())), whole)) {
                 long[] sum = target.statements.computeIfAbsent(row.statementId(), s -> new HashMap<>())
-                        .computeIfAbsent(row.unitId(), u -> new long[5]);
+                        .computeIfAbsent(row.unitId(), u -> new long[6]);
                 for (int i = 0; i < 5; i++) {
                     sum[i] += row.counts()[i];
                 }
+                sum[CANT_SAY] += row.cantSay();
             }
         });
         boolean[] invited = {false};
@@ -213,26 +223,28 @@ public class FeedbackReports {
         }
         List<Statement> statements = new ArrayList<>();
         c.statements.forEach((id, perUnit) -> {
-            long[] counts = new long[5];
+            long[] counts = new long[6];
             for (String unit : units) {
                 long[] own = perUnit.get(unit);
                 if (own != null) {
-                    for (int i = 0; i < 5; i++) {
+                    for (int i = 0; i < 6; i++) {
                         counts[i] += own[i];
                     }
                 }
             }
-            long n = counts[0] + counts[1] + counts[2] + counts[3] + counts[4];
-            if (n == 0) {
+            // the statement's answers, "can't say" included, are what suppression protects (ownStatements)
+            if (answered(counts) == 0) {
                 return;
             }
             State state = statementStates.get(id);
             if (!state.shown()) {
-                statements.add(new Statement(id, null, null, null, null, code(state)));
+                statements.add(new Statement(id, null, null, null, null, null, code(state)));
             } else {
-                StatementSummary summary = StatementSummary.of((int) counts[0], (int) counts[1], (int) counts[2],
-                        (int) counts[3], (int) counts[4]);
-                statements.add(new Statement(id, n, round(summary.mean()), counts, round(summary.agreePercent()), null));
+                StatementSummary summary = StatementSummary.of(new int[]{(int) counts[0], (int) counts[1], (int) counts[2],
+                        (int) counts[3], (int) counts[4]}, (int) counts[CANT_SAY]);
+                statements.add(new Statement(id, (long) summary.n(), summary.mean() == null ? null : round(summary.mean()),
+                        java.util.Arrays.copyOf(counts, 5), summary.agreePercent() == null ? null : round(summary.agreePercent()),
+                        counts[CANT_SAY], null));
             }
         });
         Long visitCount = visits(bucket, units, c, visits);
@@ -315,10 +327,22 @@ public class FeedbackReports {
         return none;
     }
 
+    /**
+     * Per unit, its answers to one statement, "can't say" included: the count suppression protects. The published n
+     * (1..5 answers), distribution and cantSay are all parts of it, like the distribution's counts are parts of n.
+     */
     private static Map<String, Long> ownStatements(Map<String, long[]> perUnit) {
         Map<String, Long> own = new HashMap<>();
-        perUnit.forEach((unit, c) -> own.put(unit, c[0] + c[1] + c[2] + c[3] + c[4]));
+        perUnit.forEach((unit, c) -> own.put(unit, answered(c)));
         return own;
+    }
+
+    private static long answered(long[] statementCounts) {
+        long sum = 0;
+        for (long count : statementCounts) {
+            sum += count;
+        }
+        return sum;
     }
 
     /** Each unit of the tree and every unit under it (itself included). */

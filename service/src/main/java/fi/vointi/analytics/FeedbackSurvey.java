@@ -12,11 +12,14 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 
+import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,7 +56,8 @@ public final class FeedbackSurvey {
 
     /**
      * The facts of a final response to a feedback survey, or empty when the response names no service unit.
-     * Answers outside 0..10 / 1..5 are ignored here (the response validator and the feedback API refuse them).
+     * Answers outside 0..10 / 1..5 are ignored here (the response validator and the feedback API refuse them); a
+     * statement answered "can't say" is kept apart from the 1..5 answers.
      */
     public static Optional<FeedbackFact> facts(Questionnaire questionnaire, String audience, QuestionnaireResponse response) {
         Extension unit = response.getExtensionByUrl(UNIT_EXTENSION);
@@ -71,6 +75,7 @@ public final class FeedbackSurvey {
         collect(questionnaire.getItem(), definitions);
         Integer[] recommendation = {null};
         Map<String, Integer> statements = new LinkedHashMap<>();
+        Set<String> cantSay = new LinkedHashSet<>();
         List<String> texts = new ArrayList<>();
         walk(response.getItem(), item -> {
             QuestionnaireItemComponent definition = definitions.get(item.getLinkId());
@@ -79,10 +84,20 @@ public final class FeedbackSurvey {
             }
             Type value = item.getAnswerFirstRep().getValue();
             switch (codeOf(definition)) {
-                case "recommendation" -> number(definition, value).filter(v -> v >= 0 && v <= 10)
+                case "recommendation" -> read(definition, value).flatMap(r -> r.whole(0, 10))
                         .ifPresent(v -> recommendation[0] = v);
-                case "statement", "own-statement" -> number(definition, value).filter(v -> v >= 1 && v <= 5)
-                        .ifPresent(v -> statements.put(item.getLinkId(), v));
+                case "statement", "own-statement" -> read(definition, value).ifPresent(r -> {
+                    // one answer per statement (the last, should a repeating group hold it twice)
+                    if (r.cantSay()) {
+                        statements.remove(item.getLinkId());
+                        cantSay.add(item.getLinkId());
+                    } else {
+                        r.whole(1, 5).ifPresent(v -> {
+                            cantSay.remove(item.getLinkId());
+                            statements.put(item.getLinkId(), v);
+                        });
+                    }
+                });
                 case "open-text" -> {
                     if (value instanceof StringType s && s.hasValue() && !s.getValue().isBlank()) {
                         texts.add(s.getValue().strip());
@@ -94,7 +109,7 @@ public final class FeedbackSurvey {
         });
         return Optional.of(new FeedbackFact(response.getIdElement().getIdPart(), unitId,
                 response.getAuthored().toInstant().atZone(ZONE).toLocalDate(), audience, channel,
-                questionnaire.getUrl(), recommendation[0], statements, texts.isEmpty() ? null : String.join("\n\n", texts)));
+                questionnaire.getUrl(), recommendation[0], statements, cantSay, texts.isEmpty() ? null : String.join("\n\n", texts)));
     }
 
     private static String codeOf(QuestionnaireItemComponent definition) {
@@ -106,36 +121,74 @@ public final class FeedbackSurvey {
         return "";
     }
 
-    /** An integer answer, or a Coding answer's ordinalValue (from the answer or its answerOption). */
-    private static Optional<Integer> number(QuestionnaireItemComponent definition, Type value) {
-        if (value instanceof IntegerType i && i.hasValue()) {
-            return Optional.of(i.getValue());
+    /**
+     * What one answer to a recommendation or statement item stands for: a number, or "can't say" ({@code number}
+     * null). Read the same way by the answer checks of the feedback package, the import and the reports.
+     */
+    public record Reading(BigDecimal number) {
+        public static final Reading CANT_SAY = new Reading(null);
+
+        public boolean cantSay() {
+            return number == null;
         }
-        if (value instanceof Coding coding) {
-            Optional<Integer> own = ordinal(coding.getExtensionByUrl(ORDINAL_VALUE));
-            if (own.isPresent()) {
-                return own;
+
+        /** The number as a whole number within low..high, or empty (can't say, a fraction, out of range). */
+        public Optional<Integer> whole(int low, int high) {
+            if (number == null || number.stripTrailingZeros().scale() > 0
+                    || number.compareTo(BigDecimal.valueOf(low)) < 0 || number.compareTo(BigDecimal.valueOf(high)) > 0) {
+                return Optional.empty();
             }
-            for (Questionnaire.QuestionnaireItemAnswerOptionComponent option : definition.getAnswerOption()) {
-                if (option.getValue() instanceof Coding c && c.hasCode() && c.getCode().equals(coding.getCode())
-                        && (!c.hasSystem() || c.getSystem().equals(coding.getSystem()))) {
-                    Optional<Integer> ordinal = ordinal(option.getExtensionByUrl(ORDINAL_VALUE));
-                    return ordinal.isPresent() ? ordinal : ordinal(c.getExtensionByUrl(ORDINAL_VALUE));
-                }
-            }
+            return Optional.of(number.intValueExact());
         }
-        return Optional.empty();
     }
 
-    private static Optional<Integer> ordinal(Extension extension) {
-        if (extension != null && extension.getValue() instanceof DecimalType d && d.hasValue()) {
-            java.math.BigDecimal decimal = d.getValue();
-            if (decimal.stripTrailingZeros().scale() <= 0) {
-                return Optional.of(decimal.intValueExact());
+    /**
+     * How an answer reads (docs/feedback.md): an integer or decimal answer is its number. A Coding is read from the
+     * item's answer option with the same system and code: its ordinalValue (on the option, else on the option's
+     * Coding), else its code when the code is a number; an option with neither is the "can't say" answer (e.g.
+     * agreement-5 {@code cant-say}). A Coding that is no option of the item (an answerValueSet) reads by its own
+     * ordinalValue or numeric code, never as "can't say". Empty when the answer stands for nothing.
+     */
+    public static Optional<Reading> read(QuestionnaireItemComponent definition, Type value) {
+        if (value instanceof IntegerType i && i.hasValue()) {
+            return Optional.of(new Reading(BigDecimal.valueOf(i.getValue())));
+        }
+        if (value instanceof DecimalType d && d.hasValue()) {
+            return Optional.of(new Reading(d.getValue()));
+        }
+        if (!(value instanceof Coding coding) || !coding.hasCode()) {
+            return Optional.empty();
+        }
+        for (Questionnaire.QuestionnaireItemAnswerOptionComponent option : definition.getAnswerOption()) {
+            if (option.getValue() instanceof Coding c && coding.getCode().equals(c.getCode())
+                    && Objects.equals(blankToNull(c.getSystem()), blankToNull(coding.getSystem()))) {
+                Optional<BigDecimal> number = ordinal(option.getExtensionByUrl(ORDINAL_VALUE))
+                        .or(() -> ordinal(c.getExtensionByUrl(ORDINAL_VALUE)))
+                        .or(() -> numericCode(c.getCode()));
+                return Optional.of(number.map(Reading::new).orElse(Reading.CANT_SAY));
             }
         }
+        return ordinal(coding.getExtensionByUrl(ORDINAL_VALUE)).or(() -> numericCode(coding.getCode())).map(Reading::new);
+    }
+
+    private static Optional<BigDecimal> numericCode(String code) {
+        try {
+            return Optional.of(new BigDecimal(code));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private static Optional<BigDecimal> ordinal(Extension extension) {
+        if (extension != null && extension.getValue() instanceof DecimalType d && d.hasValue()) {
+            return Optional.of(d.getValue());
+        }
         if (extension != null && extension.getValue() instanceof IntegerType i && i.hasValue()) {
-            return Optional.of(i.getValue());
+            return Optional.of(BigDecimal.valueOf(i.getValue()));
         }
         return Optional.empty();
     }

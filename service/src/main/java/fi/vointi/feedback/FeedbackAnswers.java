@@ -1,9 +1,7 @@
 package fi.vointi.feedback;
 
+import fi.vointi.analytics.FeedbackSurvey;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DecimalType;
-import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
@@ -18,8 +16,8 @@ import java.util.Optional;
 
 /**
  * The national-model value ranges of feedback answers, checked on top of the questionnaire's own rules: the
- * recommendation is 0–10 and a statement 1–5 (its option's ordinalValue, or an integer), whatever a county's
- * questionnaire declares. Pure logic.
+ * recommendation is 0–10 and a statement 1–5 (its option's ordinalValue, or an integer) or "can't say" (an option
+ * without a value), whatever a county's questionnaire declares. Pure logic.
  */
 final class FeedbackAnswers {
     static final String ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
@@ -45,31 +43,12 @@ final class FeedbackAnswers {
         return problems;
     }
 
-    /** The number an answer stands for: an integer, or the ordinalValue of the chosen coded option. */
+    /**
+     * The number an answer stands for: an integer, or the ordinalValue (else numeric code) of the chosen coded option;
+     * empty for a "can't say" option. The one reading of {@link FeedbackSurvey#read}, which the reports use too.
+     */
     static Optional<Double> numericValue(QuestionnaireItemComponent definition, Type value) {
-        if (value instanceof IntegerType i && i.hasValue()) {
-            return Optional.of(i.getValue().doubleValue());
-        }
-        if (value instanceof DecimalType d && d.hasValue()) {
-            return Optional.of(d.getValue().doubleValue());
-        }
-        if (value instanceof Coding coding) {
-            for (Questionnaire.QuestionnaireItemAnswerOptionComponent option : definition.getAnswerOption()) {
-                if (option.getValue() instanceof Coding o && o.getCode() != null && o.getCode().equals(coding.getCode())
-                        && java.util.Objects.equals(o.getSystem(), coding.getSystem())) {
-                    Extension ordinal = option.getExtensionByUrl(ORDINAL_VALUE);
-                    if (ordinal != null && ordinal.getValue() instanceof DecimalType d) {
-                        return Optional.of(d.getValue().doubleValue());
-                    }
-                }
-            }
-            try {
-                return Optional.of(Double.parseDouble(coding.getCode()));
-            } catch (NumberFormatException | NullPointerException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return FeedbackSurvey.read(definition, value).filter(r -> !r.cantSay()).map(r -> r.number().doubleValue());
     }
 
     private static void index(List<QuestionnaireItemComponent> items, Map<String, QuestionnaireItemComponent> into) {
@@ -100,8 +79,8 @@ final class FeedbackAnswers {
 
     private static void checkRange(String kind, QuestionnaireItemComponent definition, Type value, String linkId,
                                    String at, List<Problem> problems) {
-        double low;
-        double high;
+        int low;
+        int high;
         switch (kind) {
             case "recommendation" -> {
                 low = 0;
@@ -115,10 +94,14 @@ final class FeedbackAnswers {
                 return;
             }
         }
-        Optional<Double> number = numericValue(definition, value);
-        if (number.isEmpty() || number.get() < low || number.get() > high || number.get() != Math.rint(number.get())) {
+        boolean statement = low == 1;
+        Optional<FeedbackSurvey.Reading> reading = FeedbackSurvey.read(definition, value);
+        if (statement && reading.filter(FeedbackSurvey.Reading::cantSay).isPresent()) {
+            return; // "can't say" answers a statement, outside its scale on purpose
+        }
+        if (reading.flatMap(r -> r.whole(low, high)).isEmpty()) {
             problems.add(new Problem("The answer to '" + linkId + "' (" + kind + ") must be a whole number from "
-                    + (int) low + " to " + (int) high, at));
+                    + low + " to " + high + (statement ? " or \"can't say\"" : ""), at));
         }
     }
 }

@@ -1,19 +1,23 @@
 package fi.vointi.feedback;
 
+import fi.vointi.analytics.FeedbackSurvey;
 import fi.vointi.responses.AnonymousAnswering;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemType;
+import org.hl7.fhir.r4.model.Type;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What a feedback-survey questionnaire must be for reports to work (docs/feedback.md): anonymous, a known audience,
  * exactly one recommendation item (choice of the integers 0–10, or an integer item), statements as choice or integer
- * items, known feedback-item codes. Pure logic; {@link FeedbackSurveyCheck} applies it at start-up.
+ * items whose options are the points 1–5 and at most one "can't say" option, known feedback-item codes. Pure logic; {@link FeedbackSurveyCheck} applies it at start-up.
  */
 final class FeedbackSurveyRules {
     static final Set<String> ITEM_KINDS = Set.of("recommendation", "statement", "own-statement", "open-text");
@@ -58,6 +62,8 @@ final class FeedbackSurveyRules {
                 case "statement", "own-statement" -> {
                     if (item.getType() != QuestionnaireItemType.CHOICE && item.getType() != QuestionnaireItemType.INTEGER) {
                         problems.add("item '" + item.getLinkId() + "': a statement is a choice (1–5 by ordinalValue) or an integer item");
+                    } else {
+                        statementOptions(item, problems);
                     }
                 }
                 default -> {
@@ -71,6 +77,35 @@ final class FeedbackSurveyRules {
             problems.add("a feedback survey has exactly one recommendation item, not " + recommendations);
         }
         return problems;
+    }
+
+    /**
+     * Each option of a statement is a point of the scale (a whole number 1–5: its ordinalValue, integer or numeric
+     * code) or the "can't say" answer (a Coding with neither), which counts in no mean; at most one of those.
+     */
+    private static void statementOptions(QuestionnaireItemComponent item, List<String> problems) {
+        int cantSay = 0;
+        for (Questionnaire.QuestionnaireItemAnswerOptionComponent option : item.getAnswerOption()) {
+            Optional<FeedbackSurvey.Reading> reading = FeedbackSurvey.read(item, option.getValue());
+            if (reading.filter(FeedbackSurvey.Reading::cantSay).isPresent()) {
+                cantSay++;
+            } else if (reading.flatMap(r -> r.whole(1, 5)).isEmpty()) {
+                problems.add("item '" + item.getLinkId() + "': the statement option " + describe(option.getValue())
+                        + " is neither a whole number 1–5 (ordinalValue, integer or numeric code) nor \"can't say\""
+                        + " (a Coding without a value)");
+            }
+        }
+        if (cantSay > 1) {
+            problems.add("item '" + item.getLinkId() + "': a statement has at most one \"can't say\" option (a Coding"
+                    + " without ordinalValue), not " + cantSay);
+        }
+    }
+
+    private static String describe(Type value) {
+        if (value instanceof Coding coding) {
+            return "'" + (coding.hasSystem() ? coding.getSystem() + "|" : "") + coding.getCode() + "'";
+        }
+        return value == null ? "(empty)" : "'" + value.primitiveValue() + "'";
     }
 
     private static void collect(List<QuestionnaireItemComponent> items, List<QuestionnaireItemComponent> into) {

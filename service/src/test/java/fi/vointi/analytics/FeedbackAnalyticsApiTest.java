@@ -17,6 +17,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
@@ -95,7 +96,9 @@ class FeedbackAnalyticsApiTest {
                 .unit(p + "-svc4", null, "service")
                 .unit(p + "-i1", p + "-svc4", "unit")
                 .unit(p + "-i2", p + "-svc4", "unit")
-                .unit(p + "-mixed", null, "unit");
+                .unit(p + "-mixed", null, "unit")
+                .unit(p + "-cs", null, "unit")
+                .unit(p + "-cs-only", null, "unit");
         // the contract table of the feedback package (V5), created here when this branch does not have it yet
         OrgFixture org = new OrgFixture(dataSource);
         org.execute("CREATE TABLE IF NOT EXISTS feedback_invitation_count (unit_id VARCHAR(64) NOT NULL, local_date DATE NOT NULL,"
@@ -495,6 +498,109 @@ class FeedbackAnalyticsApiTest {
         assertEquals(200, postCsv(admin, "unit,period,visits\n" + p + "-u1,2025-01-05,3\n").status());
         assertTrue(postCsv(admin, "unit,period,visits\n" + p + "-u1,2025-01,30\n")
                 .outcome(422).contains("already has daily visits"));
+    }
+
+    /** An answer to the shipped adult survey (or its previous version): the recommendation and the given statements. */
+    private String submitStatements(Questionnaire questionnaire, String unit, int recommendation, String... statementCodes) {
+        ResponseBuilder builder = ResponseBuilder.answering(questionnaire).answerAllRequired()
+                .answer("recommendation", new IntegerType(recommendation));
+        for (int i = 0; i + 1 < statementCodes.length; i += 2) {
+            builder.answer(statementCodes[i], ResponseBuilder.answering(questionnaire).option(statementCodes[i], statementCodes[i + 1]));
+        }
+        QuestionnaireResponse response = builder.build("completed", null);
+        response.setAuthoredElement(new DateTimeType("2026-03-16T10:00:00+02:00"));
+        response.addExtension(FeedbackSurvey.UNIT_EXTENSION, new Reference("Organization/" + unit));
+        Reply reply = anonymous.post("/fhir/QuestionnaireResponse", response);
+        assertEquals(201, reply.status(), reply.body());
+        return reply.resource(QuestionnaireResponse.class).getIdElement().getIdPart();
+    }
+
+    /**
+     * The THL model: statements are optional one by one and "can't say" is an answer, stored, but in no mean, no
+     * distribution, no agreePercent and no n; it is counted apart (cantSay) and suppressed with its statement. Answers
+     * of the previous version (1.1.0, every statement required, a copy of the shipped file in analytics-questionnaires)
+     * count in the same statements: a survey is its url and a statement its linkId, whatever the version.
+     */
+    @Test
+    void cantSayIsStoredAndCountedApartFromMeanDistributionAndN() throws IOException {
+        Questionnaire current = anonymous.get("/fhir/Questionnaire/demo-customer-feedback").resource(Questionnaire.class);
+        Questionnaire previous = anonymous.get("/fhir/Questionnaire/demo-customer-feedback-1-1-0").resource(Questionnaire.class);
+        assertEquals("1.2.0", current.getVersion());
+        assertEquals("1.1.0", previous.getVersion());
+        assertEquals(current.getUrl(), previous.getUrl());
+        String unit = p + "-cs";
+        submitStatements(current, unit, 10, "statement.access", "5", "statement.heard", "2", "statement.usefulness", "cant-say");
+        submitStatements(current, unit, 9, "statement.access", "4", "statement.usefulness", "cant-say");
+        String cantSay = submitStatements(current, unit, 8, "statement.access", "cant-say", "statement.usefulness", "cant-say");
+        submitStatements(current, unit, 7, "statement.access", "cant-say", "statement.usefulness", "cant-say");
+        submitStatements(current, unit, 6, "statement.usefulness", "cant-say");
+        String none = submitStatements(current, unit, 5); // no statement at all
+        for (int i = 0; i < 3; i++) { // the previous version: every statement required (answered with its first option, 1)
+            submitStatements(previous, unit, 10, "statement.access", "3");
+        }
+        // stored as answered, in the response and in the fact
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE id = ? AND resource_json LIKE ?",
+                cantSay, "%\"code\":\"cant-say\"%"));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ?"
+                + " AND statement_answers = 'statement.access=cant-say;statement.usefulness=cant-say'", cantSay));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ? AND statement_answers = ''", none));
+        assertEquals(2, Db.count(dataSource, "SELECT cant_say FROM feedback_statement_monthly WHERE unit_id = ?"
+                + " AND statement_id = 'statement.access'", unit));
+        assertEquals(5, Db.count(dataSource, "SELECT n FROM feedback_statement_monthly WHERE unit_id = ?"
+                + " AND statement_id = 'statement.access'", unit));
+
+        JsonNode total = getJson(admin, "/analytics/units/" + unit + "/feedback?" + MARCH).get("total");
+        assertEquals(9, number(total, "responses"));
+        assertEquals(9, number(total, "nps", "n"));
+        // access: 5, 4 and the previous version's 3, 3, 3; two "can't say" apart: mean 18 / 5, agreeing 2 of 5
+        JsonNode access = statement(total, "statement.access");
+        assertEquals(5, number(access, "n"));
+        assertEquals(3.6, number(access, "mean"), 0.005);
+        assertEquals(40.0, number(access, "agreePercent"), 0.005);
+        assertEquals(List.of(0.0, 0.0, 3.0, 1.0, 1.0), List.of(number(access, "distribution", "1"),
+                number(access, "distribution", "2"), number(access, "distribution", "3"),
+                number(access, "distribution", "4"), number(access, "distribution", "5")));
+        assertEquals(2, number(access, "cantSay"));
+        // heard: 2 and 1, 1, 1: four answers, a small cell; nothing of it is published, cantSay neither
+        JsonNode heard = statement(total, "statement.heard");
+        assertTrue(heard.get("suppressed").getBooleanValue());
+        assertNull(heard.get("n"));
+        assertNull(heard.get("cantSay"));
+        // usefulness: 1, 1, 1 and five "can't say": eight answers to the statement, published; the mean is of the three
+        JsonNode usefulness = statement(total, "statement.usefulness");
+        assertEquals(3, number(usefulness, "n"));
+        assertEquals(1.0, number(usefulness, "mean"), 0.005);
+        assertEquals(0.0, number(usefulness, "agreePercent"), 0.005);
+        assertEquals(5, number(usefulness, "cantSay"));
+
+        // CSV: the same, in its own column
+        Reply csv = get(admin, "/analytics/units/" + unit + "/feedback?" + MARCH + "&format=csv");
+        assertEquals(200, csv.status(), csv.body());
+        CSVRecord row = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(new StringReader(csv.body())).getRecords().get(1);
+        assertEquals("total", row.get("period"));
+        assertEquals("5", row.get("statement.access:n"));
+        assertEquals("3.6", row.get("statement.access:mean"));
+        assertEquals("2", row.get("statement.access:cant_say"));
+        assertEquals("suppressed", row.get("statement.heard:n"));
+        assertEquals("", row.get("statement.heard:cant_say"));
+
+        // a statement answered "can't say" by everyone: n 0, no mean and no agreePercent, the count apart
+        for (int i = 0; i < 5; i++) {
+            submitStatements(current, p + "-cs-only", 9, "statement.safety", "cant-say");
+        }
+        JsonNode only = statement(getJson(admin, "/analytics/units/" + p + "-cs-only/feedback?" + MARCH).get("total"),
+                "statement.safety");
+        assertEquals(0, number(only, "n"));
+        assertNull(only.get("mean"));
+        assertNull(only.get("agreePercent"));
+        assertEquals(5, number(only, "cantSay"));
+        CSVRecord onlyRow = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(new StringReader(get(admin, "/analytics/units/" + p + "-cs-only/feedback?" + MARCH + "&format=csv").body()))
+                .getRecords().get(1);
+        assertEquals("0", onlyRow.get("statement.safety:n"));
+        assertEquals("", onlyRow.get("statement.safety:mean"));
+        assertEquals("5", onlyRow.get("statement.safety:cant_say"));
     }
 
     private static JsonNode statement(JsonNode cell, String id) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,6 +33,10 @@ class FeedbackSurveyTest {
             statement.addAnswerOption().setValue(new Coding("https://example.org/agree", "a" + i, null))
                     .addExtension(FeedbackSurvey.ORDINAL_VALUE, new DecimalType(i));
         }
+        statement.addAnswerOption().setValue(new Coding("https://example.org/agree", "cant-say", null)); // no ordinal value
+        Questionnaire.QuestionnaireItemComponent second = group.addItem().setLinkId("s2").setType(QuestionnaireItemType.CHOICE)
+                .addCode(new Coding(FeedbackSurvey.ITEM_SYSTEM, "statement", null));
+        second.setAnswerOption(statement.copy().getAnswerOption());
         group.addItem().setLinkId("own").setType(QuestionnaireItemType.INTEGER).addCode(new Coding(FeedbackSurvey.ITEM_SYSTEM, "own-statement", null));
         group.addItem().setLinkId("wild").setType(QuestionnaireItemType.INTEGER).addCode(new Coding(FeedbackSurvey.ITEM_SYSTEM, "statement", null));
         q.addItem().setLinkId("txt").setType(QuestionnaireItemType.TEXT).addCode(new Coding(FeedbackSurvey.ITEM_SYSTEM, "open-text", null));
@@ -48,6 +53,7 @@ class FeedbackSurveyTest {
         r.addItem().setLinkId("rec").addAnswer().setValue(new IntegerType(9));
         QuestionnaireResponse.QuestionnaireResponseItemComponent g = r.addItem().setLinkId("g");
         g.addItem().setLinkId("s1").addAnswer().setValue(new Coding("https://example.org/agree", "a4", null));
+        g.addItem().setLinkId("s2").addAnswer().setValue(new Coding("https://example.org/agree", "cant-say", null));
         g.addItem().setLinkId("own").addAnswer().setValue(new IntegerType(2));
         g.addItem().setLinkId("wild").addAnswer().setValue(new IntegerType(7)); // outside 1..5: ignored
         r.addItem().setLinkId("txt").addAnswer().setValue(new StringType("  Kiitos!  "));
@@ -64,9 +70,34 @@ class FeedbackSurveyTest {
         assertEquals("kiosk", fact.channel());
         assertEquals(9, fact.recommendation());
         assertEquals(Map.of("s1", 4, "own", 2), fact.statements(), "ordinalValue of the chosen option; out-of-range ignored");
+        assertEquals(Set.of("s2"), fact.cantSay(), "an option without a value is \"can't say\", in no 1..5 figure");
         assertEquals("Kiitos!", fact.openText());
         assertEquals(LocalDate.parse("2026-03-10"), fact.localDate());
-        assertEquals(fact.statements(), FeedbackFact.parseStatementAnswers(fact.statementAnswers()));
+        assertEquals("s1=4;own=2;s2=cant-say", fact.statementAnswers());
+        FeedbackFact.StatementAnswers parsed = FeedbackFact.parseStatementAnswers(fact.statementAnswers());
+        assertEquals(fact.statements(), parsed.values());
+        assertEquals(fact.cantSay(), parsed.cantSay());
+        assertEquals(Map.of("statement.access", 4), FeedbackFact.parseStatementAnswers("statement.access=4").values(),
+                "facts written before \"can't say\" read as before");
+    }
+
+    @Test
+    void oneReadingOfAnswerValues() {
+        Questionnaire.QuestionnaireItemComponent s1 = survey().getItem().get(1).getItem().get(0);
+        assertEquals(4, FeedbackSurvey.read(s1, new Coding("https://example.org/agree", "a4", null)).orElseThrow()
+                .whole(1, 5).orElseThrow(), "the option's ordinalValue");
+        assertTrue(FeedbackSurvey.read(s1, new Coding("https://example.org/agree", "cant-say", null)).orElseThrow().cantSay());
+        Coding claimed = new Coding("https://example.org/agree", "a1", null);
+        claimed.addExtension(FeedbackSurvey.ORDINAL_VALUE, new DecimalType(5));
+        assertEquals(1, FeedbackSurvey.read(s1, claimed).orElseThrow().whole(1, 5).orElseThrow(),
+                "the questionnaire's option decides, not an ordinalValue the answer claims");
+        assertEquals(3, FeedbackSurvey.read(s1, new Coding("https://example.org/other", "3", null)).orElseThrow()
+                .whole(1, 5).orElseThrow(), "not an option: its numeric code");
+        assertTrue(FeedbackSurvey.read(s1, new Coding("https://example.org/other", "cant-say", null)).isEmpty(),
+                "\"can't say\" only as an option of the item");
+        assertTrue(FeedbackSurvey.read(s1, new DecimalType("4.5")).orElseThrow().whole(1, 5).isEmpty(), "no fractions");
+        assertEquals(5, FeedbackSurvey.read(s1, new DecimalType("5.0")).orElseThrow().whole(1, 5).orElseThrow());
+        assertTrue(FeedbackSurvey.read(s1, new StringType("4")).isEmpty());
     }
 
     @Test

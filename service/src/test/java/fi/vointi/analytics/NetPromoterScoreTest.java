@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class NetPromoterScoreTest {
@@ -64,5 +65,22 @@ class NetPromoterScoreTest {
         assertArrayEquals(new int[]{1, 1, 2, 3, 3}, summary.counts());
         assertThrows(IllegalArgumentException.class, () -> StatementSummary.of(0, 0, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> StatementSummary.of(1, 2, 3));
+    }
+
+    @Test
+    void cantSayAnswersAreCountedApartAndInNoOtherFigure() {
+        // the same ten answers and three "can't say": n, mean, distribution and agreeing as without them
+        StatementSummary summary = StatementSummary.of(new int[]{1, 1, 2, 3, 3}, 3);
+        assertEquals(10, summary.n());
+        assertEquals(3.6, summary.mean(), 1e-9);
+        assertEquals(60.0, summary.agreePercent(), 1e-9);
+        assertEquals(3, summary.cantSay());
+        StatementSummary onlyCantSay = StatementSummary.of(new int[]{0, 0, 0, 0, 0}, 5);
+        assertEquals(0, onlyCantSay.n());
+        assertNull(onlyCantSay.mean(), "no mean of no answers");
+        assertNull(onlyCantSay.agreePercent());
+        assertEquals(5, onlyCantSay.cantSay());
+        assertThrows(IllegalArgumentException.class, () -> StatementSummary.of(new int[]{0, 0, 0, 0, 0}, 0));
+        assertThrows(IllegalArgumentException.class, () -> StatementSummary.of(new int[]{1, 0, 0, 0, 0}, -1));
     }
 }

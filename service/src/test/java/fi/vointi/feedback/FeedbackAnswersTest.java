@@ -29,6 +29,8 @@ class FeedbackAnswersTest {
             coded.addAnswerOption().setValue(new Coding(SCALE, "c" + i, null))
                     .addExtension(FeedbackAnswers.ORDINAL_VALUE, new DecimalType(i));
         }
+        // "can't say" as the model has it: an option without a value
+        coded.addAnswerOption().setValue(new Coding(SCALE, "cant-say", null));
         QuestionnaireItemComponent group = q.addItem().setLinkId("g").setType(QuestionnaireItemType.GROUP);
         group.addItem(coded);
         group.addItem(item("own", QuestionnaireItemType.INTEGER, "own-statement"));
@@ -62,6 +64,8 @@ class FeedbackAnswersTest {
                 new IntegerType(1))));
         assertEquals(List.of(), FeedbackAnswers.check(questionnaire(), response(new IntegerType(10), new Coding(SCALE, "c1", null),
                 new IntegerType(5))));
+        assertEquals(List.of(), FeedbackAnswers.check(questionnaire(), response(new IntegerType(7),
+                new Coding(SCALE, "cant-say", null), new IntegerType(3))), "\"can't say\" answers a statement");
     }
 
     @Test
@@ -71,7 +75,7 @@ class FeedbackAnswersTest {
         assertEquals(3, problems.size(), problems.toString());
         assertTrue(problems.get(0).message().contains("'nps' (recommendation) must be a whole number from 0 to 10"));
         assertEquals("QuestionnaireResponse.item[0].answer[0]", problems.get(0).expression());
-        assertTrue(problems.get(1).message().contains("'s1' (statement) must be a whole number from 1 to 5"));
+        assertTrue(problems.get(1).message().contains("'s1' (statement) must be a whole number from 1 to 5 or \"can't say\""));
         assertEquals("QuestionnaireResponse.item[1].item[0].answer[0]", problems.get(1).expression());
         assertTrue(problems.get(2).message().contains("'own' (own-statement)"));
         assertEquals(1, FeedbackAnswers.check(questionnaire(), response(new IntegerType(-1), new Coding(SCALE, "c3", null),

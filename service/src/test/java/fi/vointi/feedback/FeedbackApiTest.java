@@ -205,7 +205,7 @@ class FeedbackApiTest {
         assertTrue(html.header("Content-Type").startsWith("text/html") && html.body().contains("role=\"alert\""));
         assertEquals(422, postForm("/feedback/" + unit + "/answer", adultForm("7", "6")).status());
         assertEquals(422, postForm("/feedback/" + unit + "/answer", adultForm("7", "x")).status());
-        QuestionnaireResponse statementSix = answer(8, null);
+        QuestionnaireResponse statementSix = answer(8, "5");
         statementSix.getItem().stream().filter(i -> i.getLinkId().equals("statements")).findFirst().orElseThrow()
                 .getItem().get(0).getAnswerFirstRep().setValue(new org.hl7.fhir.r4.model.Coding(
                         "https://vointi.fi/fhir/CodeSystem/agreement-5", "6", null));
@@ -232,6 +232,72 @@ class FeedbackApiTest {
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse?channel=sms", answer(8, null)).outcome(400);
         anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", "{not json").outcome(400);
         assertEquals(0, stored(unit));
+    }
+
+    Questionnaire survey(String audience) {
+        Reply reply = anonymous.get("/feedback/" + unit + "/Questionnaire?audience=" + audience);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.resource(Questionnaire.class);
+    }
+
+    /** The THL model: only the recommendation is required; each statement may be left out or answered "can't say". */
+    @Test
+    void statementsAreOptionalOneByOneAndCantSayIsAnAnswer() {
+        // no statement at all, and one of five (the rest left out): both stored
+        Reply none = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", answer(9, null));
+        assertEquals(201, none.status(), none.body());
+        assertFalse(none.body().contains("\"statements\""), none.body());
+        Reply oneOfFive = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", answer(9, "5"));
+        assertEquals(201, oneOfFive.status(), oneOfFive.body());
+        // "can't say" on some statements, numbers on others: stored as answered
+        ResponseBuilder some = ResponseBuilder.answering(adult).answerAllRequired().answer("recommendation", new IntegerType(7));
+        some.answer("statement.access", some.option("statement.access", "cant-say"))
+                .answer("statement.safety", some.option("statement.safety", "2"));
+        Reply mixed = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", some.build("completed", null));
+        assertEquals(201, mixed.status(), mixed.body());
+        QuestionnaireResponse stored = mixed.resource(QuestionnaireResponse.class);
+        var statements = stored.getItem().stream().filter(i -> i.getLinkId().equals("statements")).findFirst().orElseThrow().getItem();
+        assertEquals(2, statements.size());
+        assertEquals("cant-say", statements.get(0).getAnswerFirstRep().getValueCoding().getCode());
+        assertEquals("https://vointi.fi/fhir/CodeSystem/agreement-5", statements.get(0).getAnswerFirstRep().getValueCoding().getSystem());
+        // the children's "I don't know" too
+        Questionnaire child = survey("child");
+        ResponseBuilder childAnswer = ResponseBuilder.answering(child).answerAllRequired().answer("recommendation", new IntegerType(10));
+        childAnswer.answer("statement.kind", childAnswer.option("statement.kind", "dont-know"));
+        Reply childReply = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", childAnswer.build("completed", null));
+        assertEquals(201, childReply.status(), childReply.body());
+        // the HTML form alike: one statement "can't say", the others left empty
+        Map<String, String> partialForm = adultForm("8", "");
+        partialForm.put("item:statement.heard", "cant-say");
+        Reply formReply = postForm("/feedback/" + unit + "/answer", partialForm);
+        assertEquals(200, formReply.status(), formReply.body());
+        assertEquals(2, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE unit_ref = ?"
+                + " AND resource_json LIKE '%\"code\":\"cant-say\"%'", "Organization/" + unit), "the FHIR answer's and the form's");
+        // but the recommendation stays required, and "can't say" is no recommendation
+        QuestionnaireResponse noRecommendation = ResponseBuilder.answering(adult)
+                .answer("statement.heard", ResponseBuilder.answering(adult).option("statement.heard", "4")).build("completed", null);
+        assertTrue(anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", noRecommendation).outcome(422)
+                .contains("'recommendation' is missing"));
+        assertEquals(5, stored(unit));
+    }
+
+    /** One open-text limit for every audience: 2,000 characters stored, 2,001 refused, on the link and on plain FHIR. */
+    @Test
+    void openTextIsAtMost2000CharactersForEveryAudience() {
+        for (String audience : List.of("adult", "child", "relative")) {
+            Questionnaire survey = survey(audience);
+            QuestionnaireResponse longest = ResponseBuilder.answering(survey).answerAllRequired()
+                    .answer("open", new org.hl7.fhir.r4.model.StringType("k".repeat(2000))).build("completed", null);
+            Reply accepted = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", longest);
+            assertEquals(201, accepted.status(), audience + ": " + accepted.body());
+            QuestionnaireResponse tooLong = ResponseBuilder.answering(survey).answerAllRequired()
+                    .answer("open", new org.hl7.fhir.r4.model.StringType("k".repeat(2001))).build("completed", null);
+            String refused = anonymous.post("/feedback/" + unit + "/QuestionnaireResponse", tooLong.copy()).outcome(422);
+            assertTrue(refused.contains("2001 characters long but maxLength is 2000"), audience + ": " + refused);
+            tooLong.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new Reference("Organization/" + unit));
+            assertTrue(anonymous.post("/fhir/QuestionnaireResponse", tooLong).outcome(422).contains("maxLength is 2000"), audience);
+        }
+        assertEquals(3, stored(unit), "only the three answers of 2,000 characters");
     }
 
     @Test
