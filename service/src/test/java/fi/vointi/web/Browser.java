@@ -95,6 +95,19 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
+    /** Clicks and waits until the browser shows another document (each document has a window of its own). */
+    public void clickAndWaitForNextPage(WebElement element) {
+        script("window.vointiPreviousPage = true");
+        element.click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> {
+            try {
+                return !Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript("return window.vointiPreviousPage === true"));
+            } catch (org.openqa.selenium.WebDriverException navigating) {
+                return false;
+            }
+        });
+    }
+
     public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }

@@ -88,10 +88,11 @@ class FeedbackBrowserTest {
         return new WebDriverWait(browser.driver(), Duration.ofSeconds(seconds));
     }
 
+    /** Presses the page's send button and waits for the next page. */
     void send() {
         WebElement button = browser.find("main button[type=submit]");
         browser.script("arguments[0].scrollIntoView({block:'center'})", button);
-        button.click();
+        browser.clickAndWaitForNextPage(button);
     }
 
     String h1() {
@@ -186,6 +187,10 @@ class FeedbackBrowserTest {
         assertTrue(storedJson().get(0).contains("\"valueInteger\":7"));
     }
 
+    void clickAndWait(String css) {
+        browser.clickAndWaitForNextPage(browser.find(css));
+    }
+
     String activeId() {
         return (String) browser.script("return document.activeElement.id");
     }
@@ -232,7 +237,7 @@ class FeedbackBrowserTest {
         browser.screenshot("feedback-errors-sv-phone");
         browser.assertAccessible("errors-sv");
 
-        browser.find(".error-summary a").click();
+        browser.find(".error-summary a").click(); // a link within the page: no navigation
         assertEquals("q-recommendation-0", activeId(), "the summary link leads to the question");
         assertEquals(0, stored());
 
@@ -356,13 +361,13 @@ class FeedbackBrowserTest {
     void languageSwitchIsKeptInACookie() {
         browser.open(url("/feedback/" + unit));
         assertEquals("fi", browser.find("html").getAttribute("lang"));
-        browser.find("a[hreflang=sv]").click();
+        clickAndWait("a[hreflang=sv]");
         assertEquals("sv", browser.find("html").getAttribute("lang"));
         assertEquals(WebFixtures.NAME_SV, browser.text(".context"));
         browser.open(url("/feedback/" + unit + "?audience=adult"));
         assertEquals("sv", browser.find("html").getAttribute("lang"), "the choice is remembered");
         assertEquals(Messages.get("sv", "feedback.send"), browser.text("main button"));
-        browser.find("a[hreflang=en]").click();
+        clickAndWait("a[hreflang=en]");
         assertEquals("en", browser.find("html").getAttribute("lang"));
         assertEquals(1, browser.all("form.questionnaire").size(), "the switch stays on the same form");
     }
@@ -384,7 +389,7 @@ class FeedbackBrowserTest {
         other.start();
         try {
             browser.open("http://127.0.0.1:" + other.getAddress().getPort() + "/");
-            browser.find("#go").click();
+            browser.clickAndWaitForNextPage(browser.find("#go"));
             waitUpTo(10).until(d -> d.getCurrentUrl().startsWith(url("/")));
             assertTrue(List.of(Messages.get("fi", "error.crossSite.title"), Messages.get("en", "error.crossSite.title"))
                     .contains(h1()), h1());
