@@ -156,7 +156,7 @@ public class FeedbackController {
                     link.unit());
         }
         String submission = values.get("submission");
-        Map<String, String> problems = QuestionnaireForm.check(questionnaire.get(), values, lang);
+        Map<String, QuestionnaireForm.FieldError> problems = QuestionnaireForm.check(questionnaire.get(), values, lang);
         if (!problems.isEmpty()) {
             return form(request, HttpStatus.UNPROCESSABLE_ENTITY, lang, link, audience, questionnaire.get(), channel, token,
                     submission, values, problems);
@@ -176,8 +176,9 @@ public class FeedbackController {
             }
             // the page's own checks passed, so this is rare (e.g. a questionnaire rule the page does not know):
             // keep the answers and say it in the page language
-            Map<String, String> unsaved = new LinkedHashMap<>();
-            unsaved.put("", Messages.get(lang, "feedback.error.notSaved"));
+            Map<String, QuestionnaireForm.FieldError> unsaved = new LinkedHashMap<>();
+            String notSaved = Messages.get(lang, "feedback.error.notSaved");
+            unsaved.put("", new QuestionnaireForm.FieldError(notSaved, notSaved));
             return form(request, HttpStatus.valueOf(e.status().getCode()), lang, link, audience, questionnaire.get(), channel,
                     token, submission, values, unsaved);
         }
@@ -226,13 +227,15 @@ public class FeedbackController {
 
     private MutableHttpResponse<String> form(HttpRequest<?> request, HttpStatus status, String lang, Link link, String audience,
                                       Questionnaire questionnaire, @Nullable String channel, @Nullable String token,
-                                      @Nullable String submission, Map<String, String> values, Map<String, String> problems) {
+                                      @Nullable String submission, Map<String, String> values,
+                                             Map<String, QuestionnaireForm.FieldError> problems) {
         boolean child = "child".equals(audience);
         boolean kiosk = "kiosk".equals(link.channel());
         List<QuestionnaireForm.ItemView> items = QuestionnaireForm.items(questionnaire, lang, values, problems, child);
-        List<QuestionnaireForm.Problem> summary = new ArrayList<>(QuestionnaireForm.problems(items));
+        List<QuestionnaireForm.Problem> summary = new ArrayList<>(QuestionnaireForm.problems(items, problems));
         if (problems.containsKey("")) {
-            summary.add(0, new QuestionnaireForm.Problem(items.isEmpty() ? "main" : items.get(0).focusId(), problems.get("")));
+            summary.add(0, new QuestionnaireForm.Problem(items.isEmpty() ? "main" : items.get(0).focusId(),
+                    problems.get("").summary()));
         }
         String title = Languages.text(questionnaire.getTitleElement(), lang);
         Page page = Page.of(request, lang, summary.isEmpty() ? title : Messages.get(lang, "title.error.prefix") + ": " + title)

@@ -37,7 +37,7 @@ public final class QuestionnaireForm {
      * One question (or group, or display text). {@code kind}: group, scale (0–10), choice, faces, text, string,
      * number, display.
      */
-    public record ItemView(String kind, String id, String name, String label, String labelLang, boolean required,
+    public record ItemView(String kind, String linkId, String id, String name, String label, String labelLang, boolean required,
                            @Nullable Integer maxLength, String value, List<OptionView> options, List<ItemView> children,
                            @Nullable String error) {
         public boolean hasError() {
@@ -65,20 +65,30 @@ public final class QuestionnaireForm {
     public record Problem(String focusId, String message) {
     }
 
+    /** What is wrong with one answer: with the question named (error summary) and without (next to the question). */
+    public record FieldError(String summary, String inline) {
+        public static FieldError of(String lang, String key, String label, Object... args) {
+            Object[] withLabel = new Object[args.length + 1];
+            withLabel[0] = label;
+            System.arraycopy(args, 0, withLabel, 1, args.length);
+            return new FieldError(Messages.get(lang, key, withLabel), Messages.get(lang, key + ".inline", args));
+        }
+    }
+
     /**
      * The items as views.
      *
      * @param values answers already given (form field name → value)
-     * @param errors problem per linkId
+     * @param errors problem per linkId (the inline text is shown next to the question)
      * @param faces  draw answer options of statements as faces (the child form)
      */
     public static List<ItemView> items(Questionnaire questionnaire, String lang, Map<String, String> values,
-                                       Map<String, String> errors, boolean faces) {
+                                       Map<String, FieldError> errors, boolean faces) {
         return items(questionnaire.getItem(), lang, values, errors, faces);
     }
 
     private static List<ItemView> items(List<QuestionnaireItemComponent> definitions, String lang,
-                                        Map<String, String> values, Map<String, String> errors, boolean faces) {
+                                        Map<String, String> values, Map<String, FieldError> errors, boolean faces) {
         List<ItemView> views = new ArrayList<>();
         for (QuestionnaireItemComponent item : definitions) {
             String label = Languages.text(item.getTextElement(), lang);
@@ -87,9 +97,10 @@ public final class QuestionnaireForm {
             String name = FIELD_PREFIX + item.getLinkId();
             String value = values.getOrDefault(name, "");
             Integer maxLength = item.hasMaxLength() ? item.getMaxLength() : null;
-            String error = errors.get(item.getLinkId());
+            FieldError fieldError = errors.get(item.getLinkId());
+            String error = fieldError == null ? null : fieldError.inline();
             switch (item.getType()) {
-                case GROUP -> views.add(new ItemView("group", id, name, label, labelLang, false, null, "", List.of(),
+                case GROUP -> views.add(new ItemView("group", item.getLinkId(), id, name, label, labelLang, false, null, "", List.of(),
                         items(item.getItem(), lang, values, errors, faces), null));
                 case CHOICE, OPENCHOICE -> {
                     boolean scale = item.getAnswerOption().size() == 11
@@ -108,18 +119,18 @@ public final class QuestionnaireForm {
                                 optionLang(option, lang), optionValue.equals(value), face));
                     }
                     String kind = scale ? "scale" : faces && options.stream().anyMatch(o -> o.face() > 0) ? "faces" : "choice";
-                    views.add(new ItemView(kind, id, name, label, labelLang, item.getRequired(), null, value, options,
+                    views.add(new ItemView(kind, item.getLinkId(), id, name, label, labelLang, item.getRequired(), null, value, options,
                             List.of(), error));
                 }
-                case TEXT -> views.add(new ItemView("text", id, name, label, labelLang, item.getRequired(), maxLength,
+                case TEXT -> views.add(new ItemView("text", item.getLinkId(), id, name, label, labelLang, item.getRequired(), maxLength,
                         value, List.of(), List.of(), error));
-                case STRING -> views.add(new ItemView("string", id, name, label, labelLang, item.getRequired(), maxLength,
+                case STRING -> views.add(new ItemView("string", item.getLinkId(), id, name, label, labelLang, item.getRequired(), maxLength,
                         value, List.of(), List.of(), error));
-                case INTEGER, DECIMAL -> views.add(new ItemView("number", id, name, label, labelLang, item.getRequired(),
+                case INTEGER, DECIMAL -> views.add(new ItemView("number", item.getLinkId(), id, name, label, labelLang, item.getRequired(),
                         null, value, List.of(), List.of(), error));
                 default -> {
                     if (!label.isEmpty()) {
-                        views.add(new ItemView("display", id, name, label, labelLang, false, null, "", List.of(),
+                        views.add(new ItemView("display", item.getLinkId(), id, name, label, labelLang, false, null, "", List.of(),
                                 List.of(), null));
                     }
                 }
@@ -152,14 +163,14 @@ public final class QuestionnaireForm {
      * Problems a person can fix on the page, keyed by linkId, in the page language: a required question left
      * unanswered, a value that is not one of the options, text over the length limit.
      */
-    public static Map<String, String> check(Questionnaire questionnaire, Map<String, String> values, String lang) {
-        Map<String, String> problems = new LinkedHashMap<>();
+    public static Map<String, FieldError> check(Questionnaire questionnaire, Map<String, String> values, String lang) {
+        Map<String, FieldError> problems = new LinkedHashMap<>();
         check(questionnaire.getItem(), values, lang, problems);
         return problems;
     }
 
     private static void check(List<QuestionnaireItemComponent> definitions, Map<String, String> values, String lang,
-                              Map<String, String> problems) {
+                              Map<String, FieldError> problems) {
         for (QuestionnaireItemComponent item : definitions) {
             if (item.getType() == QuestionnaireItemType.GROUP) {
                 check(item.getItem(), values, lang, problems);
@@ -173,27 +184,28 @@ public final class QuestionnaireForm {
             boolean choice = item.getType() == QuestionnaireItemType.CHOICE;
             if (value.isEmpty()) {
                 if (item.getRequired()) {
-                    problems.put(item.getLinkId(), Messages.get(lang, choice ? "feedback.error.choose" : "feedback.error.required", label));
+                    problems.put(item.getLinkId(), FieldError.of(lang, choice ? "feedback.error.choose" : "feedback.error.required", label));
                 }
                 continue;
             }
             if (choice && item.getAnswerOption().stream().noneMatch(o -> optionValue(o).equals(value))) {
-                problems.put(item.getLinkId(), Messages.get(lang, "feedback.error.invalidOption", label));
+                problems.put(item.getLinkId(), FieldError.of(lang, "feedback.error.invalidOption", label));
             } else if (item.hasMaxLength() && value.codePointCount(0, value.length()) > item.getMaxLength()) {
-                problems.put(item.getLinkId(), Messages.get(lang, "feedback.error.tooLong", item.getMaxLength(),
+                problems.put(item.getLinkId(), FieldError.of(lang, "feedback.error.tooLong", label, item.getMaxLength(),
                         value.codePointCount(0, value.length())));
             }
         }
     }
 
     /** The error summary: one link per problem, in the order of the questions. */
-    public static List<Problem> problems(List<ItemView> items) {
+    public static List<Problem> problems(List<ItemView> items, Map<String, FieldError> errors) {
         List<Problem> problems = new ArrayList<>();
         for (ItemView item : items) {
-            if (item.error() != null) {
-                problems.add(new Problem(item.focusId(), item.error()));
+            FieldError error = errors.get(item.linkId());
+            if (error != null) {
+                problems.add(new Problem(item.focusId(), error.summary()));
             }
-            problems.addAll(problems(item.children()));
+            problems.addAll(problems(item.children(), errors));
         }
         return problems;
     }
