@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * headers (Origin, Sec-Fetch-Site, cookies), Back and reload; axe-core on every page and state.
  */
 @MicronautTest(transactional = false)
-@Property(name = "vointi.feedback.kiosk-return-seconds", value = "2")
+@Property(name = "vointi.feedback.kiosk-return-seconds", value = "5")
 class FeedbackBrowserTest {
     @Inject
     EmbeddedServer server;
@@ -283,7 +283,7 @@ class FeedbackBrowserTest {
         browser.choose("q-recommendation-10");
         send();
         assertEquals(2, stored());
-        waitUpTo(10).until(d -> !d.getCurrentUrl().contains("/thanks"));
+        waitUpTo(20).until(d -> !d.getCurrentUrl().contains("/thanks"));
         assertTrue(browser.all("input[type=radio]:checked").isEmpty());
         browser.assertAccessible("kiosk-after-return");
         assertEquals(2, stored());
@@ -411,6 +411,11 @@ class FeedbackBrowserTest {
             browser.assertAccessible("404-" + lang);
             browser.open(url("/fhir/QuestionnaireResponse?lang=" + lang));
             assertEquals(Messages.get(lang, "error.401.title"), h1());
+            browser.assertAccessible("401-" + lang);
+            browser.open(url("/feedback/no-such-unit?lang=" + lang));
+            assertTrue(browser.text("main").contains(Messages.get(lang, "feedback.notInUse")));
+            assertFalse(browser.driver().getTitle().contains("– –"));
+            browser.assertAccessible("unknown-unit-" + lang);
         }
         browser.size(Browser.DESKTOP).open(url("/?lang=fi"));
         browser.screenshot("home-fi-desktop");
