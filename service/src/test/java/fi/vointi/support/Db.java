@@ -25,6 +25,18 @@ public final class Db {
         }
     }
 
+    /** One write (fixtures that set up what an API would have stored). */
+    public static int update(DataSource dataSource, String sql, Object... parameters) {
+        try (Connection c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The first column of every row, as strings. */
     public static java.util.List<String> strings(DataSource dataSource, String sql, Object... parameters) {
         try (Connection c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

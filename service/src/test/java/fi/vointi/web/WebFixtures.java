@@ -1,11 +1,7 @@
 package fi.vointi.web;
 
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
@@ -44,15 +40,7 @@ public final class WebFixtures {
                 Timestamp.from(Instant.now()), json);
     }
 
-    public static void update(DataSource dataSource, String sql, Object... parameters) {
-        try (Connection c = DelegatingDataSource.unwrapDataSource(dataSource).getConnection();
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    static void update(DataSource dataSource, String sql, Object... parameters) {
+        fi.vointi.support.Db.update(dataSource, sql, parameters);
     }
 }
