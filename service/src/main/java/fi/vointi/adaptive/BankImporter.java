@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import fi.vointi.cat.CatDesign;
 import fi.vointi.catalog.QuestionnaireCatalog;
+import fi.vointi.input.InputLimits;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -435,8 +436,17 @@ public final class BankImporter {
         return false;
     }
 
+    private static String abbreviated(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+
     private static BigDecimal number(Table table, int row, String column, String text, List<String> problems) {
         String value = table.delimiter() == ';' ? text.replace(',', '.') : text;
+        String tooLarge = InputLimits.numberProblem(value);
+        if (tooLarge != null) {
+            problems.add(where(table, row, column) + ": '" + abbreviated(text) + "' is " + tooLarge);
+            return null;
+        }
         try {
             return new BigDecimal(value);
         } catch (NumberFormatException e) {
@@ -714,6 +724,9 @@ public final class BankImporter {
                     }
                     parsed.put(part, new StringType(text));
                 } else {
+                    if (InputLimits.numberProblem(text) != null) {
+                        throw new NumberFormatException(); // the same number form as every JSON body
+                    }
                     parsed.put(part, new DecimalType(new BigDecimal(text)));
                 }
             } catch (NumberFormatException e) {

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import fi.vointi.input.JsonScan;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -26,6 +27,7 @@ public class FhirJson {
         if (body == null || body.isBlank()) {
             throw FhirException.badRequest("The request body is empty; a FHIR JSON resource was expected");
         }
+        refuseBeyondLimits(body);
         try {
             return strictParser().parseResource(body);
         } catch (DataFormatException | IllegalArgumentException e) {
@@ -40,6 +42,7 @@ public class FhirJson {
             throw FhirException.badRequest("The request body is empty; a " + context.getResourceType(expectedType)
                     + " resource in FHIR JSON was expected");
         }
+        refuseBeyondLimits(body);
         IBaseResource parsed;
         try {
             parsed = strictParser().parseResource(body);
@@ -53,6 +56,17 @@ public class FhirJson {
                             + context.getResourceType(parsed) + "'");
         }
         return expectedType.cast(parsed);
+    }
+
+    /**
+     * The input limits (fi.vointi.input.InputLimits) before HAPI sees the text. Every JSON body is scanned at the edge
+     * already (fi.vointi.input.BodyGuard); this covers a body that reached us under another media type.
+     */
+    private static void refuseBeyondLimits(String body) {
+        JsonScan.Problem problem = JsonScan.check(body);
+        if (problem != null) {
+            throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, problem.describe());
+        }
     }
 
     /** Parses trusted content (our own storage), leniently; the text is kept for {@link #encode}. */

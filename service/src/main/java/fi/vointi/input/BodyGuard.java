@@ -1,0 +1,115 @@
+package fi.vointi.input;
+
+import fi.vointi.fhir.FhirResponses;
+import fi.vointi.fhir.OperationOutcomes;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The body of every POST and PUT, once, before any controller parses it:
+ * <ul>
+ *   <li>a body without {@code Content-Type} is refused (415): we never guess what a body is;</li>
+ *   <li>JSON ({@code application/json}, {@code application/fhir+json}, any {@code +json}), FHIR or plain: the
+ *       {@link JsonScan} pre-scan — limits, duplicate keys, control characters — answers 400 with an OperationOutcome
+ *       within microseconds, whatever the parser behind the endpoint would have made of it;</li>
+ *   <li>text ({@code text/csv}, {@code text/plain}) and HTML forms: decodable in their charset and free of control
+ *       characters other than tab, CR and LF (400).</li>
+ * </ul>
+ * Runs after authentication (an invalid token is still a 401) and inside the audit filter, so refusals are audited
+ * like any other 400.
+ */
+@ServerFilter(value = ServerFilter.MATCH_ALL_PATTERN, methods = {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH})
+public class BodyGuard implements Ordered {
+    private final FhirResponses responses;
+
+    public BodyGuard(FhirResponses responses) {
+        this.responses = responses;
+    }
+
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> check(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        MediaType type = request.getContentType().orElse(null);
+        if (type == null) {
+            return refuse(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED,
+                    "The request has a body but no Content-Type; send application/fhir+json (or the type the endpoint documents)");
+        }
+        if (isJson(type)) {
+            JsonScan.Problem problem = JsonScan.check(body);
+            return problem == null ? null : refuse(request, HttpStatus.BAD_REQUEST,
+                    problem.message().startsWith("The body exceeds") ? IssueType.TOOLONG : IssueType.STRUCTURE, problem.describe());
+        }
+        boolean form = type.getName().equalsIgnoreCase(MediaType.APPLICATION_FORM_URLENCODED);
+        if (!form && !"text".equalsIgnoreCase(type.getType())) {
+            return null; // no endpoint reads any other kind of body; routing answers 415 where it matters
+        }
+        String text;
+        try {
+            Charset charset = type.getCharset().orElse(StandardCharsets.UTF_8);
+            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException | IllegalArgumentException | UnsupportedOperationException e) {
+            return refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID,
+                    "The body is not valid text in its charset (" + type.getCharset().map(Charset::name).orElse("UTF-8") + ")");
+        }
+        String problem = form ? formProblem(text) : UntrustedText.freeTextProblem(text);
+        return problem == null ? null : refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID, "The body " + problem);
+    }
+
+    static boolean isJson(MediaType type) {
+        String subtype = type.getSubtype().toLowerCase(Locale.ROOT);
+        return subtype.equals("json") || subtype.endsWith("+json");
+    }
+
+    /** The decoded names and values of a form, each free text; null when they are. */
+    @Nullable
+    private static String formProblem(String form) {
+        for (String pair : form.split("&")) {
+            int equals = pair.indexOf('=');
+            for (String part : equals < 0 ? new String[] {pair} : new String[] {pair.substring(0, equals), pair.substring(equals + 1)}) {
+                String decoded;
+                try {
+                    decoded = URLDecoder.decode(part, StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return "has an invalid percent-encoding";
+                }
+                String problem = UntrustedText.freeTextProblem(decoded);
+                if (problem != null) {
+                    return "has a form field that " + problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    private HttpResponse<?> refuse(HttpRequest<?> request, HttpStatus status, IssueType type, String message) {
+        return responses.resource(HttpResponse.status(status), OperationOutcomes.error(type, message, null), request);
+    }
+
+    @Override
+    public int getOrder() {
+        // after the token check (BearerTokenGuard, SECURITY.after()), inside the audit filter
+        return ServerFilterPhase.SECURITY.after() + 10;
+    }
+}
