@@ -1,6 +1,7 @@
 package fi.vointi.responses;
 
 import fi.vointi.fhir.FhirException;
+import fi.vointi.input.UntrustedText;
 import io.micronaut.core.annotation.Nullable;
 
 import java.net.URLDecoder;
@@ -24,7 +25,18 @@ record IdentifierQuery(@Nullable String system, String value) {
             throw FhirException.notSupported("If-None-Exist supports exactly one parameter, identifier=system|value; got '"
                     + header + "'");
         }
-        return parseToken(URLDecoder.decode(query.substring("identifier=".length()), StandardCharsets.UTF_8));
+        String token;
+        try {
+            token = URLDecoder.decode(query.substring("identifier=".length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw FhirException.badRequest("If-None-Exist has an invalid percent-encoding");
+        }
+        // a header is not checked by the request guard as the query string is; the same rule applies
+        String problem = UntrustedText.tokenProblem(token);
+        if (problem != null) {
+            throw FhirException.badRequest("The identifier in If-None-Exist " + problem);
+        }
+        return parseToken(token);
     }
 
     private static String require(String value) {
