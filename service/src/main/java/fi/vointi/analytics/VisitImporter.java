@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -64,8 +65,9 @@ public class VisitImporter {
                 long line = parser.getCurrentLineNumber();
                 parse(record, line, errors).ifPresent(rows::add);
             }
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            throw FhirException.badRequest("The body is not valid CSV: " + e.getMessage());
+        } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            // Commons CSV reports a broken record (an unterminated quote) as UncheckedIOException while iterating
+            throw FhirException.badRequest("The body is not valid CSV: " + rootMessage(e));
         }
         if (rows.isEmpty() && errors.isEmpty()) {
             throw FhirException.badRequest("The CSV has no rows");
@@ -92,6 +94,15 @@ public class VisitImporter {
             });
         }
         return rows.size();
+    }
+
+    /** The innermost message, without the exception class names Commons CSV wraps around it. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? "unreadable" : root.getMessage();
     }
 
     private static java.util.Optional<VisitRow> parse(CSVRecord record, long line, List<OperationOutcomeIssueComponent> errors) {

@@ -51,6 +51,10 @@ public class OrganizationService {
     public static final String FEEDBACK_ENABLED_EXTENSION = "https://vointi.fi/fhir/StructureDefinition/feedback-enabled";
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final int MAX_NAME = 255;
+    /** The searchable names column (name_search, db/migration/V4): every language variant twice, folded and as written. */
+    private static final int MAX_NAME_SEARCH = 4000;
+    private static final String NAMES_TOO_LONG = "The name and its translations together are too long to be searchable;"
+            + " keep the name and each translation short (at most " + MAX_NAME + " characters, a few languages)";
 
     private final OrganizationStore store;
     private final FhirJson json;
@@ -204,6 +208,8 @@ public class OrganizationService {
             issues.add(issue(IssueType.REQUIRED, "Organization.name is required", "Organization.name"));
         } else if (name.length() > MAX_NAME) {
             issues.add(issue(IssueType.TOOLONG, "Organization.name is longer than " + MAX_NAME + " characters", "Organization.name"));
+        } else if (NameSearch.column(NameSearch.variants(organization.getNameElement())).length() > MAX_NAME_SEARCH) {
+            issues.add(issue(IssueType.TOOLONG, NAMES_TOO_LONG, "Organization.name"));
         }
         String parentId = null;
         if (organization.hasPartOf()) {
@@ -322,6 +328,8 @@ public class OrganizationService {
             issues.add(issue(IssueType.REQUIRED, "Location.name is required", "Location.name"));
         } else if (location.getName().length() > MAX_NAME) {
             issues.add(issue(IssueType.TOOLONG, "Location.name is longer than " + MAX_NAME + " characters", "Location.name"));
+        } else if (NameSearch.column(NameSearch.variants(location.getNameElement())).length() > MAX_NAME_SEARCH) {
+            issues.add(issue(IssueType.TOOLONG, NAMES_TOO_LONG, "Location.name"));
         }
         if (location.hasPartOf()) {
             issues.add(issue(IssueType.NOTSUPPORTED, "Location.partOf is not supported: a service point belongs to its unit"

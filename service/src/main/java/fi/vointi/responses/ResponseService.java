@@ -228,11 +228,13 @@ public class ResponseService {
                     IssueType.VALUE, "QuestionnaireResponse.subject must be a literal reference such as Patient/123",
                     "QuestionnaireResponse.subject"));
         }
+        // what the columns and the database can hold first: a value too long for its column is a 422, not a 500
+        List<OperationOutcomeIssueComponent> errors = new java.util.ArrayList<>(StorableResponse.problems(json.context(), response));
         List<ResponseIssue> issues = validator.validate(questionnaire, response);
-        List<OperationOutcomeIssueComponent> errors = issues.stream()
+        issues.stream()
                 .filter(i -> i.severity() == ResponseIssue.Severity.ERROR)
                 .map(i -> OperationOutcomes.issue(IssueSeverity.ERROR, IssueType.fromCode(i.code()), i.message(), i.expression()))
-                .toList();
+                .forEach(errors::add);
         if (!errors.isEmpty()) {
             throw FhirException.unprocessable(errors);
         }
