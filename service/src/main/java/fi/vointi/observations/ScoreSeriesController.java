@@ -3,6 +3,7 @@ package fi.vointi.observations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
+import fi.vointi.input.UntrustedText;
 import fi.vointi.scoring.ChangeOverTime;
 import fi.vointi.security.AccessPolicy;
 import fi.vointi.security.Caller;
@@ -42,6 +43,8 @@ import java.util.Map;
 @Secured(SecurityRule.IS_ANONYMOUS) // decided per request by AccessPolicy
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ScoreSeriesController {
+    /** Patient ids are kept in columns of 128 characters (subject_id, audit_event_patient). */
+    static final int PATIENT_ID_LENGTH = 128;
     private final ObservationSearch search;
     private final CallerResolver callers;
     private final Map<String, BigDecimal> minimalImportantDifferences = new HashMap<>();
@@ -88,9 +91,15 @@ public class ScoreSeriesController {
 
     @Get(uri = "/{id}/scores", produces = MediaType.APPLICATION_JSON)
     public Series scores(@PathVariable String id, @Nullable @QueryValue String code, HttpRequest<?> request) {
-        AuditContext audit = AuditContext.of(request).operation("score-series").patient(id).detail("code: " + code);
+        AuditContext audit = AuditContext.of(request).operation("score-series").detail("code: " + code);
         Caller caller = callers.resolve(request);
-        CallerResolver.enforce(AccessPolicy.search(caller));
+        String unknown = "No scores of Patient/" + id + " are known";
+        CallerResolver.enforce(AccessPolicy.readPatient(caller, id), unknown);
+        if (UntrustedText.tokenProblem(id, PATIENT_ID_LENGTH) != null) {
+            throw FhirException.notFound(unknown); // no stored patient id is longer
+        }
+        // only a permitted read names the patient in the audit trail: a refused call cannot plant rows about anyone
+        audit.patient(id);
         if (code == null || code.isBlank()) {
             throw FhirException.badRequest("Parameter 'code' is required: the score's code, e.g. "
                     + ScoreCodes.SCORE_SYSTEM + "|demo-wellbeing-prom.total or demo-wellbeing-prom.total");

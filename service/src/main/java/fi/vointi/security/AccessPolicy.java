@@ -54,6 +54,11 @@ public final class AccessPolicy {
             }
             return !subjectlessOnly || facts.subjectless();
         }
+
+        /** Whether this grant matches some response about {@code patientId} (whichever unit or sharing it has). */
+        public boolean mayMatchPatient(String patientId) {
+            return !subjectlessOnly && (patientIds == null || patientIds.contains(patientId));
+        }
     }
 
     public static List<ReadGrant> readGrants(Caller caller) {
@@ -94,6 +99,21 @@ public final class AccessPolicy {
             return Optional.of(Refusal.forbidden("Your role does not allow reading QuestionnaireResponses"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Refusal of reading anything about one patient as a whole (their score series): as {@link #search}, and hidden
+     * (404, exactly like a patient nobody knows) when none of the caller's {@link ReadGrant}s could ever match a
+     * response about this patient, e.g. a patient asking about someone else. What a permitted read returns is still
+     * limited by the grants.
+     */
+    public static Optional<Refusal> readPatient(Caller caller, String patientId) {
+        Optional<Refusal> search = search(caller);
+        if (search.isPresent()) {
+            return search;
+        }
+        return readGrants(caller).stream().anyMatch(g -> g.mayMatchPatient(patientId)) ? Optional.empty()
+                : Optional.of(Refusal.hidden("not found"));
     }
 
     /**

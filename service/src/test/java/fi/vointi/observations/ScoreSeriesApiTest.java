@@ -130,9 +130,9 @@ class ScoreSeriesApiTest {
         assertEquals(2, shared.get("points").size());
         assertDecimal("13", shared.get("points").get(1).get("changeFromBaseline").get("difference"));
 
-        // others see nothing; bad input is a clear 4xx
+        // to others the series is hidden, exactly like an unknown patient's (404); bad input is a clear 4xx
         FhirTestClient stranger = anonymous.as(tokens.patient("series-other-" + UUID.randomUUID()));
-        assertEquals(0, json(stranger.getJson("/api/patients/" + patient + "/scores?code=demo-wellbeing-prom.total")).get("points").size());
+        assertEquals(404, stranger.getJson("/api/patients/" + patient + "/scores?code=demo-wellbeing-prom.total").status());
         assertEquals(401, anonymous.getJson("/api/patients/" + patient + "/scores?code=demo-wellbeing-prom.total").status());
         Reply noCode = asPatient.getJson("/api/patients/" + patient + "/scores");
         assertEquals(400, noCode.status());
