@@ -2,12 +2,14 @@ package fi.vointi.input;
 
 import fi.vointi.fhir.FhirResponses;
 import fi.vointi.fhir.OperationOutcomes;
+import fi.vointi.security.SecurityHeadersFilter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.RequestFilter;
@@ -33,29 +35,49 @@ import java.util.Locale;
  *   <li>text ({@code text/csv}, {@code text/plain}) and HTML forms: decodable in their charset and free of control
  *       characters other than tab, CR and LF (400).</li>
  * </ul>
- * Runs after authentication (an invalid token is still a 401) and inside the audit filter, so refusals are audited
- * like any other 400.
+ * Runs after the token check (an invalid token is still a 401). A refusal here ends the filter chain: like every
+ * filter's refusal it is answered before the audit filter (which wraps the route only) and leaves no audit row; the
+ * body touched nothing.
  */
 @ServerFilter(value = ServerFilter.MATCH_ALL_PATTERN, methods = {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH})
 public class BodyGuard implements Ordered {
     private final FhirResponses responses;
+    private final SecurityHeadersFilter securityHeaders;
 
-    public BodyGuard(FhirResponses responses) {
+    public BodyGuard(FhirResponses responses, SecurityHeadersFilter securityHeaders) {
         this.responses = responses;
+        this.securityHeaders = securityHeaders;
     }
 
     @RequestFilter
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request, @Nullable @Body byte[] body) {
+        MediaType type;
+        String charset;
+        try {
+            type = request.getContentType().orElse(null);
+            charset = type == null ? null : type.getParameters().get("charset").orElse(null);
+        } catch (RuntimeException e) {
+            return refuse(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED, "The Content-Type is not a media type");
+        }
+        if (charset != null && !supported(charset)) {
+            // also without a body: binding even an empty body would look the charset up
+            return refuse(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED,
+                    "The charset of the body is not supported: use UTF-8");
+        }
         if (body == null || body.length == 0) {
             return null;
         }
-        MediaType type = request.getContentType().orElse(null);
         if (type == null) {
             return refuse(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED,
                     "The request has a body but no Content-Type; send application/fhir+json (or the type the endpoint documents)");
         }
         if (isJson(type)) {
+            if (charset != null && !Charset.forName(charset).equals(StandardCharsets.UTF_8)) {
+                // RFC 8259 and FHIR: JSON is exchanged as UTF-8; the scan and the parsers must read the same characters
+                return refuse(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED,
+                        "JSON bodies must be UTF-8 (charset=" + charset.replaceAll("[^A-Za-z0-9._-]", "?") + " given)");
+            }
             JsonScan.Problem problem = JsonScan.check(body);
             return problem == null ? null : refuse(request, HttpStatus.BAD_REQUEST,
                     problem.message().startsWith("The body exceeds") ? IssueType.TOOLONG : IssueType.STRUCTURE, problem.describe());
@@ -66,15 +88,23 @@ public class BodyGuard implements Ordered {
         }
         String text;
         try {
-            Charset charset = type.getCharset().orElse(StandardCharsets.UTF_8);
-            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            Charset decoding = charset == null ? StandardCharsets.UTF_8 : Charset.forName(charset);
+            text = decoding.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException | IllegalArgumentException | UnsupportedOperationException e) {
             return refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID,
-                    "The body is not valid text in its charset (" + type.getCharset().map(Charset::name).orElse("UTF-8") + ")");
+                    "The body is not valid text in its charset (" + (charset == null ? "UTF-8" : charset) + ")");
         }
         String problem = form ? formProblem(text) : UntrustedText.freeTextProblem(text);
         return problem == null ? null : refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID, "The body " + problem);
+    }
+
+    private static boolean supported(String charset) {
+        try {
+            return Charset.isSupported(charset);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static boolean isJson(MediaType type) {
@@ -104,12 +134,16 @@ public class BodyGuard implements Ordered {
     }
 
     private HttpResponse<?> refuse(HttpRequest<?> request, HttpStatus status, IssueType type, String message) {
-        return responses.resource(HttpResponse.status(status), OperationOutcomes.error(type, message, null), request);
+        MutableHttpResponse<String> refusal = responses.resource(HttpResponse.status(status),
+                OperationOutcomes.error(type, message, null), request);
+        // a refusal here ends the filter chain before the hardening headers' own filter: the same headers
+        securityHeaders.addHeaders(request, refusal);
+        return refusal;
     }
 
     @Override
     public int getOrder() {
-        // after the token check (BearerTokenGuard, SECURITY.after()), inside the audit filter
+        // after the token check (BearerTokenGuard, SECURITY.after()), before routing binds the body
         return ServerFilterPhase.SECURITY.after() + 10;
     }
 }

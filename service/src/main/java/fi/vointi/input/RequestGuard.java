@@ -2,12 +2,14 @@ package fi.vointi.input;
 
 import fi.vointi.fhir.FhirResponses;
 import fi.vointi.fhir.OperationOutcomes;
+import fi.vointi.security.SecurityHeadersFilter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
@@ -22,18 +24,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The request line of every request, before authentication, rate limits, the audit trail and any controller: the
- * method must be a standard one (405), the decoded path at most {@value InputLimits#MAX_PATH_LENGTH} characters (414),
- * and neither the path nor any query parameter name or value may hold a control character or undecodable
- * percent-encoding (400). Such a request names nothing that could be stored or looked up (PostgreSQL refuses NUL
- * bytes), so it is answered here and leaves no row anywhere, not even in the audit trail.
+ * The request line of every request, before authentication, rate limits, the audit trail and any controller (the
+ * address itself is well-formed: {@link RequestTargetGuard}): the method must be a standard one (405), the decoded
+ * path at most {@value InputLimits#MAX_PATH_LENGTH} characters (414), neither the path nor any query parameter name or
+ * value may hold a control character (400), and the path holds only the characters of our path names and ids — FHIR
+ * id characters, base64url tokens and {@code $} operations — otherwise nothing can be there (404). Such a request names
+ * nothing that could be stored or looked up (PostgreSQL refuses NUL bytes; a space or '#' would corrupt a reference),
+ * so it is answered here and leaves no row anywhere, not even in the audit trail.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class RequestGuard implements Ordered {
     private final FhirResponses responses;
+    private final SecurityHeadersFilter securityHeaders;
 
-    public RequestGuard(FhirResponses responses) {
+    public RequestGuard(FhirResponses responses, SecurityHeadersFilter securityHeaders) {
         this.responses = responses;
+        this.securityHeaders = securityHeaders;
     }
 
     @RequestFilter
@@ -47,11 +53,11 @@ public class RequestGuard implements Ordered {
         Map<String, List<String>> parameters;
         try {
             // the path as the routes see their variables: percent-decoded (getPath() is the raw form)
-            path = percentDecoded(request.getPath());
+            path = percentDecoded(request.getPath(), false);
             parameters = request.getParameters().asMap();
         } catch (IllegalArgumentException e) {
-            return refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID,
-                    "The address has an invalid percent-encoding (each % must start two hex digits of UTF-8)");
+            // RequestTargetGuard refuses these first; kept so that this filter never fails on its own
+            return refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID, "The address has an invalid percent-encoding");
         }
         if (path.length() > InputLimits.MAX_PATH_LENGTH) {
             return refuse(request, HttpStatus.REQUEST_URI_TOO_LONG, IssueType.TOOLONG,
@@ -74,13 +80,35 @@ public class RequestGuard implements Ordered {
                 }
             }
         }
+        int outside = firstOutsideIdAlphabet(path);
+        if (outside >= 0) {
+            // every segment of our paths is a name of ours or an id: no resource can have this address
+            return refuse(request, HttpStatus.NOT_FOUND, IssueType.NOTFOUND, "Nothing is known at this address: a path holds only"
+                    + " letters A–Z, digits and - . _ ~ $ (found " + String.format("U+%04X", path.codePointAt(outside)) + ")");
+        }
         return null;
     }
 
-    /** RFC 3986 percent-decoding of a path (a '+' stays a '+'); the bytes must be UTF-8. */
-    static String percentDecoded(String raw) {
+    /** Index of the first character that is not in a path of ours (ids: FHIR id characters, tokens: base64url), or -1. */
+    static int firstOutsideIdAlphabet(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '/' || c == '-' || c == '.' || c == '_' || c == '~' || c == '$';
+            if (!allowed) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * RFC 3986 percent-decoding; the bytes must be UTF-8. {@code form}: a query component, where '+' is a space (in a
+     * path a '+' stays a '+').
+     */
+    static String percentDecoded(String raw, boolean form) {
         if (raw.indexOf('%') < 0) {
-            return raw;
+            return form ? raw.replace('+', ' ') : raw;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
@@ -96,6 +124,8 @@ public class RequestGuard implements Ordered {
                 }
                 bytes.write(high * 16 + low);
                 i += 2;
+            } else if (form && c == '+') {
+                bytes.write(' ');
             } else {
                 byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 bytes.write(encoded, 0, encoded.length);
@@ -110,8 +140,11 @@ public class RequestGuard implements Ordered {
     }
 
     private HttpResponse<?> refuse(HttpRequest<?> request, HttpStatus status, IssueType type, String message) {
-        // without the request: its query string may be the very thing that cannot be decoded
-        return responses.resource(HttpResponse.status(status), OperationOutcomes.error(type, message, null), null);
+        MutableHttpResponse<String> refusal = responses.resource(HttpResponse.status(status),
+                OperationOutcomes.error(type, message, null), null);
+        // a refusal here ends the filter chain before the hardening headers' own filter: the same headers
+        securityHeaders.addHeaders(request, refusal);
+        return refusal;
     }
 
     @Override

@@ -250,6 +250,72 @@ class InputLimitsTest {
         assertEquals(before, rows("SELECT COUNT(*) FROM questionnaire_response"));
     }
 
+    @Test
+    void anAddressThatIsNoAddressIs400EvenForABrowser() {
+        // the browser error pages build language links from the address: these must be refused before them
+        for (String target : List.of("/feedback/{id}", "/feedback/" + UNIT + "?lang=%FF", "/?lang=%C0%80",
+                "/feedback/" + UNIT + "?lang=%zz", "/feedback/%zz", "/feedback/a%ED%A0%80")) {
+            RawHttp.Response html = RawHttp.send(server, "GET", target, Map.of("Accept", "text/html"), null);
+            assertEquals(400, html.status(), target + ": " + html.text());
+            assertTrue(html.headers().get("content-type").startsWith(FhirTestClient.FHIR_JSON), target);
+        }
+        // a well-formed address with a control character gets the page in the browser's language
+        RawHttp.Response page = RawHttp.send(server, "GET", "/feedback/a%00b", Map.of("Accept", "text/html"), null);
+        assertEquals(400, page.status(), page.text());
+        assertTrue(page.headers().get("content-type").startsWith("text/html"), page.text());
+    }
+
+    @Test
+    void pathsHoldOnlyIdCharactersElseNothingIsThere() {
+        long audited = rows("SELECT COUNT(*) FROM audit_event");
+        FhirTestClient admin = anonymous.as(tokens.admin());
+        for (String path : List.of(QR + "/a%20b", "/fhir/Task/%23x", "/analytics/units/a%2Cb/feedback", "/fhir/Patient/%C3%A4/$everything",
+                "/api/patients/a%3Bb/scores?code=x", "/fhir/Observation/%3Cscript%3E")) {
+            assertTrue(admin.get(path).outcome(404).contains("Nothing is known at this address"), path);
+        }
+        assertEquals(audited, rows("SELECT COUNT(*) FROM audit_event"));
+        // ids of every kind we make or accept pass: FHIR ids, UUIDs, base64url tokens, operations
+        assertEquals(404, admin.get(QR + "/Ab-9.x_~").status());
+        assertEquals(200, anonymous.get("/fhir/Questionnaire/demo-wellbeing-prom").status());
+    }
+
+    @Test
+    void charsetsOtherThanUtf8AreRefusedForJsonAndUnknownOnesEverywhere() {
+        for (String type : List.of("application/fhir+json; charset=nope", "application/fhir+json; charset=utf-16",
+                "application/json; charset=iso-8859-1")) {
+            Reply reply = patient.send(HttpRequest.newBuilder(patient.uri(QR)).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(response(""))));
+            reply.outcome(415);
+        }
+        Reply utf8 = patient.send(HttpRequest.newBuilder(patient.uri(QR)).header("Content-Type", "application/fhir+json; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString(response(""))));
+        assertEquals(201, utf8.status(), utf8.body());
+        Reply csv = anonymous.as(tokens.admin()).send(HttpRequest.newBuilder(anonymous.uri("/analytics/visits"))
+                .header("Content-Type", "text/csv; charset=nope").POST(HttpRequest.BodyPublishers.ofString("unit,period,visits\n")));
+        csv.outcome(415);
+        Reply empty = patient.send(HttpRequest.newBuilder(patient.uri(QR)).header("Content-Type", "application/fhir+json; charset=nope")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        empty.outcome(415);
+    }
+
+    @Test
+    void inputRefusalsCarryTheHardeningHeadersAndLeaveNoAuditRow() {
+        long audited = rows("SELECT COUNT(*) FROM audit_event");
+        List<Reply> refusals = List.of(patient.post(QR, hostileQr("1e1000000")), patient.get(QR + "/x%00y"),
+                patient.send(HttpRequest.newBuilder(patient.uri(QR)).POST(HttpRequest.BodyPublishers.ofString("{}"))),
+                patient.get(QR + "/a%20b"));
+        for (Reply refusal : refusals) {
+            assertTrue(refusal.status() >= 400 && refusal.status() < 500, refusal.body());
+            assertEquals("nosniff", refusal.header("X-Content-Type-Options"));
+            assertEquals("no-store", refusal.header("Cache-Control"));
+            assertEquals("DENY", refusal.header("X-Frame-Options"));
+        }
+        RawHttp.Response noUri = RawHttp.send(server, "GET", "/fhir/{x}", Map.of(), null);
+        assertEquals("nosniff", noUri.headers().get("x-content-type-options"));
+        // refused for their form before anything was read: the audit trail records what touched data
+        assertEquals(audited, rows("SELECT COUNT(*) FROM audit_event"));
+    }
+
     // 7. every value for a column of limited size is checked: a clear 4xx, never a 500
 
     @Test
