@@ -16,8 +16,9 @@ import io.micronaut.core.annotation.Nullable;
  *       took 43 s of CPU, {@code 1e999999999} ran out of memory);</li>
  *   <li>strings: the longest text a questionnaire accepts is an open answer of 2,000 characters; 64 Ki characters is
  *       32 times that and still a small part of the 1 MiB body limit;</li>
- *   <li>arrays and objects: {@value #MAX_ENTRIES} entries is several times the largest real document (a feedback import
- *       Bundle of a few thousand responses fits in 1 MiB only with fewer);</li>
+ *   <li>arrays and objects: {@value #MAX_ENTRIES} entries is more than any real document of at most 1 MiB holds (a
+ *       feedback import Bundle of 1 MiB carries a few thousand responses at most), while one array of a million tiny
+ *       elements, which would cost the parsers far more than its bytes, is refused;</li>
  *   <li>depth: {@value #MAX_DEPTH} levels of nested arrays and objects; a QuestionnaireResponse adds 2–4 levels per
  *       nested group or answer, so a form 20 groups deep fits, and no parser recursion comes near the stack limit.</li>
  * </ul>
