@@ -19,6 +19,10 @@ import io.micronaut.security.rules.SecurityRule;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
+import io.micronaut.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.URI;
 
 /**
@@ -31,6 +35,7 @@ import java.net.URI;
 public class SignInController {
     /** The name of the OIDC client in configuration: micronaut.security.oauth2.clients.vointi. */
     public static final String PROVIDER = "vointi";
+    private static final Logger LOG = LoggerFactory.getLogger(SignInController.class);
     private final BeanContext beans;
     private final SessionCookies cookies;
     private final SessionStore sessions;
@@ -44,8 +49,13 @@ public class SignInController {
     @Get(uri = "/signin", produces = MediaType.TEXT_HTML)
     public Publisher<MutableHttpResponse<?>> signIn(HttpRequest<?> request, @Nullable @QueryValue("return") String returnPath) {
         String target = ReturnPaths.safe(returnPath);
-        // looked up per request: the client exists only once its provider's metadata could be read
-        OauthClient client = beans.getBean(OauthClient.class, Qualifiers.byName(PROVIDER));
+        // looked up per request: the client exists only when its provider's metadata could be read at start-up
+        OauthClient client = beans.findBean(OauthClient.class, Qualifiers.byName(PROVIDER)).orElse(null);
+        if (client == null) {
+            LOG.error("Sign-in is not available: the OpenID Connect client '{}' could not be created (is VOINTI_OIDC_ISSUER"
+                    + " the identity provider's issuer URL, and was its discovery document readable at start-up?)", PROVIDER);
+            return Mono.just(HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE));
+        }
         Cookie language = Languages.rememberedChoice(request);
         return Mono.from(client.authorizationRedirect(request)).map(response -> {
             // ?lang= on /signin carries on to the provider's page and back (the page-language cookie)

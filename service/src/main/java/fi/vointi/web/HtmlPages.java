@@ -23,11 +23,11 @@ import java.util.Map;
 public class HtmlPages {
     public static final MediaType HTML = MediaType.of("text/html;charset=utf-8");
     /**
-     * Only our own style sheet, images and scripts; forms post only to us; never framed. No inline script or style,
+     * Only our own style sheet, images, scripts and web app manifest; forms post only to us; never framed. No inline script or style,
      * so no nonce is needed.
      */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self';"
-            + " script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            + " script-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final HtmlJteViewsRenderer<Map<String, Object>> renderer;
 

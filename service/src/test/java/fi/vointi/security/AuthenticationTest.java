@@ -102,7 +102,8 @@ class AuthenticationTest {
 
     @Test
     void devIssuerRefusesToStartInProduction() {
-        for (String environment : List.of("prod", "postgres")) {
+        // the dev issuer also carries the dev OpenID Connect provider (/dev/oidc, fi.vointi.signin.dev): same refusal
+        for (String environment : List.of("prod", "postgres", "production")) {
             ApplicationContext context = ApplicationContext.builder()
                     .environments(environment)
                     .properties(Map.of(
@@ -118,6 +119,19 @@ class AuthenticationTest {
             String message = messages(e);
             assertTrue(message.contains("must not run in production"), message);
         }
+        // no production environment named, but a server database outside tests: refused as well
+        ApplicationContext onServerDatabase = ApplicationContext.builder().deduceEnvironment(false)
+                .properties(Map.of(
+                        "vointi.security.dev-issuer.enabled", "true",
+                        "datasources.default.url", "jdbc:postgresql://127.0.0.1:1/nowhere",
+                        "datasources.default.username", "vointi",
+                        "datasources.default.driver-class-name", "org.postgresql.Driver",
+                        "datasources.default.dialect", "POSTGRES",
+                        "micronaut.server.port", "-1"))
+                .build();
+        Exception e = assertThrows(Exception.class, onServerDatabase::start);
+        onServerDatabase.close();
+        assertTrue(messages(e).contains("must not run in production"), messages(e));
     }
 
     @Test

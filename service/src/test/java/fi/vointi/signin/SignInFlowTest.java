@@ -465,6 +465,28 @@ class SignInFlowTest {
     }
 
     @Test
+    void theWebAppManifestAndItsIconsAreServed() {
+        HttpResponse<String> manifest = get("/manifest.webmanifest", "Accept", "application/manifest+json,*/*");
+        assertEquals(200, manifest.statusCode());
+        assertTrue(manifest.headers().firstValue("Content-Type").orElse("").startsWith("application/manifest+json"));
+        String json = manifest.body();
+        for (String expected : List.of("\"name\": \"Vointi\"", "\"start_url\": \"/app\"", "\"display\": \"standalone\"",
+                "\"theme_color\": \"#00468b\"", "\"purpose\": \"maskable\"", "\"sizes\": \"192x192\"", "\"sizes\": \"512x512\"")) {
+            assertTrue(json.contains(expected), expected + " in " + json);
+        }
+        for (String icon : List.of("vointi-192.png", "vointi-512.png", "vointi-maskable-512.png")) {
+            HttpResponse<String> png = get("/assets/icons/" + icon, "Accept", "image/png");
+            assertEquals(200, png.statusCode(), icon);
+            assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""), icon);
+        }
+        HttpResponse<String> home = get("/");
+        assertTrue(home.body().contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">"), home.body());
+        assertTrue(home.headers().firstValue("Content-Security-Policy").orElse("").contains("manifest-src 'self'"));
+        // the theme colour is the one of the style sheet's header and buttons
+        assertTrue(get("/assets/vointi.css").body().contains("#00468b"));
+    }
+
+    @Test
     void returnPathsArePureLogic() {
         assertEquals("/", ReturnPaths.safe("/"));
         assertEquals("/app/answer/x?task=1&lang=sv", ReturnPaths.safe("/app/answer/x?task=1&lang=sv"));
