@@ -157,7 +157,8 @@ public class AdaptiveAnswering {
             return;
         }
         Instant now = Instant.now();
-        Task task = invitations.task(invitation);
+        // parsed afresh: a resource from parseStored would encode as its stored text, unchanged
+        Task task = json.context().newJsonParser().parseResource(Task.class, invitation.resourceJson());
         task.getMeta().setVersionId("2").setLastUpdated(Date.from(now));
         task.setStatus(Task.TaskStatus.COMPLETED).setLastModified(Date.from(now));
         task.addOutput().setType(new CodeableConcept(new Coding(SDC_TEMP, "questionnaire-response", "QuestionnaireResponse")))
