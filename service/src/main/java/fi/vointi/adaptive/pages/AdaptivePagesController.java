@@ -12,6 +12,7 @@ import fi.vointi.web.Languages;
 import fi.vointi.web.Messages;
 import fi.vointi.web.Page;
 import fi.vointi.web.QuestionnaireForm;
+import fi.vointi.web.answer.PatientNames;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -253,7 +254,7 @@ public class AdaptivePagesController {
     private static Heading heading(AdaptiveBank bank, String lang, Caller caller, String patientId) {
         var titleElement = bank.questionnaire().getTitleElement();
         boolean own = patientId != null && patientId.equals(caller.patientId());
-        String forWhom = own ? Messages.get(lang, "app.cat.forSelf") : Messages.get(lang, "app.cat.forChild", patientId);
+        String forWhom = own ? Messages.get(lang, "app.cat.forSelf") : Messages.get(lang, "app.cat.forChild", PatientNames.of(patientId));
         return new Heading(Languages.text(titleElement, lang), Languages.languageOf(titleElement, lang), forWhom);
     }
 

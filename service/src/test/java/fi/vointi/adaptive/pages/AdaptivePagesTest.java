@@ -152,7 +152,11 @@ class AdaptivePagesTest {
     }
 
     QuestionnaireResponse stored(String responseId) {
-        Reply reply = anonymous.as(patientToken).get("/fhir/QuestionnaireResponse/" + responseId);
+        return stored(responseId, patientToken);
+    }
+
+    QuestionnaireResponse stored(String responseId, String token) {
+        Reply reply = anonymous.as(token).get("/fhir/QuestionnaireResponse/" + responseId);
         assertEquals(200, reply.status(), reply.body());
         return reply.resource(QuestionnaireResponse.class);
     }
@@ -179,8 +183,9 @@ class AdaptivePagesTest {
         assertEquals(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS, started.getStatus());
         assertEquals(BANK + "|1.0.0", started.getQuestionnaire());
         assertEquals("Patient/" + patientId, started.getSubject().getReference());
-        assertEquals(AdaptiveAnswering.TASK_IDENTIFIER_SYSTEM, started.getIdentifier().getSystem());
-        assertEquals(taskId, started.getIdentifier().getValue());
+        assertEquals("Patient/" + patientId, started.getAuthor().getReference(), "self-report");
+        assertEquals(List.of(responseId), Db.strings(dataSource, "SELECT draft_response_id FROM invitation WHERE id = ?", taskId),
+                "the draft is recorded with the invitation, as for a fixed questionnaire");
 
         Random random = new Random(3);
         List<String> asked = new ArrayList<>();
@@ -361,11 +366,12 @@ class AdaptivePagesTest {
         String guardian = tokens.guardian(child);
         String childTask = invite(child);
         Reply invitation = page(guardian, "/app/adaptive/start?task=" + childTask + "&lang=en");
-        assertTrue(invitation.body().contains("You are answering for your child (patient " + child + ")."), invitation.body());
+        assertTrue(invitation.body().contains("You are answering for your child " + child + "."), invitation.body());
         String childResponse = start(guardian, childTask);
         Reply question = page(guardian, "/app/adaptive/" + childResponse + "?lang=en");
-        assertTrue(question.body().contains("You are answering for your child (patient " + child + ")."));
+        assertTrue(question.body().contains("You are answering for your child " + child + "."));
         assertEquals(404, page(patientToken, "/app/adaptive/" + childResponse).status());
+        assertEquals("#answerer", stored(childResponse, guardian).getAuthor().getReference(), "a proxy report");
     }
 
     static String between(String html, String before, String after) {
