@@ -97,7 +97,8 @@ public class AdaptivePagesController {
         Heading heading = heading(bank, lang, caller, invited.invitation().patientId());
         Page page = Page.of(request, lang, heading.title());
         return pages.render(request, HttpStatus.OK, "app/cat/start", page, new AdaptiveViews.StartView(heading,
-                "/app/adaptive/start", invited.invitation().id(), lang, bank.design().minItems(), bank.design().maxItems()));
+                Languages.text(bank.questionnaire().getDescriptionElement(), lang),
+                Languages.languageOf(bank.questionnaire().getDescriptionElement(), lang), "/app/adaptive/start", invited.invitation().id(), lang, bank.design().minItems(), bank.design().maxItems()));
     }
 
     @Post(uri = "/start", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")

@@ -18,8 +18,12 @@ public final class AdaptiveViews {
     public record Heading(String title, String titleLang, String forWhom) {
     }
 
-    /** The invitation: what the test is like, and the button that starts (or continues) it. */
-    public record StartView(Heading heading, String action, String taskId, String lang, int minItems, int maxItems) {
+    /**
+     * The invitation: what the test is like (the bank's own description, e.g. its time frame), and the button that
+     * starts (or continues) it.
+     */
+    public record StartView(Heading heading, String description, String descriptionLang, String action, String taskId,
+                            String lang, int minItems, int maxItems) {
     }
 
     /** One question: "Question n" with no total, no Back, a notice when an earlier answer was sent again. */
