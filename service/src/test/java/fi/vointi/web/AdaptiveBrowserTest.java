@@ -30,7 +30,6 @@ import org.openqa.selenium.WebElement;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -43,11 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page until the stopping rule ends the test, and sees the T-score that the stored Observation holds; an interrupted
  * test resumes in a new browser session at the question where it stopped. axe-core on every page and state, phone and
  * desktop, fi/sv/en.
- *
- * <p>Sign-in: until branch patient-signin is merged, {@link #signIn} gives the browser the demo user's bearer token
- * on every request (Chrome DevTools {@code Network.setExtraHTTPHeaders}); {@code CallerResolver} resolves exactly the
- * same Caller for it as for the signed-in session of the sign-in contract. Replace it with
- * {@code SignIn.as(browser, baseUrl, demoUser)} once that branch is merged.
+ * Sign-in is the real dev OIDC flow ({@link SignIn}).
  */
 @MicronautTest(transactional = false)
 class AdaptiveBrowserTest {
@@ -85,13 +80,6 @@ class AdaptiveBrowserTest {
 
     String url(String pathAndQuery) {
         return "http://localhost:" + server.getPort() + pathAndQuery;
-    }
-
-    /** The demo user is signed in in this browser (see the class comment). */
-    void signIn(Browser b, String demoUser) {
-        String token = tokens.issue(demoUser, DemoUsers.byName(demoUser).orElseThrow().claims());
-        b.driver().executeCdpCommand("Network.enable", Map.of());
-        b.driver().executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Bearer " + token)));
     }
 
     /** A clinician of the pain clinic invites Aino to the adaptive demo test; returns the Task id. */
@@ -184,10 +172,9 @@ class AdaptiveBrowserTest {
     void aPatientRunsATestToItsStoppingRuleAndSeesTheStoredTScore(String lang, String screen) {
         String taskId = invite();
         browser.size(screen.equals("phone") ? Browser.PHONE : Browser.DESKTOP);
-        signIn(browser, AINO);
         String state = lang + "-" + screen;
-
-        browser.open(url("/app/adaptive/start?task=" + taskId + "&lang=" + lang));
+        // signs in through the dev OIDC provider and lands on the invitation
+        SignIn.as(browser, url(""), AINO, "/app/adaptive/start?task=" + taskId + "&lang=" + lang);
         assertEquals(lang, browser.find("html").getAttribute("lang"));
         assertEquals(title(lang), browser.text("h1"));
         assertEquals(Messages.get(lang, "app.cat.forSelf"), browser.text(".for-whom"));
@@ -227,8 +214,7 @@ class AdaptiveBrowserTest {
     void anInterruptedTestResumesInANewBrowserSessionWhereItStopped() {
         String taskId = invite();
         browser.size(Browser.PHONE);
-        signIn(browser, AINO);
-        browser.open(url("/app/adaptive/start?task=" + taskId + "&lang=fi"));
+        SignIn.as(browser, url(""), AINO, "/app/adaptive/start?task=" + taskId + "&lang=fi");
         submit(browser);
         String responseId = responseIdOf(browser);
         Random random = new Random(11);
@@ -249,11 +235,14 @@ class AdaptiveBrowserTest {
         browser.assertAccessible("cat-notice-fi-phone");
         browser.close();
 
-        // later, another browser: sign in again, the home page lists the test in progress
+        // later, another browser: the home page sends her to sign in, then lists the test in progress
         browser = Browser.start("fi");
         browser.size(Browser.PHONE);
-        signIn(browser, AINO);
         browser.open(url("/app?lang=fi"));
+        assertTrue(browser.driver().getCurrentUrl().contains("/dev/oidc/"), "anonymous: to sign-in, " + browser.driver().getCurrentUrl());
+        browser.clickAndWaitForNextPage(browser.find("button[name='user'][value='" + AINO + "']"));
+        assertTrue(browser.driver().getCurrentUrl().startsWith(url("/app")), browser.driver().getCurrentUrl());
+        assertTrue(browser.driver().manage().getCookieNamed("vointi_session") != null, "a new session");
         WebElement draft = browser.find("a[href='/app/adaptive/" + responseId + "']");
         browser.clickAndWaitForNextPage(draft);
         assertEquals(third, currentQuestion(browser), "the same question where it stopped");
