@@ -98,7 +98,8 @@ public class AdaptivePagesController {
         Page page = Page.of(request, lang, heading.title());
         return pages.render(request, HttpStatus.OK, "app/cat/start", page, new AdaptiveViews.StartView(heading,
                 Languages.text(bank.questionnaire().getDescriptionElement(), lang),
-                Languages.languageOf(bank.questionnaire().getDescriptionElement(), lang), "/app/adaptive/start", invited.invitation().id(), lang, bank.design().minItems(), bank.design().maxItems()));
+                Languages.languageOf(bank.questionnaire().getDescriptionElement(), lang), "/app/adaptive/start", invited.invitation().id(), lang, bank.design().minItems(), bank.design().maxItems(),
+                invited.invitation().draftResponseId() != null));
     }
 
     @Post(uri = "/start", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")

@@ -23,7 +23,7 @@ public final class AdaptiveViews {
      * starts (or continues) it.
      */
     public record StartView(Heading heading, String description, String descriptionLang, String action, String taskId,
-                            String lang, int minItems, int maxItems) {
+                            String lang, int minItems, int maxItems, boolean continuing) {
     }
 
     /** One question: "Question n" with no total, no Back, a notice when an earlier answer was sent again. */

@@ -310,6 +310,8 @@ class AdaptivePagesTest {
         // another device: a new sign-in of the same person (a new token), from the invitation or the draft link
         String laterSession = tokens.issue("patient-" + patientId + "-phone", java.util.Map.of("roles", List.of("patient"),
                 "patient", patientId));
+        Reply invitation = page(laterSession, "/app/adaptive/start?task=" + taskId + "&lang=en");
+        assertTrue(invitation.body().contains(">Continue the questionnaire</button>"), "the invitation offers to continue");
         assertEquals(responseId, start(laterSession, taskId), "the invitation leads to the draft");
         Shown resumed = current(laterSession, responseId);
         assertEquals(4, resumed.number());
