@@ -9,7 +9,15 @@ import java.time.Instant;
 public record Invitation(String id, String tokenSha256, String patientId, String questionnaireUrl,
                          String questionnaireVersion, @Nullable String unitRef, String requester, String status,
                          Instant createdAt, Instant expiresAt, @Nullable Instant usedAt, @Nullable String responseId,
-                         String resourceJson) {
+                         String resourceJson, @Nullable String draftResponseId) {
+
+    /** The same invitation before any draft (a new one). */
+    public Invitation(String id, String tokenSha256, String patientId, String questionnaireUrl, String questionnaireVersion,
+                      @Nullable String unitRef, String requester, String status, Instant createdAt, Instant expiresAt,
+                      @Nullable Instant usedAt, @Nullable String responseId, String resourceJson) {
+        this(id, tokenSha256, patientId, questionnaireUrl, questionnaireVersion, unitRef, requester, status, createdAt,
+                expiresAt, usedAt, responseId, resourceJson, null);
+    }
 
     public CanonicalRef questionnaire() {
         return new CanonicalRef(questionnaireUrl, questionnaireVersion);

@@ -8,6 +8,7 @@ import fi.vointi.fhir.FhirServerConfiguration;
 import fi.vointi.fhir.SearchBundles;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -33,17 +34,26 @@ public class InvitationController {
     private final FhirJson json;
     private final FhirResponses responses;
     private final FhirServerConfiguration server;
+    private final InvitationPagesController pages;
 
     public InvitationController(InvitationService invitations, FhirJson json, FhirResponses responses,
-                                FhirServerConfiguration server) {
+                                FhirServerConfiguration server, InvitationPagesController pages) {
+        this.pages = pages;
         this.invitations = invitations;
         this.json = json;
         this.responses = responses;
         this.server = server;
     }
 
-    @Get(uri = "/{token}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    /**
+     * Content negotiation: a browser (its Accept names text/html) gets the questionnaire as pages; FHIR clients get
+     * the pinned Questionnaire as before.
+     */
+    @Get(uri = "/{token}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "text/html"})
     public HttpResponse<String> open(@PathVariable String token, HttpRequest<?> request) {
+        if (request.getHeaders().accept().stream().anyMatch(type -> type.getName().equals(MediaType.TEXT_HTML))) {
+            return pages.open(token, request);
+        }
         AuditContext audit = AuditContext.of(request).operation("invitation-open");
         Invitation invitation = found(invitations.byToken(token), audit);
         invitations.requireUsable(invitation);

@@ -219,20 +219,120 @@ public class InvitationService {
         if (invitation.unitRef() != null) {
             response.addExtension(ResponseService.SERVICE_UNIT_EXTENSION, new Reference(invitation.unitRef()));
         }
-        // The link stands in for the patient's login, for this one response only.
-        Caller viaLink = new Caller("invitation:" + invitation.id(), null, Set.of(Role.PATIENT), invitation.patientId(),
-                Set.of(), Set.of(), Set.of());
-        QuestionnaireResponse stored = responses.create(viaLink, response, null).response();
+        QuestionnaireResponse stored = responses.create(viaLink(invitation), response, null).response();
         String responseId = stored.getIdElement().getIdPart();
 
         Instant now = Instant.now();
+        String task = completedTask(invitation, responseId, now);
+        if (!store.consume(invitation.tokenSha256(), now, responseId, task)) {
+            // Another request used the link first, or it expired meanwhile: roll the response back.
+            throw new FhirException(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN, "This invitation link has already been used or has expired");
+        }
+        return stored;
+    }
+
+    /** The link stands in for the patient's sign-in, for the response to this one invitation only. */
+    private static Caller viaLink(Invitation invitation) {
+        return new Caller("invitation:" + invitation.id(), null, Set.of(Role.PATIENT), invitation.patientId(),
+                Set.of(), Set.of(), Set.of());
+    }
+
+    /** The Task as it is once answered (version 2, completed, output = the response), as stored JSON. */
+    private String completedTask(Invitation invitation, String responseId, Instant now) {
         Task task = json.context().newJsonParser().parseResource(Task.class, invitation.resourceJson());
         task.getMeta().setVersionId("2").setLastUpdated(Date.from(now));
         task.setStatus(Task.TaskStatus.COMPLETED).setLastModified(Date.from(now));
         task.addOutput().setType(new CodeableConcept(new Coding(InvitationRequest.SDC_TEMP, InvitationRequest.RESPONSE_OUTPUT,
                 "QuestionnaireResponse"))).setValue(new Reference("QuestionnaireResponse/" + responseId));
-        if (!store.consume(invitation.tokenSha256(), now, responseId, json.encode(task))) {
-            // Another request used the link first, or it expired meanwhile: roll the response back.
+        return json.encode(task);
+    }
+
+    // ---- answering page by page (the patient web app and the invitation link in a browser) --------------------
+
+    /** Invitations waiting for {@code patientId} that the caller may read: ready, unexpired, not answered. */
+    public List<Invitation> waiting(Caller caller, String patientId) {
+        if (caller.isAnonymous()) {
+            return List.of();
+        }
+        InvitationStore.Filter filter = new InvitationStore.Filter(false, caller.actsFor(), Set.of(),
+                List.of(List.of(patientId)), List.of(List.of("ready")));
+        Instant now = Instant.now();
+        return store.search(filter, 50, 0).stream()
+                .filter(i -> AccessPolicy.readInvitation(caller, i.patientId(), i.unitRef()).isEmpty())
+                .filter(i -> !i.used() && !i.expiredAt(now))
+                .toList();
+    }
+
+    /** A new, unsaved response to an invitation: pinned questionnaire, the patient, the inviting unit. */
+    public QuestionnaireResponse newResponse(Invitation invitation) {
+        QuestionnaireResponse response = new QuestionnaireResponse();
+        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS);
+        response.setQuestionnaire(invitation.questionnaire().toString());
+        response.setSubject(new Reference("Patient/" + invitation.patientId()));
+        if (invitation.unitRef() != null) {
+            response.addExtension(ResponseService.SERVICE_UNIT_EXTENSION, new Reference(invitation.unitRef()));
+        }
+        return response;
+    }
+
+    /** The invitation a draft answers, if any. */
+    public Optional<Invitation> byDraft(String responseId) {
+        return store.findByDraft(responseId);
+    }
+
+    /**
+     * Saves the first draft of an invitation's answer for a signed-in caller (the patient or a guardian) and records
+     * it with the invitation, both or neither; answers the stored draft.
+     */
+    @Transactional
+    public QuestionnaireResponse startDraft(Caller caller, Invitation invitation, QuestionnaireResponse draft) {
+        QuestionnaireResponse stored = responses.create(caller, draft, null).response();
+        if (!store.recordDraft(invitation.id(), stored.getIdElement().getIdPart())) {
+            throw FhirException.conflict("This invitation already has an answer in progress");
+        }
+        return stored;
+    }
+
+    /**
+     * Stores the signed-in caller's completed response; when it answers an invitation, the Task is completed in the
+     * same transaction (an expired invitation stays as it is: the answer is the person's own all the same).
+     */
+    @Transactional
+    public QuestionnaireResponse completeDraft(Caller caller, String responseId, QuestionnaireResponse response) {
+        QuestionnaireResponse stored = responses.update(caller, responseId, response, null);
+        store.findByDraft(responseId).filter(i -> !i.used()).ifPresent(invitation -> {
+            Instant now = Instant.now();
+            store.complete(invitation.id(), now, responseId, completedTask(invitation, responseId, now));
+        });
+        return stored;
+    }
+
+    /** The draft saved through an invitation link, if any (read as the invited patient). */
+    public Optional<QuestionnaireResponse> linkDraft(Invitation invitation) {
+        return Optional.ofNullable(invitation.draftResponseId()).map(id -> responses.read(viaLink(invitation), id));
+    }
+
+    /** Saves a draft through the link (created on the first page, then updated); the link must still be usable. */
+    @Transactional
+    public QuestionnaireResponse saveLinkDraft(Invitation invitation, QuestionnaireResponse draft) {
+        requireUsable(invitation);
+        Caller caller = viaLink(invitation);
+        if (invitation.draftResponseId() == null) {
+            return startDraft(caller, invitation, draft);
+        }
+        return responses.update(caller, invitation.draftResponseId(), draft, null);
+    }
+
+    /** Sends the draft of a link as completed and uses the link up, both or neither (like {@link #answer}). */
+    @Transactional
+    public QuestionnaireResponse sendLinkDraft(Invitation invitation, QuestionnaireResponse response) {
+        requireUsable(invitation);
+        String responseId = invitation.draftResponseId();
+        if (responseId == null) {
+            throw FhirException.conflict("Nothing has been answered through this link yet");
+        }
+        QuestionnaireResponse stored = responses.update(viaLink(invitation), responseId, response, null);
+        if (!store.consume(invitation.tokenSha256(), Instant.now(), responseId, completedTask(invitation, responseId, Instant.now()))) {
             throw new FhirException(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN, "This invitation link has already been used or has expired");
         }
         return stored;

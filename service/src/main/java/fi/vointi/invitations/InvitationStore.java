@@ -20,7 +20,7 @@ import java.util.Set;
 @Singleton
 public class InvitationStore {
     private static final String COLUMNS = "id, token_sha256, patient_id, questionnaire_url, questionnaire_version, unit_ref,"
-            + " requester, status, created_at, expires_at, used_at, response_id, resource_json";
+            + " requester, status, created_at, expires_at, used_at, response_id, resource_json, draft_response_id";
     private final JdbcOperations jdbc;
 
     public InvitationStore(JdbcOperations jdbc) {
@@ -42,7 +42,7 @@ public class InvitationStore {
 
     @Transactional
     public void insert(Invitation i) {
-        jdbc.prepareStatement("INSERT INTO invitation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+        jdbc.prepareStatement("INSERT INTO invitation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, i.id());
             s.setString(2, i.tokenSha256());
             s.setString(3, i.patientId());
@@ -56,6 +56,7 @@ public class InvitationStore {
             s.setTimestamp(11, i.usedAt() == null ? null : Timestamp.from(i.usedAt()));
             s.setString(12, i.responseId());
             s.setString(13, i.resourceJson());
+            s.setString(14, i.draftResponseId());
             return s.executeUpdate();
         });
     }
@@ -82,6 +83,41 @@ public class InvitationStore {
             s.setString(2, responseId);
             s.setString(3, resourceJson);
             s.setString(4, tokenSha256);
+            s.setTimestamp(5, Timestamp.from(now));
+            return s.executeUpdate();
+        });
+        return changed == 1;
+    }
+
+    /** The invitation whose draft (in-progress response) is {@code responseId}. */
+    @Transactional(readOnly = true)
+    public Optional<Invitation> findByDraft(String responseId) {
+        return one("SELECT " + COLUMNS + " FROM invitation WHERE draft_response_id = ?", responseId);
+    }
+
+    /** Records the draft answering an invitation, unless one is recorded already; true when this call recorded it. */
+    @Transactional
+    public boolean recordDraft(String id, String responseId) {
+        return jdbc.prepareStatement("UPDATE invitation SET draft_response_id = ? WHERE id = ? AND draft_response_id IS NULL"
+                + " AND used_at IS NULL", s -> {
+            s.setString(1, responseId);
+            s.setString(2, id);
+            return s.executeUpdate();
+        }) == 1;
+    }
+
+    /**
+     * Completes the invitation {@code id} with its response (answered by the signed-in patient or guardian, not through
+     * the link): like {@link #consume}, exactly once and only while unused and unexpired; the link is used up too.
+     */
+    @Transactional
+    public boolean complete(String id, Instant now, String responseId, String resourceJson) {
+        int changed = jdbc.prepareStatement("UPDATE invitation SET used_at = ?, status = 'completed', response_id = ?,"
+                + " resource_json = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?", s -> {
+            s.setTimestamp(1, Timestamp.from(now));
+            s.setString(2, responseId);
+            s.setString(3, resourceJson);
+            s.setString(4, id);
             s.setTimestamp(5, Timestamp.from(now));
             return s.executeUpdate();
         });
@@ -153,7 +189,8 @@ public class InvitationStore {
             while (rs.next()) {
                 found.add(new Invitation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), instant(rs.getTimestamp(9)),
-                        instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), rs.getString(12), rs.getString(13)));
+                        instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), rs.getString(12), rs.getString(13),
+                        rs.getString(14)));
             }
         }
         return found;

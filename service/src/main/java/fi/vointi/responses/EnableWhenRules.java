@@ -12,7 +12,7 @@ import java.util.function.Function;
 import java.util.function.IntPredicate;
 
 /** R4 Questionnaire.item.enableWhen / enableBehavior evaluation. */
-final class EnableWhenRules {
+public final class EnableWhenRules {
 
     private EnableWhenRules() {
     }
@@ -21,7 +21,7 @@ final class EnableWhenRules {
      * @param answersOf the answer values recorded for a question linkId, already resolved to the
      *                  occurrence nearest to the item being evaluated
      */
-    static boolean isEnabled(QuestionnaireItemComponent item, Function<String, List<Type>> answersOf) {
+    public static boolean isEnabled(QuestionnaireItemComponent item, Function<String, List<Type>> answersOf) {
         if (!item.hasEnableWhen()) {
             return true;
         }

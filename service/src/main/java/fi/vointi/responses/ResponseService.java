@@ -70,6 +70,9 @@ public class ResponseService {
             AnonymousAnswering.refuseIdentifyingElements(response);
         }
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
+        if (!anonymous) {
+            recordWhoAnswered(caller, response);
+        }
         if (condition.isPresent()) {
             Optional<StoredResponse> existing = findExisting(condition.get());
             if (existing.isPresent()) {
@@ -152,6 +155,9 @@ public class ResponseService {
                     + current.versionId() + "\"");
         }
         QuestionnaireResponse before = json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
+        if (!anonymous) {
+            recordWhoAnswered(caller, response);
+        }
         adaptive.prepare(response);
         CanonicalRef given = CanonicalRef.parse(response.getQuestionnaire() == null ? "" : response.getQuestionnaire());
         if (!given.url().equals(storedCanonical.url()) || (given.hasVersion() && !given.version().equals(storedCanonical.version()))) {
@@ -190,6 +196,15 @@ public class ResponseService {
             throw FhirException.conflict("QuestionnaireResponse/" + id + " was changed by someone else; read it again and retry");
         }
         return response;
+    }
+
+    /** author and source from the caller, never from the client (ResponseAuthors); a mismatch is a 422. */
+    private static void recordWhoAnswered(Caller caller, QuestionnaireResponse response) {
+        ResponseAuthors.apply(caller, response).ifPresent(problem -> {
+            throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(
+                    IssueType.BUSINESSRULE, problem, problem.startsWith("QuestionnaireResponse.author")
+                            ? "QuestionnaireResponse.author" : "QuestionnaireResponse.source"));
+        });
     }
 
     private Optional<StoredResponse> findExisting(IdentifierQuery query) {
