@@ -155,9 +155,9 @@ public final class ScoreChart {
                 List.copyOf(labels), List.copyOf(points), path.toString(), List.copyOf(stripes));
     }
 
-    /** 1, 2 or 5 × 10ⁿ, so that a range gets about four to eight ticks. */
+    /** 1, 2 or 5 × 10ⁿ, so that a range gets about four to seven ticks. */
     static BigDecimal niceStep(BigDecimal range) {
-        double raw = range.doubleValue() / 5;
+        double raw = range.doubleValue() / 4;
         double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
         double fraction = raw / magnitude;
         double nice = fraction < 1.5 ? 1 : fraction < 3.5 ? 2 : fraction < 7.5 ? 5 : 10;
