@@ -40,9 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @MicronautTest(transactional = false)
 @Property(name = "vointi.scoring.minimal-important-difference.demo-wellbeing-prom.total", value = "5")
-class ResultsPagesTest {
+public class ResultsPagesTest {
     static final String PROM = "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.1.0";
-    static final String UNIT = "demo-unit-pain-clinic";
+    public static final String UNIT = "demo-unit-pain-clinic";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -52,7 +52,7 @@ class ResultsPagesTest {
     @Inject
     DataSource dataSource;
 
-    static QuestionnaireResponse prom(String patient, String authored, Map<String, Integer> answers) {
+    public static QuestionnaireResponse prom(String patient, String authored, Map<String, Integer> answers) {
         QuestionnaireResponse r = new QuestionnaireResponse();
         r.setQuestionnaire(PROM);
         r.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
@@ -76,7 +76,7 @@ class ResultsPagesTest {
         return r;
     }
 
-    static Map<String, Integer> all(int value) {
+    public static Map<String, Integer> all(int value) {
         Map<String, Integer> map = new LinkedHashMap<>();
         for (String id : List.of("sleep.1", "sleep.2", "sleep.3", "mood.1", "mood.2", "mood.3", "mood.4", "activity.1",
                 "activity.2", "activity.3")) {
