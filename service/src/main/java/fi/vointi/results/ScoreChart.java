@@ -31,7 +31,8 @@ public final class ScoreChart {
     public record Tick(BigDecimal value, double y) {
     }
 
-    public record XLabel(String text, double x) {
+    /** A date under the axis; {@code anchor} is the SVG text-anchor that keeps it inside the drawing. */
+    public record XLabel(String text, double x, String anchor) {
     }
 
     /** A drawn answer: where, its value (null: not scored, drawn as a gap), and whether it is the latest. */
@@ -123,14 +124,14 @@ public final class ScoreChart {
         StringBuilder path = new StringBuilder();
         boolean penDown = false;
         for (int i = 0; i < n; i++) {
-            double x = n == 1 ? round((plotLeft + plotRight) / 2) : round(plotLeft + 12 + i * (plotRight - plotLeft - 24) / (n - 1));
+            double x = n == 1 ? round((plotLeft + plotRight) / 2) : round(plotLeft + 14 + i * (plotRight - plotLeft - 28) / (n - 1));
             Input input = inputs.get(i);
             boolean latest = i == n - 1;
             if (i % every == 0 || latest) {
                 if (latest && i % every != 0 && !labels.isEmpty() && x - labels.get(labels.size() - 1).x() < 60) {
                     labels.remove(labels.size() - 1);
                 }
-                labels.add(new XLabel(input.label(), x));
+                labels.add(new XLabel(input.label(), x, n == 1 ? "middle" : i == 0 ? "start" : latest ? "end" : "middle"));
             }
             if (input.value() == null) {
                 points.add(new Point(x, Double.NaN, null, latest));
