@@ -27,9 +27,11 @@ import java.util.concurrent.CompletionStage;
         "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
         "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**",
         "/feedback/*/answer", "/feedback/*/QuestionnaireResponse", "/api/feedback/**", "/analytics/**",
-        "/app/adaptive/**"})
+        "/app/adaptive/**", "/app/results", "/app/results/**", "/app/usability"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
+    /** The anonymous usability check after a patient's results: recorded as an anonymous answer, whoever sends it. */
+    static final String USABILITY_CHECK = "/app/usability";
     private final AuditLog log;
     private final CallerResolver callers;
     private final FhirJson json;
@@ -43,10 +45,14 @@ public class AuditFilter {
     @ResponseFilter
     public CompletionStage<MutableHttpResponse<?>> record(HttpRequest<?> request, MutableHttpResponse<?> response) {
         AuditContext context = AuditContext.of(request);
-        Caller caller = callers.resolve(request);
+        // a signed-in person's usability answer must not be linked to them, not even in the trail (docs/feedback.md)
+        Caller caller = USABILITY_CHECK.equals(request.getPath()) ? Caller.ANONYMOUS : callers.resolve(request);
         int status = response.code();
         String operation = context.operation() != null ? context.operation() : defaultOperation(request);
-        AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), Instant.now(), action(request.getMethod(), operation),
+        // ... nor by its moment next to the same person's page views: the hour only, like the answer's own time
+        Instant at = USABILITY_CHECK.equals(request.getPath()) ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                : Instant.now();
+        AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), at, action(request.getMethod(), operation),
                 operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
                 caller.rolesText(), sourceAddress(request, caller), request.getMethodName(),
                 auditPath(request.getPath()), context.entities(), context.patients(), context.detail());
@@ -72,7 +78,8 @@ public class AuditFilter {
      */
     static String sourceAddress(HttpRequest<?> request, Caller caller) {
         boolean anonymousAnswer = caller.isAnonymous() && request.getMethod() == HttpMethod.POST
-                && (request.getPath().startsWith("/fhir/QuestionnaireResponse") || request.getPath().startsWith("/feedback/"));
+                && (request.getPath().startsWith("/fhir/QuestionnaireResponse") || request.getPath().startsWith("/feedback/")
+                || USABILITY_CHECK.equals(request.getPath()));
         return anonymousAnswer ? null : request.getRemoteAddress().getAddress().getHostAddress();
     }
 

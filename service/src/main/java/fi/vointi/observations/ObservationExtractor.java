@@ -103,7 +103,8 @@ public class ObservationExtractor implements ResponseWriteListener {
         ObservationStore.Write row = new ObservationStore.Write(observation.getIdElement().getIdPart(), versionId,
                 response.getIdElement().getIdPart(), Integer.parseInt(response.getMeta().getVersionId()), scoreKey,
                 observation.getStatus().toCode(), observation.getCode().getCodingFirstRep().getCode(), write.row().subjectType(),
-                write.row().subjectId(), response.getAuthored().toInstant(), now, json.encodeForStorage(observation));
+                write.row().subjectId(), response.getAuthored().toInstant(), now, json.encodeForStorage(observation),
+                Reporter.of(response));
         return row;
     }
 

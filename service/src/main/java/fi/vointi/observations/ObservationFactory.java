@@ -37,6 +37,11 @@ final class ObservationFactory {
             observation.setSubject(response.getSubject().copy());
         }
         observation.setEffective(response.getAuthoredElement().copy());
+        // who answered: the patient (self-report) or a guardian as RelatedPerson (proxy report), see Reporter
+        Reference performer = Reporter.performer(response);
+        if (performer != null) {
+            observation.addPerformer(performer);
+        }
         observation.setIssued(issued);
         observation.addDerivedFrom(new Reference("QuestionnaireResponse/" + response.getIdElement().getIdPart()
                 + "/_history/" + response.getMeta().getVersionId()));

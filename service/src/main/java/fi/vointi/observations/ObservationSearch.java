@@ -114,17 +114,53 @@ public class ObservationSearch {
     }
 
     /**
-     * One patient's current final or amended Observations of one score, oldest first, as far as the grants allow
-     * (the change-over-time series).
+     * One patient's current final or amended Observations of one score answered by one kind of reporter (self or
+     * proxy: never mixed), oldest first, as far as the grants allow (the change-over-time series).
      */
     @Transactional(readOnly = true)
-    public List<Observation> seriesOf(String patientId, String system, String code, List<AccessPolicy.ReadGrant> grants) {
+    public List<Observation> seriesOf(String patientId, String system, String code, Reporter reporter,
+                                      List<AccessPolicy.ReadGrant> grants) {
         SqlWhere where = new SqlWhere();
         GrantConditions.restrictTo(where, grants, "r.");
         where.add("o.subject_type = 'Patient' AND o.subject_id = ?", patientId);
         where.add("o.code_system = ? AND o.code = ?", system, code);
+        where.add("o.reporter = ?", reporter.code());
         where.add("o.status IN ('final', 'amended')");
         return resources(where.sql() + " ORDER BY o.effective, o.id", where.parameters());
+    }
+
+    /** A score a patient has: its code, the reporter (self or proxy) and the questionnaire it comes from. */
+    public record ScoreKey(String system, String code, Reporter reporter, String questionnaireUrl) {
+    }
+
+    /** The scores (code and reporter) of one patient's current final or amended Observations the grants allow. */
+    @Transactional(readOnly = true)
+    public List<ScoreKey> scoresOf(String patientId, List<AccessPolicy.ReadGrant> grants) {
+        SqlWhere where = new SqlWhere();
+        GrantConditions.restrictTo(where, grants, "r.");
+        where.add("o.subject_type = 'Patient' AND o.subject_id = ?", patientId);
+        where.add("o.status IN ('final', 'amended')");
+        return jdbc.prepareStatement("SELECT DISTINCT o.code_system, o.code, o.reporter, r.questionnaire_url"
+                + ObservationStore.JOINED + where.sql() + " ORDER BY r.questionnaire_url, o.reporter, o.code", statement -> {
+            SqlWhere.bind(statement, where.parameters());
+            List<ScoreKey> found = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new ScoreKey(rs.getString(1), rs.getString(2),
+                            Reporter.fromCode(rs.getString(3)).orElse(Reporter.SELF), rs.getString(4)));
+                }
+            }
+            return found;
+        });
+    }
+
+    /** The current Observations derived from one response, as far as the grants allow. */
+    @Transactional(readOnly = true)
+    public List<Observation> ofResponse(String responseId, List<AccessPolicy.ReadGrant> grants) {
+        SqlWhere where = new SqlWhere();
+        GrantConditions.restrictTo(where, grants, "r.");
+        where.add("o.response_id = ?", responseId);
+        return resources(where.sql() + " ORDER BY o.score_key", where.parameters());
     }
 
     /** The Observations of the joined query with these conditions and ordering. */

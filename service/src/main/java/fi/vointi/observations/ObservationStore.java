@@ -33,7 +33,7 @@ class ObservationStore {
     /** What one new or replacing version writes. */
     record Write(String id, int versionId, String responseId, int responseVersion, String scoreKey, String status,
                  String code, String subjectType, String subjectId, Instant effective, Instant lastUpdated,
-                 String resourceJson) {
+                 String resourceJson, Reporter reporter) {
     }
 
     /** Inserts new Observations: one batched statement whatever the count. */
@@ -42,8 +42,8 @@ class ObservationStore {
             return;
         }
         jdbc.prepareStatement("INSERT INTO observation (id, version_id, response_id, response_version, score_key, status,"
-                + " code_system, code, subject_type, subject_id, effective, last_updated, resource_json)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                + " code_system, code, subject_type, subject_id, effective, last_updated, resource_json, reporter)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             for (Write w : writes) {
                 s.setString(1, w.id());
                 s.setInt(2, w.versionId());
@@ -58,6 +58,7 @@ class ObservationStore {
                 s.setTimestamp(11, Timestamp.from(w.effective()));
                 s.setTimestamp(12, Timestamp.from(w.lastUpdated()));
                 s.setString(13, w.resourceJson());
+                s.setString(14, w.reporter().code());
                 s.addBatch();
             }
             return s.executeBatch();
@@ -76,7 +77,7 @@ class ObservationStore {
             return false;
         }
         int changed = jdbc.prepareStatement("UPDATE observation SET version_id = ?, response_version = ?, status = ?,"
-                + " subject_type = ?, subject_id = ?, effective = ?, last_updated = ?, resource_json = ?"
+                + " subject_type = ?, subject_id = ?, effective = ?, last_updated = ?, resource_json = ?, reporter = ?"
                 + " WHERE id = ? AND version_id = ?", s -> {
             s.setInt(1, w.versionId());
             s.setInt(2, w.responseVersion());
@@ -86,8 +87,9 @@ class ObservationStore {
             s.setTimestamp(6, Timestamp.from(w.effective()));
             s.setTimestamp(7, Timestamp.from(w.lastUpdated()));
             s.setString(8, w.resourceJson());
-            s.setString(9, w.id());
-            s.setInt(10, w.versionId() - 1);
+            s.setString(9, w.reporter().code());
+            s.setString(10, w.id());
+            s.setInt(11, w.versionId() - 1);
             return s.executeUpdate();
         });
         return changed == 1;
