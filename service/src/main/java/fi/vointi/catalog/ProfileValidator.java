@@ -19,13 +19,24 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HAPI instance validator with the FHIR core definitions plus our own conformance resources
  * (profiles, extensions, CodeSystems, ValueSets from fhir-profiles/ and the county's folder).
  */
 public final class ProfileValidator {
+    // HAPI's validator spends seconds loading and converting the core definitions on its first use; it is
+    // thread-safe and immutable for the same inputs, so every application context of this JVM shares one.
+    private static final Map<String, ProfileValidator> SHARED = new ConcurrentHashMap<>();
     private final FhirValidator validator;
+
+    /** The one validator of this JVM for these conformance resources ({@code fingerprint}, see {@link ValidationFingerprint}). */
+    public static ProfileValidator shared(FhirContext context, List<IBaseResource> conformanceResources, String fingerprint) {
+        String key = fingerprint + "@" + System.identityHashCode(context);
+        return SHARED.computeIfAbsent(key, k -> new ProfileValidator(context, conformanceResources));
+    }
 
     public ProfileValidator(FhirContext context, List<IBaseResource> conformanceResources) {
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(context);

@@ -22,13 +22,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The questionnaires this service delivers, loaded once at start-up from the jar's questionnaires/
  * folder and the county's folder ({@code vointi.questionnaires.dir}). Every file is validated with
  * the HAPI validator against FHIR R4 and our profile; any invalid file stops start-up with a message
- * naming the file. The catalog is read-only after start-up; its Questionnaire objects must not be
+ * naming the file. A file that passed under the same validator before (table content_validation, see
+ * {@link ContentValidations}) is not validated again, so that a restart with unchanged content does not pay for
+ * HAPI's validator warm-up. The catalog is read-only after start-up; its Questionnaire objects must not be
  * modified by callers (copy them first).
  */
 @Context
@@ -39,10 +42,13 @@ public class QuestionnaireCatalog {
 
     private final Map<String, Questionnaire> byId;
     private final Map<String, List<Questionnaire>> byUrl;
-    private final ProfileValidator validator;
+    private final Supplier<ProfileValidator> validator;
     private final List<IBaseResource> conformanceResources;
+    private final int validatedAtStart;
 
-    public QuestionnaireCatalog(FhirJson json, CatalogConfiguration configuration, QuestionnaireArchive archive) {
+    public QuestionnaireCatalog(FhirJson json, CatalogConfiguration configuration, QuestionnaireArchive archive,
+                                ContentValidations validations) {
+        long started = System.nanoTime();
         FhirContext context = json.context();
         ClassLoader loader = QuestionnaireCatalog.class.getClassLoader();
 
@@ -86,13 +92,24 @@ public class QuestionnaireCatalog {
             throw new CatalogLoadException("fhir-profiles: the profile " + QUESTIONNAIRE_PROFILE
                     + " is missing, so questionnaires cannot be validated");
         }
-        this.validator = new ProfileValidator(context, conformanceResources);
+        String fingerprint = ValidationFingerprint.of(conformanceResources.stream().map(json::encode).toList());
+        // Built on first use only: when all content is known to be valid, start-up never needs it.
+        this.validator = memoize(() -> ProfileValidator.shared(context, conformanceResources, fingerprint));
         Map<String, Questionnaire> ids = new LinkedHashMap<>();
         Map<String, String> sourceOfCanonical = new HashMap<>();
         Map<String, String> sourceOfId = new HashMap<>();
+        int validated = 0;
         for (ParsedFile file : questionnaires) {
             Questionnaire questionnaire = (Questionnaire) file.resource;
             check(file.source, questionnaire);
+            String key = ValidationFingerprint.key(fingerprint, json.encode(questionnaire));
+            boolean known = validations.passed(key);
+            if (!known) {
+                long t = System.nanoTime();
+                LOG.info("Validating {} ({} of {})", file.source, ++validated, questionnaires.size());
+                validate(file.source, questionnaire);
+                LOG.info("Validated {} in {} ms", file.source, (System.nanoTime() - t) / 1_000_000);
+            }
             String id = questionnaire.getIdElement().getIdPart();
             String canonical = questionnaire.getUrl() + "|" + questionnaire.getVersion();
             if (sourceOfId.containsKey(id)) {
@@ -106,6 +123,9 @@ public class QuestionnaireCatalog {
             sourceOfId.put(id, file.source);
             sourceOfCanonical.put(canonical, file.source);
             archive.remember(file.source, questionnaire, json);
+            if (!known) {
+                validations.remember(key, file.source);
+            }
             ids.put(id, questionnaire);
         }
         this.byId = Collections.unmodifiableMap(ids);
@@ -113,24 +133,51 @@ public class QuestionnaireCatalog {
                 Collectors.collectingAndThen(Collectors.toList(), list -> list.stream()
                         .sorted(Comparator.comparing(Questionnaire::getVersion, VersionOrder.INSTANCE).reversed())
                         .toList())));
-        LOG.info("Questionnaire catalog: {} questionnaires, {} conformance resources", byId.size(), conformance.size());
+        this.validatedAtStart = validated;
+        LOG.info("Questionnaire catalog: {} questionnaires ({} validated now, the others unchanged since they passed),"
+                + " {} conformance resources, in {} ms", byId.size(), validated, conformance.size(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
-    private void check(String source, Questionnaire questionnaire) {
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        if (value == null) {
+                            value = supplier.get();
+                        }
+                        v = value;
+                    }
+                }
+                return v;
+            }
+        };
+    }
+
+    /** Rules the validator cannot know: an id, and scoring rules we can read. Cheap; runs on every start. */
+    private static void check(String source, Questionnaire questionnaire) {
         if (!questionnaire.getIdElement().hasIdPart()) {
             throw new CatalogLoadException(source + ": the Questionnaire has no id");
-        }
-        List<SingleValidationMessage> errors = validator.errors(questionnaire, List.of(QUESTIONNAIRE_PROFILE));
-        if (!errors.isEmpty()) {
-            String detail = errors.stream().limit(MAX_MESSAGES_PER_FILE)
-                    .map(m -> m.getLocationString() + ": " + m.getMessage())
-                    .collect(Collectors.joining("\n  "));
-            throw new CatalogLoadException(source + ": invalid Questionnaire (" + errors.size() + " error(s))\n  " + detail);
         }
         try {
             fi.vointi.scoring.ScoringRules.read(questionnaire);
         } catch (IllegalArgumentException e) {
             throw new CatalogLoadException(source + ": invalid scoring rule: " + e.getMessage());
+        }
+    }
+
+    private void validate(String source, Questionnaire questionnaire) {
+        List<SingleValidationMessage> errors = validator.get().errors(questionnaire, List.of(QUESTIONNAIRE_PROFILE));
+        if (!errors.isEmpty()) {
+            String detail = errors.stream().limit(MAX_MESSAGES_PER_FILE)
+                    .map(m -> m.getLocationString() + ": " + m.getMessage())
+                    .collect(Collectors.joining("\n  "));
+            throw new CatalogLoadException(source + ": invalid Questionnaire (" + errors.size() + " error(s))\n  " + detail);
         }
     }
 
@@ -162,7 +209,12 @@ public class QuestionnaireCatalog {
 
     /** The validator with our conformance resources, for other content checks. */
     public ProfileValidator validator() {
-        return validator;
+        return validator.get();
+    }
+
+    /** How many questionnaires this start had to validate (the others had passed under the same validator before). */
+    public int validatedAtStart() {
+        return validatedAtStart;
     }
 
     public List<IBaseResource> conformanceResources() {

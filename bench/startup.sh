@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Start-up time and jar size (issue 19): from `java -jar` to the first 200 on /fhir/metadata, on the embedded H2
+# default with the demo content. Two runs on one data folder: the first on an empty database (migrations, demo
+# organisations, every questionnaire validated), then RUNS restarts on the same folder (the usual case: nothing
+# changed, nothing to validate). Usage: bench/startup.sh [RUNS] (default 5); needs service/target/vointi-service.jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=service/target/vointi-service.jar
+RUNS=${1:-5}
+PORT=${PORT:-8095}
+[ -f "$JAR" ] || { echo "build first: ./mvnw -q -DskipTests package" >&2; exit 1; }
+WORK=$(mktemp -d)
+trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PID=
+
+one_start() {
+  local log="$WORK/run-$1.log" start end
+  start=$(date +%s%N)
+  (cd "$WORK" && VOINTI_PORT=$PORT exec java -jar "$OLDPWD/$JAR") > "$log" 2>&1 &
+  PID=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/fhir/metadata"; do
+    kill -0 "$PID" 2>/dev/null || { echo "the service stopped; see $log" >&2; cat "$log" >&2; exit 1; }
+    sleep 0.05
+  done
+  end=$(date +%s%N)
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+  echo "$(( (end - start) / 1000000 ))"
+}
+
+printf 'jar: %s MiB (%s bytes)\n' "$(( $(stat -c %s "$JAR") / 1048576 ))" "$(stat -c %s "$JAR")"
+printf 'first start, empty database: %s ms\n' "$(one_start first)"
+grep -h "Questionnaire catalog" "$WORK/run-first.log" | sed 's/^.*QuestionnaireCatalog - /  /'
+times=()
+for i in $(seq 1 "$RUNS"); do times+=("$(one_start "$i")"); done
+sorted=$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')
+echo "restarts (ms, sorted): $sorted"
+echo "restart median: $(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms"
+grep -h "Questionnaire catalog" "$WORK/run-1.log" | sed 's/^.*QuestionnaireCatalog - /  /'
