@@ -13,14 +13,12 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Dimension;
 
 import javax.sql.DataSource;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,106 +76,66 @@ class ResultsBrowserTest {
         return reply.resource(QuestionnaireResponse.class).getIdElement().getIdPart();
     }
 
-    /**
-     * Until the sign-in flow lands (branch patient-signin), the browser carries the patient's bearer token on every
-     * request (DevTools extra headers): {@code CallerResolver} gives a bearer token and a signed-in session the same
-     * Caller, so the pages, the forms and the browser's own headers are exactly what a signed-in person gets.
-     */
-    void actAs(String token) {
-        browser.driver().executeCdpCommand("Network.enable", Map.of());
-        browser.driver().executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Bearer " + token)));
-    }
-
     @Test
     void resultsChartSharingAndUsabilityOnPhoneAndDesktopInThreeLanguages() {
-        Tokens tokens = new Tokens(issuer);
-        FhirTestClient anonymous = new FhirTestClient(server);
-        String patient = "browser-results-" + UUID.randomUUID().toString().substring(0, 8);
-        String token = tokens.patient(patient);
-        List<String> ids = answers(anonymous.as(token), patient);
-        String latest = ids.get(2);
-        FhirTestClient clinician = anonymous.as(tokens.clinician(ResultsPagesTest.UNIT));
-        actAs(token);
-        try {
-            for (Dimension size : List.of(Browser.PHONE, Browser.DESKTOP)) {
-                String device = size == Browser.PHONE ? "phone" : "desktop";
-                browser.size(size);
-                for (String lang : List.of("fi", "sv", "en")) {
-                    browser.open(base() + "/app/results?lang=" + lang);
-                    assertEquals(lang, browser.find("html").getAttribute("lang"));
-                    assertFalse(browser.all("svg.chart[role=img]").isEmpty(), "charts");
-                    assertFalse(browser.all("table.score-table").isEmpty(), "tables");
-                    assertTrue(browser.find("main").getText().contains("28"));
-                    assertFalse(browser.scrollsHorizontally(), "no horizontal scroll on " + device);
-                    browser.assertAccessible("results-" + device + "-" + lang);
-                    browser.screenshot("results-" + device + "-" + lang);
-                }
-            }
-            // right after sending: the explicit question, then the usability check (phone, English)
-            browser.size(Browser.PHONE);
-            browser.open(base() + "/app/results/" + latest + "?sent=1&lang=en");
-            assertTrue(browser.text(".sharing-question").contains("Send these results to the care team at"));
-            browser.assertAccessible("response-sent-en").screenshot("response-sent-phone-en");
-            assertEquals(404, clinician.get("/fhir/QuestionnaireResponse/" + latest).status());
-            browser.clickAndWaitForNextPage(browser.find(".sharing-question button[value=share]"));
-            assertTrue(browser.text(".notice").contains("Sent to the care team at"));
-            assertEquals(200, clinician.get("/fhir/QuestionnaireResponse/" + latest).status(), "shared: the clinician reads it");
-            browser.assertAccessible("response-shared-en").screenshot("response-shared-phone-en");
-
-            long before = Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE questionnaire_url = ?", USABILITY);
-            browser.choose("usability-easy-6").choose("usability-clear-7");
-            browser.assertAccessible("usability-chosen-en");
-            browser.clickAndWaitForNextPage(browser.find(".usability button[type=submit]:not([name])"));
-            assertTrue(browser.text(".notice").contains("Thank you"));
-            assertEquals(before + 1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE questionnaire_url = ?"
-                    + " AND subject_id IS NULL", USABILITY), "stored anonymously");
-            browser.assertAccessible("usability-thanks-en");
-
-            // withdraw later from the answer's page: the clinician no longer can
-            browser.clickAndWaitForNextPage(browser.find(".sharing button[value=withdraw]"));
-            assertEquals(404, clinician.get("/fhir/QuestionnaireResponse/" + latest).status(), "withdrawn");
-            browser.assertAccessible("response-withdrawn-en").screenshot("response-withdrawn-phone-en");
-            for (String lang : List.of("fi", "sv")) {
-                browser.open(base() + "/app/results/" + latest + "?sent=1&lang=" + lang);
-                browser.assertAccessible("response-" + lang).screenshot("response-phone-" + lang);
-            }
-            // skipping the check is one click
-            browser.open(base() + "/app/results/" + ids.get(1) + "?sent=1&lang=fi");
-            browser.clickAndWaitForNextPage(browser.find(".sharing-question button[value=later]"));
-            browser.assertAccessible("response-later-fi");
-            browser.clickAndWaitForNextPage(browser.find(".usability button[name=skip]"));
-            assertTrue(browser.all(".usability").isEmpty());
-            browser.open(base() + "/app/results/no-such-answer?lang=fi");
-            browser.assertAccessible("not-found-fi");
-        } finally {
-            browser.driver().executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of()));
-        }
-    }
-
-    @Test
-    @Disabled("Needs the sign-in flow of branch patient-signin (SignIn helper, /signin, dev OIDC provider), which had no"
-            + " 'SIGNIN READY' commit when this branch was finished; enable after merging it")
-    void signedInPatientSeesSharesAndWithdraws() {
         Tokens tokens = new Tokens(issuer);
         FhirTestClient anonymous = new FhirTestClient(server);
         // the dev OIDC provider's demo patient (DemoUsers): demo-patient-aino acts for Patient/demo-aino
         String patient = "demo-aino";
         List<String> ids = answers(anonymous.as(tokens.patient(patient)), patient);
+        String latest = ids.get(2);
         FhirTestClient clinician = anonymous.as(tokens.clinician(ResultsPagesTest.UNIT));
+        browser.driver().manage().deleteAllCookies();
+        SignIn.as(browser, base(), "demo-patient-aino", "/app/results?lang=fi");
         for (Dimension size : List.of(Browser.PHONE, Browser.DESKTOP)) {
+            String device = size == Browser.PHONE ? "phone" : "desktop";
             browser.size(size);
-            browser.driver().manage().deleteAllCookies();
-            // SignIn.as(browser, base(), "demo-patient-aino", "/app/results?lang=fi");  -- the contract's helper
-            browser.open(base() + "/signin?return=%2Fapp%2Fresults%3Flang%3Dfi");
-            browser.clickAndWaitForNextPage(browser.find("button[name=user][value=demo-patient-aino]"));
-            assertTrue(browser.driver().getCurrentUrl().contains("/app/results"));
-            assertFalse(browser.all("svg.chart").isEmpty());
-            browser.assertAccessible("signed-in-results");
+            for (String lang : List.of("fi", "sv", "en")) {
+                browser.open(base() + "/app/results?lang=" + lang);
+                assertEquals(lang, browser.find("html").getAttribute("lang"));
+                assertFalse(browser.all("svg.chart[role=img]").isEmpty(), "charts");
+                assertFalse(browser.all("table.score-table").isEmpty(), "tables");
+                assertTrue(browser.find("main").getText().contains("28"));
+                assertFalse(browser.scrollsHorizontally(), "no horizontal scroll on " + device);
+                browser.assertAccessible("results-" + device + "-" + lang);
+                browser.screenshot("results-" + device + "-" + lang);
+            }
         }
-        browser.open(base() + "/app/results/" + ids.get(2) + "?sent=1&lang=fi");
+        // right after sending: the explicit question, then the usability check (phone, English)
+        browser.size(Browser.PHONE);
+        browser.open(base() + "/app/results/" + latest + "?sent=1&lang=en");
+        assertTrue(browser.text(".sharing-question").contains("Send these results to the care team at"));
+        browser.assertAccessible("response-sent-en").screenshot("response-sent-phone-en");
+        assertEquals(404, clinician.get("/fhir/QuestionnaireResponse/" + latest).status());
         browser.clickAndWaitForNextPage(browser.find(".sharing-question button[value=share]"));
-        assertEquals(200, clinician.get("/fhir/QuestionnaireResponse/" + ids.get(2)).status());
+        assertTrue(browser.text(".notice").contains("Sent to the care team at"));
+        assertEquals(200, clinician.get("/fhir/QuestionnaireResponse/" + latest).status(), "shared: the clinician reads it");
+        browser.assertAccessible("response-shared-en").screenshot("response-shared-phone-en");
+
+        long before = Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE questionnaire_url = ?", USABILITY);
+        browser.choose("usability-easy-6").choose("usability-clear-7");
+        browser.assertAccessible("usability-chosen-en");
+        browser.clickAndWaitForNextPage(browser.find(".usability button[type=submit]:not([name])"));
+        assertTrue(browser.text(".notice").contains("Thank you"));
+        assertEquals(before + 1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE questionnaire_url = ?"
+                + " AND subject_id IS NULL", USABILITY), "stored anonymously");
+        browser.assertAccessible("usability-thanks-en");
+
+        // withdraw later from the answer's page: the clinician no longer can
         browser.clickAndWaitForNextPage(browser.find(".sharing button[value=withdraw]"));
-        assertEquals(404, clinician.get("/fhir/QuestionnaireResponse/" + ids.get(2)).status());
+        assertEquals(404, clinician.get("/fhir/QuestionnaireResponse/" + latest).status(), "withdrawn");
+        browser.assertAccessible("response-withdrawn-en").screenshot("response-withdrawn-phone-en");
+        for (String lang : List.of("fi", "sv")) {
+            browser.open(base() + "/app/results/" + latest + "?sent=1&lang=" + lang);
+            browser.assertAccessible("response-" + lang).screenshot("response-phone-" + lang);
+        }
+        // skipping the check is one click
+        browser.open(base() + "/app/results/" + ids.get(1) + "?sent=1&lang=fi");
+        browser.clickAndWaitForNextPage(browser.find(".sharing-question button[value=later]"));
+        browser.assertAccessible("response-later-fi");
+        browser.clickAndWaitForNextPage(browser.find(".usability button[name=skip]"));
+        assertTrue(browser.all(".usability").isEmpty());
+        browser.open(base() + "/app/results/no-such-answer?lang=fi");
+        browser.assertAccessible("not-found-fi");
     }
 }
