@@ -19,6 +19,7 @@ public final class AuditContext {
     private final List<String> entities = new ArrayList<>();
     private final Set<String> patients = new LinkedHashSet<>();
     private String detail;
+    private boolean anonymousAnswer;
 
     public static AuditContext of(HttpRequest<?> request) {
         return request.getAttribute(ATTRIBUTE, AuditContext.class).orElseGet(() -> {
@@ -60,6 +61,19 @@ public final class AuditContext {
     public AuditContext detail(String detail) {
         this.detail = detail;
         return this;
+    }
+
+    /**
+     * This request stores (or tries to store) an anonymous answer: its audit row names no agent and no address and
+     * keeps the hour only, exactly as if no token had come with it (docs/feedback.md, anonymity).
+     */
+    public AuditContext anonymousAnswer() {
+        this.anonymousAnswer = true;
+        return this;
+    }
+
+    boolean isAnonymousAnswer() {
+        return anonymousAnswer;
     }
 
     String operation() {

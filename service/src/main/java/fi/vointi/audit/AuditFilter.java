@@ -42,10 +42,13 @@ public class AuditFilter {
     @ResponseFilter
     public CompletionStage<MutableHttpResponse<?>> record(HttpRequest<?> request, MutableHttpResponse<?> response) {
         AuditContext context = AuditContext.of(request);
-        Caller caller = callers.resolve(request);
+        boolean anonymousAnswer = context.isAnonymousAnswer();
+        // an anonymous answer is recorded as if no token had come with it: no agent, no address, the hour only
+        Caller caller = anonymousAnswer ? Caller.ANONYMOUS : callers.resolve(request);
+        Instant now = anonymousAnswer ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS) : Instant.now();
         int status = response.code();
         String operation = context.operation() != null ? context.operation() : defaultOperation(request);
-        AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), Instant.now(), action(request.getMethod(), operation),
+        AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), now, action(request.getMethod(), operation),
                 operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
                 caller.rolesText(), sourceAddress(request, caller), request.getMethodName(),
                 auditPath(request.getPath()), context.entities(), context.patients(), context.detail());

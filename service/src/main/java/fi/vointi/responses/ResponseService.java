@@ -46,10 +46,13 @@ public class ResponseService {
     private final ResponseVersionRepository versions;
     private final ResponseValidator validator = new ResponseValidator();
     private final AdaptiveResponses adaptive;
+    private final AnonymousAdmission admission;
 
     public ResponseService(QuestionnaireCatalog catalog, FhirJson json, ResponseStore store,
-                           ResponseRepository responses, ResponseVersionRepository versions, AdaptiveResponses adaptive) {
+                           ResponseRepository responses, ResponseVersionRepository versions, AdaptiveResponses adaptive,
+                           AnonymousAdmission admission) {
         this.adaptive = adaptive;
+        this.admission = admission;
         this.catalog = catalog;
         this.json = json;
         this.store = store;
@@ -62,11 +65,25 @@ public class ResponseService {
     }
 
     public CreateResult create(Caller caller, QuestionnaireResponse response, @Nullable String ifNoneExist) {
+        return create(caller, response, ifNoneExist, false);
+    }
+
+    /**
+     * An anonymous answer given earlier, imported by an admin (the caller was checked by the importer): its
+     * {@code authored} is kept and the live answering rate limit does not apply.
+     */
+    public CreateResult createImported(Caller caller, QuestionnaireResponse response) {
+        return create(caller, response, null, true);
+    }
+
+    private CreateResult create(Caller caller, QuestionnaireResponse response, @Nullable String ifNoneExist, boolean imported) {
         Optional<IdentifierQuery> condition = Optional.ofNullable(ifNoneExist).map(IdentifierQuery::parseIfNoneExist);
         adaptive.prepare(response);
         Questionnaire questionnaire = pinQuestionnaire(response);
         boolean anonymous = AnonymousAnswering.isAnonymous(questionnaire);
         if (anonymous) {
+            // from here on the request is recorded as an anonymous one, refusals included
+            admission.anonymousRequest();
             AnonymousAnswering.refuseIdentifyingElements(response);
         }
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
@@ -81,6 +98,14 @@ public class ResponseService {
             throw FhirException.unprocessable(IssueType.BUSINESSRULE, message);
         });
         validateAgainst(questionnaire, response);
+        if (anonymous) {
+            // every path, with or without a token, whatever the role: one unit rule and one rate limit
+            admission.admit(unitRefOf(response), !imported);
+            if (!imported) {
+                // a live answer is given now: the client can neither back- nor forward-date it
+                response.setAuthored(new Date());
+            }
+        }
         if (!response.hasAuthored()) {
             // authored is when the answers were given; a client that omits it means "now".
             response.setAuthored(new Date());
