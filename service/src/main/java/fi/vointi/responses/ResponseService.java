@@ -88,7 +88,7 @@ public class ResponseService {
         }
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
         if (condition.isPresent()) {
-            Optional<StoredResponse> existing = findExisting(condition.get());
+            Optional<StoredResponse> existing = findExisting(condition.get(), response);
             if (existing.isPresent()) {
                 return existingResult(caller, existing.get());
             }
@@ -122,7 +122,7 @@ public class ResponseService {
             }
             // A concurrent retry with the same identifier won the race: answer as the retry would.
             if (condition.isPresent()) {
-                return findExisting(condition.get()).map(r -> existingResult(caller, r)).orElseThrow(() -> e);
+                return findExisting(condition.get(), response).map(r -> existingResult(caller, r)).orElseThrow(() -> e);
             }
             throw duplicateIdentifier(response);
         }
@@ -133,6 +133,11 @@ public class ResponseService {
     private CreateResult existingResult(Caller caller, StoredResponse existing) {
         boolean readable = AccessPolicy.read(caller, existing.facts()).isEmpty();
         return new CreateResult(readable ? json.parseStored(existing.resourceJson(), QuestionnaireResponse.class) : null, false);
+    }
+
+    /** Whether the caller may read this response (false for unknown ids too). */
+    public boolean mayRead(Caller caller, String id) {
+        return responses.find(id).filter(r -> AccessPolicy.read(caller, r.facts()).isEmpty()).isPresent();
     }
 
     /** The row of a response the caller may read; refusals of existing data look exactly like unknown ids. */
@@ -165,9 +170,13 @@ public class ResponseService {
             throw FhirException.badRequest("The resource id in the body ('" + response.getIdElement().getIdPart()
                     + "') must equal the id in the URL ('" + id + "')");
         }
-        StoredResponse current = responses.find(id).orElseThrow(() -> new FhirException(
-                io.micronaut.http.HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
-                "QuestionnaireResponse/" + id + " does not exist and this server assigns ids: create it with POST"));
+        // write implies read: what the caller may not read is unknown to it, exactly like an id that does not exist
+        // (same 404, same words), so that a PUT cannot probe for existence or change what it cannot see
+        if (caller.isAnonymous()) {
+            CallerResolver.enforce(AccessPolicy.update(caller, null, false));
+        }
+        StoredResponse current = responses.find(id).filter(r -> AccessPolicy.read(caller, r.facts()).isEmpty())
+                .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + " is not known"));
         CanonicalRef storedCanonical = new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion());
         Optional<Questionnaire> served = catalog.resolve(storedCanonical);
         boolean anonymous = served.map(AnonymousAnswering::isAnonymous).orElse(false);
@@ -217,12 +226,18 @@ public class ResponseService {
         return response;
     }
 
-    private Optional<StoredResponse> findExisting(IdentifierQuery query) {
+    /**
+     * The response matching If-None-Exist among those about the same subject as {@code response}: identifiers are
+     * unique per subject (V11), so neither a match nor a collision can reveal another patient's response.
+     */
+    private Optional<StoredResponse> findExisting(IdentifierQuery query, QuestionnaireResponse response) {
+        ResponseReferences subject = ResponseReferences.of(response.getSubject());
         List<StoredResponse> matches;
         if (query.system() == null) {
-            matches = responses.findByIdentifierValue(query.value());
+            matches = responses.findByIdentifierValue(query.value(), subject.type(), subject.id());
         } else {
-            matches = responses.findByIdentifier(query.system(), query.value()).map(List::of).orElse(List.of());
+            matches = responses.findByIdentifier(query.system(), query.value(), subject.type(), subject.id())
+                    .map(List::of).orElse(List.of());
         }
         if (matches.size() > 1) {
             throw FhirException.preconditionFailed("If-None-Exist matches more than one QuestionnaireResponse;"
