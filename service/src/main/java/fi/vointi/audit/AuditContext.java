@@ -20,6 +20,7 @@ public final class AuditContext {
     private final Set<String> patients = new LinkedHashSet<>();
     private String detail;
     private boolean anonymousAnswer;
+    private volatile boolean recordedInTransaction;
 
     public static AuditContext of(HttpRequest<?> request) {
         return request.getAttribute(ATTRIBUTE, AuditContext.class).orElseGet(() -> {
@@ -74,6 +75,15 @@ public final class AuditContext {
 
     boolean isAnonymousAnswer() {
         return anonymousAnswer;
+    }
+
+    /** The request's row was written in the transaction of its data write ({@link AuditWithinWrite}). */
+    void recordedInTransaction() {
+        this.recordedInTransaction = true;
+    }
+
+    boolean isRecordedInTransaction() {
+        return recordedInTransaction;
     }
 
     String operation() {
