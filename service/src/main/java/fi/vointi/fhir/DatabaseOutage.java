@@ -1,0 +1,34 @@
+package fi.vointi.fhir;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * Recognises "the database cannot be reached" among the causes of a failure: the pool found no connection within its
+ * timeout ({@code datasources.default.connection-timeout}, 3 s by default, Hikari's SQLTransientConnectionException),
+ * or a connection broke or was refused (SQLState class 08). Such a request is answered 503 with Retry-After.
+ */
+public final class DatabaseOutage {
+    /** What Retry-After says during an outage: about the pool's timeout plus a moment. */
+    public static final long RETRY_AFTER_SECONDS = 5;
+
+    private DatabaseOutage() {
+    }
+
+    public static boolean isOutage(@Nullable Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
