@@ -101,8 +101,10 @@ public class ResponseService {
         if (anonymous) {
             // every path, with or without a token, whatever the role: one unit rule and one rate limit
             admission.admit(unitRefOf(response), !imported);
-            if (!imported) {
-                // a live answer is given now: the client can neither back- nor forward-date it
+            if (!imported && !caller.systemMay("QuestionnaireResponse", 'c')) {
+                // a live answer is given now: the client can neither back- nor forward-date it. Only an admin's
+                // import and a registered backend integration with create scope (an SMS gateway relaying answers
+                // collected elsewhere) bring answers with their original time.
                 response.setAuthored(new Date());
             }
         }
