@@ -25,6 +25,7 @@ TOKEN=$(java -cp service/target/vointi-service.jar bench/BenchToken.java target/
 export TOKEN
 # Outside dev mode the public base of feedback links is required (docs/feedback.md).
 export VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
+export VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir"
 MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgres VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres \
   VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar > target/bench-server.log 2>&1 &
 SERVER=$!

@@ -19,6 +19,8 @@ public final class AuditContext {
     private final List<String> entities = new ArrayList<>();
     private final Set<String> patients = new LinkedHashSet<>();
     private String detail;
+    private boolean anonymousAnswer;
+    private volatile boolean recordedInTransaction;
 
     public static AuditContext of(HttpRequest<?> request) {
         return request.getAttribute(ATTRIBUTE, AuditContext.class).orElseGet(() -> {
@@ -60,6 +62,28 @@ public final class AuditContext {
     public AuditContext detail(String detail) {
         this.detail = detail;
         return this;
+    }
+
+    /**
+     * This request stores (or tries to store) an anonymous answer: its audit row names no agent and no address and
+     * keeps the hour only, exactly as if no token had come with it (docs/feedback.md, anonymity).
+     */
+    public AuditContext anonymousAnswer() {
+        this.anonymousAnswer = true;
+        return this;
+    }
+
+    boolean isAnonymousAnswer() {
+        return anonymousAnswer;
+    }
+
+    /** The request's row was written in the transaction of its data write ({@link AuditWithinWrite}). */
+    void recordedInTransaction() {
+        this.recordedInTransaction = true;
+    }
+
+    boolean isRecordedInTransaction() {
+        return recordedInTransaction;
     }
 
     String operation() {

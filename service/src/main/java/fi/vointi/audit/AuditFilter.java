@@ -45,19 +45,29 @@ public class AuditFilter {
     @ResponseFilter
     public CompletionStage<MutableHttpResponse<?>> record(HttpRequest<?> request, MutableHttpResponse<?> response) {
         AuditContext context = AuditContext.of(request);
-        // a signed-in person's usability answer must not be linked to them, not even in the trail (docs/feedback.md)
-        Caller caller = USABILITY_CHECK.equals(request.getPath()) ? Caller.ANONYMOUS : callers.resolve(request);
+        if (context.isRecordedInTransaction()) {
+            // the write's row committed with the write itself (AuditWithinWrite); the answer is the write's
+            return java.util.concurrent.CompletableFuture.completedFuture(response);
+        }
+        // an anonymous answer (and a signed-in person's usability answer, docs/feedback.md) is recorded as if no token
+        // had come with it: no agent, no address, the hour only — not linkable to the same person's page views
+        boolean anonymousAnswer = context.isAnonymousAnswer() || USABILITY_CHECK.equals(request.getPath());
+        Caller caller = anonymousAnswer ? Caller.ANONYMOUS : callers.resolve(request);
+        Instant now = anonymousAnswer ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS) : Instant.now();
         int status = response.code();
         String operation = context.operation() != null ? context.operation() : defaultOperation(request);
-        // ... nor by its moment next to the same person's page views: the hour only, like the answer's own time
-        Instant at = USABILITY_CHECK.equals(request.getPath()) ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
-                : Instant.now();
-        AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), at, action(request.getMethod(), operation),
+        AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), now, action(request.getMethod(), operation),
                 operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
-                caller.rolesText(), sourceAddress(request, caller), request.getMethodName(),
+                caller.rolesText(), sourceAddress(request, caller, anonymousAnswer), request.getMethodName(),
                 auditPath(request.getPath()), context.entities(), context.patients(), context.detail());
         return log.appendAsync(record).handle((stored, failure) -> {
             if (failure == null) {
+                return response;
+            }
+            if (status >= 500) {
+                // a server error (e.g. 503, the database is down) carries no health data: keep its answer, log the row
+                LOG.error("Audit write failed for {} {} (status {}, kept)", request.getMethodName(),
+                        auditPath(request.getPath()), status, failure);
                 return response;
             }
             // No health data leaves without its audit row: the answer is replaced by a 500.
@@ -76,11 +86,11 @@ public class AuditFilter {
      * Anonymous feedback must not be traceable to a device (docs/feedback.md): an answer sent without a token, to the
      * FHIR endpoint or a unit's feedback link, is recorded without the client's address.
      */
-    static String sourceAddress(HttpRequest<?> request, Caller caller) {
-        boolean anonymousAnswer = caller.isAnonymous() && request.getMethod() == HttpMethod.POST
+    static String sourceAddress(HttpRequest<?> request, Caller caller, boolean anonymousAnswer) {
+        boolean anonymousPost = anonymousAnswer || caller.isAnonymous() && request.getMethod() == HttpMethod.POST
                 && (request.getPath().startsWith("/fhir/QuestionnaireResponse") || request.getPath().startsWith("/feedback/")
                 || USABILITY_CHECK.equals(request.getPath()));
-        return anonymousAnswer ? null : request.getRemoteAddress().getAddress().getHostAddress();
+        return anonymousPost ? null : request.getRemoteAddress().getAddress().getHostAddress();
     }
 
     /**

@@ -57,8 +57,6 @@ public class FeedbackController {
     private final FeedbackSurveys surveys;
     private final FeedbackService service;
     private final ChannelTokens tokens;
-    private final RateLimiter rateLimiter;
-    private final ClientAddresses addresses;
     private final PublicLinks publicLinks;
     private final FhirJson json;
     private final FhirResponses responses;
@@ -70,7 +68,6 @@ public class FeedbackController {
     int kioskReturnSeconds = 15;
 
     public FeedbackController(FeedbackUnits units, FeedbackSurveys surveys, FeedbackService service, ChannelTokens tokens,
-                              RateLimiter rateLimiter, ClientAddresses addresses,
                               PublicLinks publicLinks, FhirJson json, FhirResponses responses,
                               TokenUses tokenUses, HtmlPages pages, FormSubmissions submissions) {
         this.tokenUses = tokenUses;
@@ -80,8 +77,6 @@ public class FeedbackController {
         this.surveys = surveys;
         this.service = service;
         this.tokens = tokens;
-        this.rateLimiter = rateLimiter;
-        this.addresses = addresses;
         this.publicLinks = publicLinks;
         this.json = json;
         this.responses = responses;
@@ -139,10 +134,6 @@ public class FeedbackController {
         String lang = Languages.choose(values.get("lang"), request.getHeaders().get("Accept-Language"));
         String channel = values.get("channel");
         String token = values.get("token");
-        Optional<Duration> wait = rateLimiter.acquire(addresses.of(request));
-        if (wait.isPresent()) {
-            return retryAfter(refusal(request, lang, HttpStatus.TOO_MANY_REQUESTS, "error.429.text", null), wait.get());
-        }
         Link link;
         try {
             link = link(unitId, channel, token);
@@ -171,6 +162,11 @@ public class FeedbackController {
                 audit.entity("QuestionnaireResponse/" + stored.getIdElement().getIdPart());
             }
         } catch (FhirException e) {
+            if (e.status() == HttpStatus.TOO_MANY_REQUESTS) {
+                // the one anonymous-answering limit (AnonymousAnswerAdmission), shown as a page
+                return refusal(request, lang, HttpStatus.TOO_MANY_REQUESTS, "error.429.text", null)
+                        .header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
             if (e.status() == HttpStatus.CONFLICT) {
                 return refusal(request, lang, HttpStatus.CONFLICT, "feedback.used", link.unit());
             }
@@ -341,13 +337,6 @@ public class FeedbackController {
     public HttpResponse<String> create(@PathVariable String unitId, @Nullable @QueryValue String channel,
                                        @Nullable @QueryValue String token, @Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("feedback-answer");
-        Optional<Duration> wait = rateLimiter.acquire(addresses.of(request));
-        if (wait.isPresent()) {
-            FhirException tooMany = new FhirException(HttpStatus.TOO_MANY_REQUESTS, IssueType.THROTTLED,
-                    "Too many feedback answers from this address; retry after " + RateLimiter.retryAfterSeconds(wait.get()) + " s");
-            return retryAfter(responses.resource(HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS), tooMany.outcome(), request),
-                    wait.get());
-        }
         Link link = fhirLink(unitId, channel, token);
         QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
         QuestionnaireResponse stored = service.submit(link.unit(), response, link.channel(), link.token());
@@ -442,7 +431,4 @@ public class FeedbackController {
         return values;
     }
 
-    private static <T> MutableHttpResponse<T> retryAfter(MutableHttpResponse<T> response, Duration wait) {
-        return response.header("Retry-After", Long.toString(RateLimiter.retryAfterSeconds(wait)));
-    }
 }

@@ -71,7 +71,7 @@ public class FeedbackService {
         if (!response.hasAuthored()) {
             throw FhirException.unprocessable(IssueType.REQUIRED, "An imported answer needs its original date (authored)");
         }
-        QuestionnaireResponse stored = responses.create(caller, prepare(unitId, response, "import"), null).response();
+        QuestionnaireResponse stored = responses.createImported(caller, prepare(unitId, response, "import")).response();
         if (stored == null) {
             throw new IllegalStateException("create returned no response");
         }

@@ -24,8 +24,21 @@ public class FhirException extends RuntimeException {
         this(status, OperationOutcomes.error(type, message, null));
     }
 
+    private Long retryAfterSeconds;
+
     public HttpStatus status() {
         return status;
+    }
+
+    /** Adds {@code Retry-After} (seconds) to the answer: 429 and 503. */
+    public FhirException retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    /** null when the answer carries no Retry-After. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public OperationOutcome outcome() {

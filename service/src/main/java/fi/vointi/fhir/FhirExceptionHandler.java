@@ -24,6 +24,9 @@ public class FhirExceptionHandler implements ExceptionHandler<FhirException, Htt
         if (exception.status() == io.micronaut.http.HttpStatus.UNAUTHORIZED) {
             response.header("WWW-Authenticate", "Bearer realm=\"vointi\"");
         }
+        if (exception.retryAfterSeconds() != null) {
+            response.header("Retry-After", Long.toString(exception.retryAfterSeconds()));
+        }
         return responses.resource(response, exception.outcome(), request);
     }
 }

@@ -34,6 +34,17 @@ public class OperationOutcomeErrorProcessor implements ErrorResponseProcessor<St
     public MutableHttpResponse<String> processResponse(ErrorContext context, MutableHttpResponse<?> baseResponse) {
         HttpStatus status = baseResponse.getStatus();
         String message;
+        if (status.getCode() >= 500 && DatabaseOutage.isOutage(context.getRootCause().orElse(null))) {
+            // the database is not reachable (no connection within the pool's timeout): a clean 503 the client may
+            // retry, not a 500 after a minute; HTML clients get the 503 page (BrowserErrorPages keeps Retry-After)
+            LOG.warn("Database unavailable on {} {}: {}", context.getRequest().getMethod(),
+                    fi.vointi.audit.AuditFilter.auditPath(context.getRequest().getPath()),
+                    context.getRootCause().map(Throwable::toString).orElse(""));
+            baseResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
+            return responses.encodeInto(baseResponse, OperationOutcomes.error(IssueType.TRANSIENT,
+                    "The database is not available right now; retry after " + DatabaseOutage.RETRY_AFTER_SECONDS + " s", null),
+                    context.getRequest());
+        }
         if (status.getCode() >= 500) {
             String incident = UUID.randomUUID().toString();
             LOG.error("Incident {} on {} {}", incident, context.getRequest().getMethod(),

@@ -63,15 +63,24 @@ public final class SearchBundles {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("%7C", "|").replace("%3A", ":").replace("%2F", "/");
     }
 
-    /** The service base of the FHIR API: configured, or derived from the request's Host header. */
+    /**
+     * The service base of the FHIR API for every link the service builds (Location, fullUrl, paging, invitation links):
+     * {@code vointi.fhir.base-url}, which {@link PublicBaseUrlCheck} requires outside dev mode. Without it (dev mode,
+     * tests) the local address the request reached this server on, never the request's {@code Host} header, which any
+     * client chooses ({@code http://evil.example/…} in an invitation link).
+     */
     public static String baseUrl(HttpRequest<?> request, String configured) {
         if (configured != null && !configured.isBlank()) {
             return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
         }
-        String host = request.getHeaders().get("Host");
-        if (host == null) {
-            host = request.getServerAddress().getHostString() + ":" + request.getServerAddress().getPort();
-        }
-        return (request.isSecure() ? "https://" : "http://") + host + "/fhir";
+        java.net.InetSocketAddress local = request.getServerAddress();
+        String host = local.getAddress() != null && (local.getAddress().isAnyLocalAddress() || local.getAddress().isLoopbackAddress()) ? "localhost"
+                : local.getAddress() != null ? hostLiteral(local.getAddress()) : local.getHostString();
+        return (request.isSecure() ? "https://" : "http://") + host + ":" + local.getPort() + "/fhir";
+    }
+
+    private static String hostLiteral(java.net.InetAddress address) {
+        String literal = address.getHostAddress();
+        return address instanceof java.net.Inet6Address ? "[" + literal.replaceFirst("%.*$", "") + "]" : literal;
     }
 }

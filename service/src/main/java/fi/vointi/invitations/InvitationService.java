@@ -159,12 +159,25 @@ public class InvitationService {
         List<Invitation> rows = store.search(filter, count + 1, request.offset());
         List<Task> tasks = rows.stream().limit(count)
                 .filter(i -> AccessPolicy.readInvitation(caller, i.patientId(), i.unitRef()).isEmpty())
-                .map(i -> json.parseStored(i.resourceJson(), Task.class)).toList();
+                .map(i -> task(caller, i)).toList();
         return new Page(tasks, rows.size() > count, request.totalRequested() ? store.count(filter) : null);
     }
 
-    public Task task(Invitation invitation) {
-        return json.parseStored(invitation.resourceJson(), Task.class);
+    /**
+     * The Task as this caller sees it: {@code Task.output} names the patient's response only to a caller who may
+     * read that response (an EHR with Task scope but without read of an unshared response learns no id).
+     */
+    public Task task(Caller caller, Invitation invitation) {
+        // parsed afresh, not parseStored: the answer must be encoded from the filtered Task, not the stored bytes
+        return visibleTo(caller, json.context().newJsonParser().parseResource(Task.class, invitation.resourceJson()));
+    }
+
+    private Task visibleTo(Caller caller, Task task) {
+        task.getOutput().removeIf(output -> !(output.getValue() instanceof Reference r
+                && r.getReferenceElement().getResourceType() != null
+                && "QuestionnaireResponse".equals(r.getReferenceElement().getResourceType())
+                && responses.mayRead(caller, r.getReferenceElement().getIdPart())));
+        return task;
     }
 
     /** The invitation of a link token; 404 for anything unknown. */

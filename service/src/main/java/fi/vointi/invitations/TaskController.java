@@ -66,7 +66,7 @@ public class TaskController {
         AuditContext audit = AuditContext.of(request).operation("read").entity("Task/" + id);
         Invitation invitation = invitations.read(callers.resolve(request), id);
         audit.patient(invitation.patientId());
-        return responses.ok(invitations.task(invitation), request);
+        return responses.ok(invitations.task(callers.resolve(request), invitation), request);
     }
 
     @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})

@@ -33,9 +33,15 @@ public interface ResponseRepository extends GenericRepository<StoredResponse, St
     @Query("SELECT * FROM questionnaire_response WHERE id = :id")
     Optional<StoredResponse> find(String id);
 
-    @Query("SELECT * FROM questionnaire_response WHERE identifier_system = :system AND identifier_value = :value")
-    Optional<StoredResponse> findByIdentifier(String system, String value);
+    /** Identifiers are unique per subject (V11): the match among the responses about one subject. */
+    @Query("SELECT * FROM questionnaire_response WHERE identifier_system = :system AND identifier_value = :value"
+            + " AND subject_type IS NOT DISTINCT FROM :subjectType AND subject_id IS NOT DISTINCT FROM :subjectId")
+    Optional<StoredResponse> findByIdentifier(String system, String value,
+                                              @io.micronaut.core.annotation.Nullable String subjectType,
+                                              @io.micronaut.core.annotation.Nullable String subjectId);
 
-    @Query("SELECT * FROM questionnaire_response WHERE identifier_value = :value ORDER BY id LIMIT 2")
-    List<StoredResponse> findByIdentifierValue(String value);
+    @Query("SELECT * FROM questionnaire_response WHERE identifier_value = :value"
+            + " AND subject_type IS NOT DISTINCT FROM :subjectType AND subject_id IS NOT DISTINCT FROM :subjectId ORDER BY id LIMIT 2")
+    List<StoredResponse> findByIdentifierValue(String value, @io.micronaut.core.annotation.Nullable String subjectType,
+                                               @io.micronaut.core.annotation.Nullable String subjectId);
 }

@@ -46,10 +46,13 @@ public class ResponseService {
     private final ResponseVersionRepository versions;
     private final ResponseValidator validator = new ResponseValidator();
     private final AdaptiveResponses adaptive;
+    private final AnonymousAdmission admission;
 
     public ResponseService(QuestionnaireCatalog catalog, FhirJson json, ResponseStore store,
-                           ResponseRepository responses, ResponseVersionRepository versions, AdaptiveResponses adaptive) {
+                           ResponseRepository responses, ResponseVersionRepository versions, AdaptiveResponses adaptive,
+                           AnonymousAdmission admission) {
         this.adaptive = adaptive;
+        this.admission = admission;
         this.catalog = catalog;
         this.json = json;
         this.store = store;
@@ -62,11 +65,25 @@ public class ResponseService {
     }
 
     public CreateResult create(Caller caller, QuestionnaireResponse response, @Nullable String ifNoneExist) {
+        return create(caller, response, ifNoneExist, false);
+    }
+
+    /**
+     * An anonymous answer given earlier, imported by an admin (the caller was checked by the importer): its
+     * {@code authored} is kept and the live answering rate limit does not apply.
+     */
+    public CreateResult createImported(Caller caller, QuestionnaireResponse response) {
+        return create(caller, response, null, true);
+    }
+
+    private CreateResult create(Caller caller, QuestionnaireResponse response, @Nullable String ifNoneExist, boolean imported) {
         Optional<IdentifierQuery> condition = Optional.ofNullable(ifNoneExist).map(IdentifierQuery::parseIfNoneExist);
         adaptive.prepare(response);
         Questionnaire questionnaire = pinQuestionnaire(response);
         boolean anonymous = AnonymousAnswering.isAnonymous(questionnaire);
         if (anonymous) {
+            // from here on the request is recorded as an anonymous one, refusals included
+            admission.anonymousRequest();
             AnonymousAnswering.refuseIdentifyingElements(response);
         }
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
@@ -74,7 +91,7 @@ public class ResponseService {
             recordWhoAnswered(caller, response);
         }
         if (condition.isPresent()) {
-            Optional<StoredResponse> existing = findExisting(condition.get());
+            Optional<StoredResponse> existing = findExisting(condition.get(), response);
             if (existing.isPresent()) {
                 return existingResult(caller, existing.get());
             }
@@ -84,6 +101,16 @@ public class ResponseService {
             throw FhirException.unprocessable(IssueType.BUSINESSRULE, message);
         });
         validateAgainst(questionnaire, response);
+        if (anonymous) {
+            // every path, with or without a token, whatever the role: one unit rule and one rate limit
+            admission.admit(unitRefOf(response), !imported);
+            if (!imported && !caller.systemMay("QuestionnaireResponse", 'c')) {
+                // a live answer is given now: the client can neither back- nor forward-date it. Only an admin's
+                // import and a registered backend integration with create scope (an SMS gateway relaying answers
+                // collected elsewhere) bring answers with their original time.
+                response.setAuthored(new Date());
+            }
+        }
         if (!response.hasAuthored()) {
             // authored is when the answers were given; a client that omits it means "now".
             response.setAuthored(new Date());
@@ -100,7 +127,7 @@ public class ResponseService {
             }
             // A concurrent retry with the same identifier won the race: answer as the retry would.
             if (condition.isPresent()) {
-                return findExisting(condition.get()).map(r -> existingResult(caller, r)).orElseThrow(() -> e);
+                return findExisting(condition.get(), response).map(r -> existingResult(caller, r)).orElseThrow(() -> e);
             }
             throw duplicateIdentifier(response);
         }
@@ -111,6 +138,11 @@ public class ResponseService {
     private CreateResult existingResult(Caller caller, StoredResponse existing) {
         boolean readable = AccessPolicy.read(caller, existing.facts()).isEmpty();
         return new CreateResult(readable ? json.parseStored(existing.resourceJson(), QuestionnaireResponse.class) : null, false);
+    }
+
+    /** Whether the caller may read this response (false for unknown ids too). */
+    public boolean mayRead(Caller caller, String id) {
+        return responses.find(id).filter(r -> AccessPolicy.read(caller, r.facts()).isEmpty()).isPresent();
     }
 
     /** The row of a response the caller may read; refusals of existing data look exactly like unknown ids. */
@@ -143,9 +175,13 @@ public class ResponseService {
             throw FhirException.badRequest("The resource id in the body ('" + response.getIdElement().getIdPart()
                     + "') must equal the id in the URL ('" + id + "')");
         }
-        StoredResponse current = responses.find(id).orElseThrow(() -> new FhirException(
-                io.micronaut.http.HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
-                "QuestionnaireResponse/" + id + " does not exist and this server assigns ids: create it with POST"));
+        // write implies read: what the caller may not read is unknown to it, exactly like an id that does not exist
+        // (same 404, same words), so that a PUT cannot probe for existence or change what it cannot see
+        if (caller.isAnonymous()) {
+            CallerResolver.enforce(AccessPolicy.update(caller, null, false));
+        }
+        StoredResponse current = responses.find(id).filter(r -> AccessPolicy.read(caller, r.facts()).isEmpty())
+                .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + " is not known"));
         CanonicalRef storedCanonical = new CanonicalRef(current.questionnaireUrl(), current.questionnaireVersion());
         Optional<Questionnaire> served = catalog.resolve(storedCanonical);
         boolean anonymous = served.map(AnonymousAnswering::isAnonymous).orElse(false);
@@ -207,12 +243,18 @@ public class ResponseService {
         });
     }
 
-    private Optional<StoredResponse> findExisting(IdentifierQuery query) {
+    /**
+     * The response matching If-None-Exist among those about the same subject as {@code response}: identifiers are
+     * unique per subject (V11), so neither a match nor a collision can reveal another patient's response.
+     */
+    private Optional<StoredResponse> findExisting(IdentifierQuery query, QuestionnaireResponse response) {
+        ResponseReferences subject = ResponseReferences.of(response.getSubject());
         List<StoredResponse> matches;
         if (query.system() == null) {
-            matches = responses.findByIdentifierValue(query.value());
+            matches = responses.findByIdentifierValue(query.value(), subject.type(), subject.id());
         } else {
-            matches = responses.findByIdentifier(query.system(), query.value()).map(List::of).orElse(List.of());
+            matches = responses.findByIdentifier(query.system(), query.value(), subject.type(), subject.id())
+                    .map(List::of).orElse(List.of());
         }
         if (matches.size() > 1) {
             throw FhirException.preconditionFailed("If-None-Exist matches more than one QuestionnaireResponse;"

@@ -138,18 +138,23 @@ public final class AccessPolicy {
                 : "You may answer only for yourself or for a child you are linked to"));
     }
 
-    /** Refusal of updating a stored response (saving an in-progress one, amending, marking in error). */
+    /**
+     * Refusal of updating a stored response (saving an in-progress one, amending, marking in error). Write implies
+     * read: what the caller may not read is hidden (404), whatever its write scope.
+     */
     public static Optional<Refusal> update(Caller caller, ResponseFacts facts, boolean anonymousQuestionnaire) {
         if (caller.isAnonymous()) {
             return Optional.of(Refusal.unauthenticated());
+        }
+        if (read(caller, facts).isPresent()) {
+            return Optional.of(Refusal.hidden("not found"));
         }
         boolean mayWrite = !anonymousQuestionnaire && (caller.systemMay("QuestionnaireResponse", 'u')
                 || (facts.patientId() != null && caller.actsFor().contains(facts.patientId())));
         if (mayWrite) {
             return Optional.empty();
         }
-        return read(caller, facts).isPresent() ? Optional.of(Refusal.hidden("not found"))
-                : Optional.of(Refusal.forbidden("You may not change this response"));
+        return Optional.of(Refusal.forbidden("You may not change this response"));
     }
 
     /** Refusal of sharing a response with the care team or withdrawing that: the patient or a guardian only. */

@@ -70,7 +70,12 @@ public class DevTokenIssuer implements RSASignatureConfiguration {
                 .expirationTime(Date.from(issuedAt.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString());
         claims.forEach(builder::claim);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("vointi-dev").build(), builder.build());
+        return sign(builder.build());
+    }
+
+    /** Any claims as they are, signed with the dev key (tests of tokens a real provider should never send). */
+    public String sign(JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("vointi-dev").build(), claims);
         try {
             jwt.sign(new RSASSASigner(keys.getPrivate()));
         } catch (JOSEException e) {

@@ -127,8 +127,9 @@ class FeedbackAnalyticsApiTest {
         response.addExtension(FeedbackSurvey.CHANNEL_EXTENSION, new CodeType(channel));
         // sms answers with their original dates come from a backend integration (an SMS gateway relaying them);
         // an anonymous direct post may not claim the sms channel
-        FhirTestClient sender = "sms".equals(channel)
-                ? anonymous.as(tokens.system("sms-gateway", "system/QuestionnaireResponse.c")) : anonymous;
+        // answers with their original dates come from a backend integration (a gateway relaying them, create scope):
+        // a live anonymous post is dated at receipt (issue 13 case 4), and may not claim the sms channel
+        FhirTestClient sender = anonymous.as(tokens.system("sms-gateway", "system/QuestionnaireResponse.c"));
         Reply reply = sender.post("/fhir/QuestionnaireResponse", response);
         assertEquals(201, reply.status(), reply.body());
         return reply.resource(QuestionnaireResponse.class).getIdElement().getIdPart();
@@ -177,9 +178,12 @@ class FeedbackAnalyticsApiTest {
         submit(adult, p + "-u1", 0, 1, null, "2026-03-31T22:30:00Z");
         // staff (eNPS) answers are never mixed into customer figures
         submit(staff, p + "-u1", 0, 1, null, "2026-03-10T12:00:00+02:00", "sms"); // staff answers come through staff links
-        String noUnit = submit(adult, null, 10, 5, null, "2026-03-10T12:00:00+02:00");
-        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ?", noUnit),
-                "a response without a unit is stored but counted nowhere");
+        // an answer about no unit is not feedback at all: refused (issue 13 case 4), nothing stored or counted
+        QuestionnaireResponse noUnit = ResponseBuilder.answering(adult).answerAllRequired().build("completed", null);
+        long factsBefore = Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact");
+        assertTrue(anonymous.as(tokens.system("sms-gateway", "system/QuestionnaireResponse.c"))
+                .post("/fhir/QuestionnaireResponse", noUnit).outcome(422).contains("service-unit"));
+        assertEquals(factsBefore, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact"));
 
         Reply imported = postCsv(admin, "unit,period,visits\n" + p + "-u1,2026-03,200\n" + p + "-u2,2026-03,100\n");
         assertEquals(200, imported.status(), imported.body());
@@ -510,7 +514,8 @@ class FeedbackAnalyticsApiTest {
         QuestionnaireResponse response = builder.build("completed", null);
         response.setAuthoredElement(new DateTimeType("2026-03-16T10:00:00+02:00"));
         response.addExtension(FeedbackSurvey.UNIT_EXTENSION, new Reference("Organization/" + unit));
-        Reply reply = anonymous.post("/fhir/QuestionnaireResponse", response);
+        // dated answers come from a relaying backend integration: a live anonymous post is dated at receipt
+        Reply reply = anonymous.as(tokens.system("sms-gateway", "system/QuestionnaireResponse.c")).post("/fhir/QuestionnaireResponse", response);
         assertEquals(201, reply.status(), reply.body());
         return reply.resource(QuestionnaireResponse.class).getIdElement().getIdPart();
     }

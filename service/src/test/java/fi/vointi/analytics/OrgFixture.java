@@ -30,8 +30,8 @@ final class OrgFixture {
             ancestors.add(a);
         }
         execute("INSERT INTO organization_unit (id, parent_id, kind, name, active, feedback_enabled, version_id, last_updated,"
-                + " resource_json) VALUES (?, ?, ?, ?, true, true, 1, ?, '{}')", id, parentId, kind, "Name of " + id,
-                Timestamp.from(Instant.now()));
+                + " resource_json) VALUES (?, ?, ?, ?, true, true, 1, ?, ?)", id, parentId, kind, "Name of " + id,
+                Timestamp.from(Instant.now()), "{\"resourceType\":\"Organization\",\"id\":\"" + id + "\"}");
         for (int depth = 0; depth < ancestors.size(); depth++) {
             execute("INSERT INTO organization_closure (ancestor_id, descendant_id, depth) VALUES (?, ?, ?)",
                     ancestors.get(depth), id, depth);

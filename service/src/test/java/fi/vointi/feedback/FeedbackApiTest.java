@@ -173,7 +173,9 @@ class FeedbackApiTest {
         assertEquals("kiosk", ((CodeType) storedKiosk.getExtensionByUrl(FeedbackSurveys.CHANNEL_EXTENSION).getValue()).getValue());
         assertEquals("Organization/" + unit, ((Reference) storedKiosk.getExtensionByUrl(
                 "https://vointi.fi/fhir/StructureDefinition/service-unit").getValue()).getReference());
-        Reply direct = anonymous.post("/fhir/QuestionnaireResponse", answer(3, null));
+        QuestionnaireResponse directAnswer = answer(3, null);
+        directAnswer.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new Reference("Organization/" + unit));
+        Reply direct = anonymous.post("/fhir/QuestionnaireResponse", directAnswer);
         assertEquals(201, direct.status(), direct.body());
 
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE method = 'POST' AND agent_id IS NULL"
@@ -336,13 +338,15 @@ class FeedbackApiTest {
         java.time.Instant written = reply.resource(QuestionnaireResponse.class).getMeta().getLastUpdated().toInstant();
         assertEquals(written.truncatedTo(java.time.temporal.ChronoUnit.HOURS), written, "meta.lastUpdated to the hour too");
 
-        // a direct anonymous post with an exact authored keeps only its hour, in the client's zone
+        // a direct anonymous post cannot choose its authored (issue 13 case 4): it is the hour of receipt
         QuestionnaireResponse exact = answer(9, null);
         exact.addExtension("https://vointi.fi/fhir/StructureDefinition/service-unit", new org.hl7.fhir.r4.model.Reference("Organization/" + unit));
-        exact.setAuthoredElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-20T14:03:27.512+02:00"));
+        exact.setAuthoredElement(new org.hl7.fhir.r4.model.DateTimeType("2024-11-20T14:03:27.512+02:00"));
         Reply direct = anonymous.post("/fhir/QuestionnaireResponse", exact);
         assertEquals(201, direct.status(), direct.body());
-        assertTrue(direct.body().contains("\"authored\":\"2026-11-20T14:00:00+02:00\""), direct.body());
+        java.time.Instant directAuthored = direct.resource(QuestionnaireResponse.class).getAuthored().toInstant();
+        assertTrue(directAuthored.isAfter(java.time.Instant.now().minus(Duration.ofHours(1))), direct.body());
+        assertEquals(directAuthored.truncatedTo(java.time.temporal.ChronoUnit.HOURS), directAuthored, direct.body());
     }
 
     @Test

@@ -187,6 +187,10 @@ class InvitationApiTest {
 
         Task done = clinician.get("/fhir/Task/" + id).resource(Task.class);
         assertEquals(Task.TaskStatus.COMPLETED, done.getStatus());
+        // the response is private until the patient shares it: its id is not shown to the clinician (issue 13 case 6)
+        assertFalse(done.hasOutput(), () -> "no output before sharing: " + clinician.get("/fhir/Task/" + id).body());
+        assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$share", "").status());
+        done = clinician.get("/fhir/Task/" + id).resource(Task.class);
         assertEquals("questionnaire-response", done.getOutputFirstRep().getType().getCodingFirstRep().getCode());
         assertEquals(SDC, done.getOutputFirstRep().getType().getCodingFirstRep().getSystem());
         assertEquals("QuestionnaireResponse/" + responseId, ((Reference) done.getOutputFirstRep().getValue()).getReference());

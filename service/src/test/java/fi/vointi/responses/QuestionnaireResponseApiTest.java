@@ -230,7 +230,7 @@ class QuestionnaireResponseApiTest {
 
         QuestionnaireResponse unknown = completeProm().build("in-progress", patient);
         unknown.setId("does-not-exist");
-        fhir.put("/fhir/QuestionnaireResponse/does-not-exist", unknown).outcome(405);
+        fhir.put("/fhir/QuestionnaireResponse/does-not-exist", unknown).outcome(404); // like a hidden id (issue 13 case 8)
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE id = 'does-not-exist'"));
     }
 

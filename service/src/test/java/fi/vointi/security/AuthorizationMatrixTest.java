@@ -44,6 +44,8 @@ class AuthorizationMatrixTest {
     EmbeddedServer server;
     @Inject
     DevTokenIssuer issuer;
+    @Inject
+    javax.sql.DataSource dataSource;
 
     Tokens tokens;
     FhirTestClient anonymous;
@@ -64,6 +66,15 @@ class AuthorizationMatrixTest {
     void createData() {
         tokens = new Tokens(issuer);
         anonymous = new FhirTestClient(server);
+        // anonymous feedback names a unit that collects feedback (issue 13 case 4): the two units exist as such
+        for (String unit : List.of(unit1, unit2)) {
+            fi.vointi.support.Db.update(dataSource, "INSERT INTO organization_unit (id, parent_id, kind, name, active,"
+                    + " feedback_enabled, version_id, last_updated, resource_json) VALUES (?, NULL, 'unit', ?, TRUE, TRUE, 1, ?, ?)",
+                    unit, "Yksikkö " + unit, java.sql.Timestamp.from(java.time.Instant.now()),
+                    "{\"resourceType\":\"Organization\",\"id\":\"" + unit + "\"}");
+            fi.vointi.support.Db.update(dataSource, "INSERT INTO organization_closure (ancestor_id, descendant_id, depth)"
+                    + " VALUES (?, ?, 0)", unit, unit);
+        }
         prom = anonymous.get("/fhir/Questionnaire/demo-wellbeing-prom").resource(Questionnaire.class);
         feedback = anonymous.get("/fhir/Questionnaire/demo-customer-feedback").resource(Questionnaire.class);
         callers = new LinkedHashMap<>();
