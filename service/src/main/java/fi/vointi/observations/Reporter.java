@@ -3,6 +3,8 @@ package fi.vointi.observations;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.RelatedPerson;
+import org.hl7.fhir.r4.model.Resource;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -29,15 +31,30 @@ public enum Reporter {
         return Optional.empty();
     }
 
-    /** Proxy when the response's author or source is a RelatedPerson; otherwise self. */
+    /**
+     * Proxy when the response's author or source is a RelatedPerson — referenced, or contained as the server records a
+     * guardian's answer (ResponseAuthors: {@code #answerer}); otherwise self.
+     */
     public static Reporter of(QuestionnaireResponse response) {
-        return isRelatedPerson(response.getAuthor()) || isRelatedPerson(response.getSource()) ? PROXY : SELF;
+        return isRelatedPerson(response, response.getAuthor()) || isRelatedPerson(response, response.getSource()) ? PROXY : SELF;
     }
 
-    /** The reference of whoever answered (author, else source) when it is a Patient or a RelatedPerson. */
+    /**
+     * Who answered (author, else source) when it is a Patient or a RelatedPerson, as a reference an Observation can
+     * carry: a contained RelatedPerson cannot be pointed at from another resource, so it becomes a logical reference
+     * (type and the guardian's identifier).
+     */
     public static Reference performer(QuestionnaireResponse response) {
         for (Reference who : new Reference[]{response.getAuthor(), response.getSource()}) {
-            String type = typeOf(who);
+            Optional<Resource> contained = contained(response, who);
+            if (contained.isPresent() && contained.get() instanceof RelatedPerson person) {
+                Reference logical = new Reference().setType("RelatedPerson");
+                if (person.hasIdentifier()) {
+                    logical.setIdentifier(person.getIdentifierFirstRep().copy());
+                }
+                return logical;
+            }
+            String type = typeOf(response, who);
             if ("Patient".equals(type) || "RelatedPerson".equals(type)) {
                 return who.copy();
             }
@@ -45,17 +62,35 @@ public enum Reporter {
         return null;
     }
 
-    private static boolean isRelatedPerson(Reference reference) {
-        return "RelatedPerson".equals(typeOf(reference));
+    private static boolean isRelatedPerson(QuestionnaireResponse response, Reference reference) {
+        return "RelatedPerson".equals(typeOf(response, reference));
     }
 
-    private static String typeOf(Reference reference) {
+    private static String typeOf(QuestionnaireResponse response, Reference reference) {
         if (reference == null) {
             return null;
         }
-        if (reference.hasReference()) {
+        Optional<Resource> contained = contained(response, reference);
+        if (contained.isPresent()) {
+            return contained.get().fhirType();
+        }
+        if (reference.hasReference() && !reference.getReference().startsWith("#")) {
             return new IdType(reference.getReference()).getResourceType();
         }
         return reference.hasType() ? reference.getType() : null;
+    }
+
+    private static Optional<Resource> contained(QuestionnaireResponse response, Reference reference) {
+        if (reference == null || !reference.hasReference() || !reference.getReference().startsWith("#")) {
+            return Optional.empty();
+        }
+        if (reference.getResource() instanceof Resource resolved) {
+            return Optional.of(resolved);
+        }
+        String local = reference.getReference().substring(1);
+        return response.getContained().stream().filter(r -> {
+            String id = r.getIdElement().getValue();
+            return id != null && (id.equals(local) || id.equals("#" + local) || r.getIdElement().getIdPart().equals(local));
+        }).findFirst();
     }
 }

@@ -120,10 +120,9 @@ public class ResultsPagesTest {
         String r1 = store(asPatient, prom(patient, "2026-01-15T10:00:00+02:00", first));
         String r2 = store(asPatient, prom(patient, "2026-02-15T10:00:00+02:00", all(1))); // 9 + 3 = 12
         String r3 = store(asPatient, prom(patient, "2026-03-15T10:00:00+02:00", all(3))); // 27 + 1 = 28
-        // a proxy report by a guardian (author RelatedPerson): its own series, never mixed in
+        // a proxy report by a guardian (the server records a contained RelatedPerson as author): its own series
         QuestionnaireResponse proxy = prom(patient, "2026-03-20T10:00:00+02:00", all(4)); // 36 + 0 = 36
-        proxy.setAuthor(new Reference("RelatedPerson/guardian-of-" + patient));
-        String r4 = store(asPatient, proxy);
+        String r4 = store(anonymous.as(tokens.guardian(patient)), proxy);
 
         // the score series API keeps them apart too
         JsonNode self = JSON.readTree(asPatient.getJson("/api/patients/" + patient + "/scores?code=demo-wellbeing-prom.total").body());
@@ -134,7 +133,9 @@ public class ResultsPagesTest {
         assertEquals(1, byProxy.get("points").size());
         assertEquals("QuestionnaireResponse/" + r4 + "/_history/1", byProxy.get("points").get(0).get("derivedFrom").asText());
         assertEquals(400, asPatient.getJson("/api/patients/" + patient + "/scores?code=demo-wellbeing-prom.total&reporter=both").status());
-        assertEquals("RelatedPerson/guardian-of-" + patient, total(asPatient, r4).getPerformerFirstRep().getReference());
+        Reference performer = total(asPatient, r4).getPerformerFirstRep();
+        assertEquals("RelatedPerson", performer.getType());
+        assertEquals("guardian-" + patient, performer.getIdentifier().getValue(), "the guardian's token subject");
 
         // My results, in English
         Reply results = page(asPatient, "/app/results?lang=en");

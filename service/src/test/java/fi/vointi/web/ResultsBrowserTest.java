@@ -10,7 +10,6 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
-import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,15 +57,14 @@ class ResultsBrowserTest {
     }
 
     /** Three self-reports and one proxy report for a new patient; returns the ids (latest self-report third). */
-    List<String> answers(FhirTestClient asPatient, String patient) {
+    List<String> answers(FhirTestClient asPatient, FhirTestClient asGuardian, String patient) {
         Map<String, Integer> first = ResultsPagesTest.all(2);
         first.put("mood.3", 1);
         String r1 = store(asPatient, ResultsPagesTest.prom(patient, "2026-01-15T10:00:00+02:00", first));
         String r2 = store(asPatient, ResultsPagesTest.prom(patient, "2026-02-15T10:00:00+02:00", ResultsPagesTest.all(1)));
         String r3 = store(asPatient, ResultsPagesTest.prom(patient, "2026-03-15T10:00:00+02:00", ResultsPagesTest.all(3)));
         QuestionnaireResponse proxy = ResultsPagesTest.prom(patient, "2026-03-20T10:00:00+02:00", ResultsPagesTest.all(4));
-        proxy.setAuthor(new Reference("RelatedPerson/guardian-of-" + patient));
-        String r4 = store(asPatient, proxy);
+        String r4 = store(asGuardian, proxy);
         return List.of(r1, r2, r3, r4);
     }
 
@@ -82,7 +80,7 @@ class ResultsBrowserTest {
         FhirTestClient anonymous = new FhirTestClient(server);
         // the dev OIDC provider's demo patient (DemoUsers): demo-patient-aino acts for Patient/demo-aino
         String patient = "demo-aino";
-        List<String> ids = answers(anonymous.as(tokens.patient(patient)), patient);
+        List<String> ids = answers(anonymous.as(tokens.patient(patient)), anonymous.as(tokens.guardian(patient)), patient);
         String latest = ids.get(2);
         FhirTestClient clinician = anonymous.as(tokens.clinician(ResultsPagesTest.UNIT));
         browser.driver().manage().deleteAllCookies();

@@ -253,7 +253,8 @@ class AdaptivePagesTest {
         assertEquals(completed.getMeta().getVersionId(), stored(responseId).getMeta().getVersionId());
 
         // the invitation is done: its Task completed with the response, the start page says so
-        Task task = clinician.get("/fhir/Task/" + taskId).resource(Task.class);
+        // read as the patient: Task.output names the response only to who may read it (not yet shared with the unit)
+        Task task = anonymous.as(patientToken).get("/fhir/Task/" + taskId).resource(Task.class);
         assertEquals(Task.TaskStatus.COMPLETED, task.getStatus());
         assertEquals("QuestionnaireResponse/" + responseId, ((Reference) task.getOutputFirstRep().getValue()).getReference());
         Reply used = page(patientToken, "/app/adaptive/start?task=" + taskId + "&lang=en");
