@@ -41,6 +41,16 @@ public final class DemoUsers {
                     Map.of("roles", List.of("system"), "azp", "demo-warehouse",
                             "scope", "system/QuestionnaireResponse.rs")));
 
+    private static final Map<String, String> DISPLAY_NAMES = Map.of(
+            "demo-patient-aino", "Aino Demo", "demo-patient-eero", "Eero Demo", "demo-guardian-liisa", "Liisa Demo",
+            "demo-clinician-maija", "Maija Demo", "demo-clinician-pekka", "Pekka Demo", "demo-manager-sari", "Sari Demo",
+            "demo-admin", "Admin Demo");
+
+    /** The demo person's name (the dev provider's {@code name} claim); the user name itself for others. */
+    public static String displayName(String name) {
+        return DISPLAY_NAMES.getOrDefault(name, name);
+    }
+
     public static Optional<DemoUser> byName(String name) {
         return ALL.stream().filter(u -> u.name().equals(name)).findFirst();
     }

@@ -21,6 +21,12 @@ public class HomeController {
     @Get(uri = "/", produces = "text/html")
     public HttpResponse<String> home(HttpRequest<?> request) {
         String lang = Languages.of(request);
-        return pages.render(request, HttpStatus.OK, "home", Page.of(request, lang, Messages.get(lang, "home.title")), "");
+        boolean signedOut = "1".equals(request.getParameters().get("signedout"));
+        return pages.render(request, HttpStatus.OK, "home", Page.of(request, lang, Messages.get(lang, "home.title")),
+                new HomeView(signedOut));
+    }
+
+    /** @param signedOut the person has just signed out (POST /signout sends them here) */
+    public record HomeView(boolean signedOut) {
     }
 }

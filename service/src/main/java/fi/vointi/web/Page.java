@@ -16,27 +16,32 @@ import java.util.List;
  * @param bodyClass extra class of {@code <body>} (e.g. {@code child} for the child-friendly look)
  * @param script    path of a script under {@code /assets/}, or null
  * @param dataHref  a link a script may use (kiosk: where to return), or null
+ * @param signedInAs who is signed in with a page session (the header shows it and a sign-out button), or null
  */
 public record Page(String lang, String title, String here, String bodyClass, @Nullable String script,
-                   @Nullable String dataHref) {
+                   @Nullable String dataHref, @Nullable String signedInAs) {
 
     public record LanguageLink(String code, String label, String href, boolean current) {
     }
 
     public static Page of(HttpRequest<?> request, String lang, String title) {
-        return new Page(lang, title, request.getUri().toString(), "", null, null);
+        return new Page(lang, title, request.getUri().toString(), "", null, null,
+                request.getAttribute(SIGNED_IN_ATTRIBUTE, String.class).orElse(null));
     }
 
+    /** Set by the session sign-in (fi.vointi.signin) on requests signed in with the page session cookie. */
+    public static final String SIGNED_IN_ATTRIBUTE = "vointi.signin.display-name";
+
     public Page withHere(String address) {
-        return new Page(lang, title, address, bodyClass, script, dataHref);
+        return new Page(lang, title, address, bodyClass, script, dataHref, signedInAs);
     }
 
     public Page withBodyClass(String value) {
-        return new Page(lang, title, here, value, script, dataHref);
+        return new Page(lang, title, here, value, script, dataHref, signedInAs);
     }
 
     public Page withScript(String path, @Nullable String href) {
-        return new Page(lang, title, here, bodyClass, path, href);
+        return new Page(lang, title, here, bodyClass, path, href, signedInAs);
     }
 
     /** A text of the page language. */

@@ -7,6 +7,7 @@ import fi.vointi.support.FhirTestClient;
 import fi.vointi.support.Tokens;
 import fi.vointi.web.Browser;
 import fi.vointi.web.Messages;
+import fi.vointi.web.SignIn;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -18,7 +19,6 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 
@@ -181,27 +181,20 @@ class AnsweringBrowserTest {
         browser.assertAccessible("answer-link-used");
     }
 
-    // ---- signed in: need the sign-in flow (branch patient-signin, SignIn helper) ------------------------------
+    // ---- signed in through the dev OIDC flow (SignIn) -------------------------------------------------------------
 
-    /** {@code SignIn.as(browser, baseUrl, demoUser, returnPath)} from branch patient-signin, once merged. */
     void signIn(String demoUser, String returnPath) {
-        try {
-            Class.forName("fi.vointi.web.SignIn").getMethod("as", Browser.class, String.class, String.class, String.class)
-                    .invoke(null, browser, url(""), demoUser, returnPath);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the SignIn helper of branch patient-signin is not merged", e);
-        }
+        SignIn.as(browser, url(""), demoUser, returnPath);
     }
 
     @Test
-    @Disabled("needs the sign-in flow of branch patient-signin (no SIGNIN READY commit yet); written against "
-            + "notes/signin-contract.md: enable after merging it")
     void patientAnswersTheDemoPromLeavesResumesInANewSessionAndSends() {
         signIn("demo-patient-aino", "/app");
         assertEquals("/app", path());
         browser.assertAccessible("app-home");
         browser.clickAndWaitForNextPage(browser.find("a[href^='/app/answer/start']"));
         assertEquals(Messages.get("fi", "app.answer.forSelf"), browser.text(".answering-for"));
+        browser.assertAccessible("app-first-page");
         browser.choose("q-sleep_1-1");
         next();
         String draft = path().replaceAll("/page/\\d+$", "");
@@ -210,6 +203,7 @@ class AnsweringBrowserTest {
         browser.driver().manage().deleteAllCookies(); // a new browser session
         signIn("demo-patient-aino", draft);
         assertTrue(path().endsWith("/page/3"), path());
+        browser.assertAccessible("app-resumed");
         next();
         browser.choose("q-pain_any-0");
         next();
@@ -226,8 +220,6 @@ class AnsweringBrowserTest {
     }
 
     @Test
-    @Disabled("needs the sign-in flow of branch patient-signin (no SIGNIN READY commit yet); written against "
-            + "notes/signin-contract.md: enable after merging it")
     void guardianAnswersForTheChildAndSeesTheChildsNameThroughout() {
         signIn("demo-guardian-liisa", "/app");
         assertTrue(browser.text(".answering-for").contains("Onni"));
