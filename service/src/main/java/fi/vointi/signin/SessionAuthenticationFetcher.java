@@ -57,7 +57,19 @@ public class SessionAuthenticationFetcher implements AuthenticationFetcher<HttpR
                             SessionClaims.displayName(session.subject(), session.claims()));
                     return SessionClaims.authentication(session.subject(), session.claims());
                 }).orElse(null))
-                .subscribeOn(blocking);
+                .subscribeOn(blocking)
+                .publishOn(back(request));
+    }
+
+    /**
+     * The request goes on where it came from: Micronaut reads a form body only on the connection's event loop (a
+     * form post to a controller that binds {@code @Body} failed otherwise, found by the answering pages' browser test).
+     */
+    private Scheduler back(HttpRequest<?> request) {
+        if (request instanceof io.micronaut.http.server.netty.NettyHttpRequest<?> netty) {
+            return Schedulers.fromExecutor(netty.getChannelHandlerContext().executor());
+        }
+        return Schedulers.immediate();
     }
 
     static boolean cookieMaySignIn(HttpRequest<?> request) {

@@ -274,6 +274,16 @@ public final class QuestionnaireForm {
             }
             if (item.getType() == QuestionnaireItemType.GROUP) {
                 check(item.getItem(), values, lang, shown, requireAnswers, problems);
+                if (item.getRequired() && requireAnswers) {
+                    // a required group needs at least one answer inside it (FHIR); said at its first question
+                    List<QuestionnaireItemComponent> questions = new ArrayList<>();
+                    shownQuestions(item.getItem(), shown, questions);
+                    boolean answered = questions.stream().anyMatch(q -> !answers(q, values).isEmpty());
+                    if (!answered && !questions.isEmpty() && questions.stream().noneMatch(q -> problems.containsKey(q.getLinkId()))) {
+                        problems.put(questions.get(0).getLinkId(), FieldError.of(lang, "app.answer.error.group",
+                                shortLabel(Languages.text(item.getTextElement(), lang))));
+                    }
+                }
                 continue;
             }
             if (item.getType() == QuestionnaireItemType.DISPLAY) {
@@ -294,6 +304,20 @@ public final class QuestionnaireForm {
                     requireAnswers);
             if (error != null) {
                 problems.put(item.getLinkId(), error);
+            }
+        }
+    }
+
+    private static void shownQuestions(List<QuestionnaireItemComponent> items, Predicate<QuestionnaireItemComponent> shown,
+                                       List<QuestionnaireItemComponent> into) {
+        for (QuestionnaireItemComponent item : items) {
+            if (!shown.test(item)) {
+                continue;
+            }
+            if (item.getType() == QuestionnaireItemType.GROUP) {
+                shownQuestions(item.getItem(), shown, into);
+            } else if (item.getType() != QuestionnaireItemType.DISPLAY) {
+                into.add(item);
             }
         }
     }

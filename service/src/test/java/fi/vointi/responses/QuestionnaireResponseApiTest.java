@@ -76,7 +76,11 @@ class QuestionnaireResponseApiTest {
         QuestionnaireResponse readBack = read.copy();
         readBack.setMeta(null);
         readBack.setIdElement(null);
-        assertTrue(readBack.equalsDeep(response.copy().setQuestionnaire(stored.getQuestionnaire())), "answers read back unchanged");
+        // author and source are the server's (who answered: the signed-in patient, docs/web.md)
+        assertEquals(patient, read.getAuthor().getReference());
+        assertTrue(readBack.equalsDeep(response.copy().setQuestionnaire(stored.getQuestionnaire())
+                .setAuthor(new org.hl7.fhir.r4.model.Reference(patient)).setSource(new org.hl7.fhir.r4.model.Reference(patient))),
+                "answers read back unchanged");
 
         Bundle bySubject = fhir.get("/fhir/QuestionnaireResponse?subject=" + patient).resource(Bundle.class);
         assertEquals(List.of(id), ids(bySubject));

@@ -36,6 +36,7 @@ import java.util.Set;
  */
 @Singleton
 public class AnswerFlow {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnswerFlow.class);
     private final HtmlPages pages;
 
     public AnswerFlow(HtmlPages pages) {
@@ -137,6 +138,7 @@ public class AnswerFlow {
                 throw e;
             }
             // the page's own checks passed, so this is rare (a rule of the questionnaire the page does not know)
+            LOG.info("A page of {} passed the page checks but was not saved: {}", target.questionnaire().getUrl(), e.getMessage());
             String notSaved = Messages.get(lang, "feedback.error.notSaved");
             problems.put("", new FieldError(notSaved, notSaved));
             return render(request, HttpStatus.UNPROCESSABLE_ENTITY, lang, target, all, page, values, problems, review, false);
@@ -193,6 +195,7 @@ public class AnswerFlow {
             if (e.status() != HttpStatus.UNPROCESSABLE_ENTITY) {
                 throw e;
             }
+            LOG.info("An answer to {} passed the page checks but was not sent: {}", target.questionnaire().getUrl(), e.getMessage());
             String notSaved = Messages.get(lang, "feedback.error.notSaved");
             problems.put("", new FieldError(notSaved, notSaved));
             return renderReview(request, HttpStatus.UNPROCESSABLE_ENTITY, lang, target, values, problems);
