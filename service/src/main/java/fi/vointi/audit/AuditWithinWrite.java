@@ -5,6 +5,7 @@ import fi.vointi.responses.ResponseWriteListener;
 import fi.vointi.security.Caller;
 import fi.vointi.security.CallerResolver;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.context.ServerRequestContext;
 import jakarta.inject.Singleton;
 
@@ -59,8 +60,12 @@ class AuditWithinWrite implements ResponseWriteListener {
         if ("Patient".equals(subject) && write.row().subjectId() != null) {
             patients.add(write.row().subjectId());
         }
-        // the answer this write gets when nothing fails after the commit: a form post is redirected, a create 201
-        int status = request.getPath().endsWith("/answer") ? 303 : write.previousStatus() == null && write.row().versionId() == 1 ? 201 : 200;
+        // the answer this write gets when nothing fails after the commit: a page's form post is redirected
+        // (post/redirect/get), an API create 201, an update 200
+        boolean formPost = request.getContentType()
+                .map(type -> MediaType.APPLICATION_FORM_URLENCODED_TYPE.getName().equals(type.getName())).orElse(false);
+        int status = formPost || request.getPath().endsWith("/answer") ? 303
+                : write.previousStatus() == null && write.row().versionId() == 1 ? 201 : 200;
         AuditRecord record = new AuditRecord(UUID.randomUUID().toString(), now, AuditFilter.action(request.getMethod(), operation),
                 operation, "0", status, caller.id(), caller.clientId(), caller.rolesText(),
                 AuditFilter.sourceAddress(request, caller, anonymous), request.getMethodName(),

@@ -191,7 +191,7 @@ class NextQuestionApiTest {
         anonymous.post(NEXT, finished).outcome(422);
 
         QuestionnaireResponse notABank = new QuestionnaireResponse().setStatus(QuestionnaireResponseStatus.INPROGRESS)
-                .setQuestionnaire("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.1.0");
+                .setQuestionnaire("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.2.0");
         assertTrue(anonymous.post(NEXT, notABank).outcome(422).contains("not an adaptive questionnaire"));
         anonymous.post(NEXT, new Parameters()).outcome(400);
 

@@ -131,7 +131,7 @@ class CatalogLoadingTest {
     @Test
     void duplicateCanonicalStopsStartup() throws Exception {
         Questionnaire copy = countyQuestionnaire("other-id", "1");
-        copy.setUrl("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom").setVersion("1.1.0");
+        copy.setUrl("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom").setVersion("1.2.0");
         write("copy.json", FhirTestClient.encode(copy));
         String message = startupFailure();
         assertTrue(message.contains("copy.json") && message.contains("already defined by"), message);

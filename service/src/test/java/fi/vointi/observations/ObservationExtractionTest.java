@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @MicronautTest
 class ObservationExtractionTest {
-    static final String PROM = "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.1.0";
+    static final String PROM = "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.2.0";
     static final String SCORE = ScoreCodes.SCORE_SYSTEM;
 
     @Inject

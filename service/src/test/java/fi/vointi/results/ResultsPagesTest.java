@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @MicronautTest(transactional = false)
 @Property(name = "vointi.scoring.minimal-important-difference.demo-wellbeing-prom.total", value = "5")
 public class ResultsPagesTest {
-    static final String PROM = "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.1.0";
+    static final String PROM = "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.2.0";
     public static final String UNIT = "demo-unit-pain-clinic";
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -22,7 +22,7 @@ class DemoPromServedTest {
         FhirTestClient.Reply reply = new FhirTestClient(server).get("/fhir/Questionnaire/demo-wellbeing-prom");
         assertEquals(200, reply.status());
         Questionnaire served = reply.resource(Questionnaire.class);
-        assertEquals("1.1.0", served.getVersion());
+        assertEquals("1.2.0", served.getVersion());
         assertEquals(4, served.getExtensionsByUrl(ScoringRules.SCORING_RULE).size());
         assertEquals(List.of("sleep", "mood", "activity", "total"),
                 ScoringRules.read(served).stream().map(ScoringRule::code).toList());

@@ -147,7 +147,7 @@ final class ScoringFixtures {
     /** A completed response to the demo PROM with frequency codes for the given items (other items unanswered). */
     static QuestionnaireResponse promResponse(Map<String, Integer> codes) {
         QuestionnaireResponse r = new QuestionnaireResponse();
-        r.setQuestionnaire("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.1.0");
+        r.setQuestionnaire("https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom|1.2.0");
         r.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
         Map<String, List<String>> groups = Map.of(
                 "sleep", List.of("sleep.1", "sleep.2", "sleep.3"),
