@@ -20,11 +20,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The SQL reads behind the reports. Every figure comes from the rollups joined to
- * {@code organization_closure} ("the unit and everything under it"), summed per unit and day — or, from the
- * monthly rollups, per unit and month when the report's buckets are months or longer, which keeps the rows
- * a year of a whole county reads in the tens of thousands. The primary keys (unit_id, local_date, …) serve
- * these range scans.
+ * The SQL reads behind the reports. Every figure comes from the monthly rollups joined to
+ * {@code organization_closure} ("the unit and everything under it"), summed per unit, month and audience: the
+ * atomic cells of {@link CellSuppression}. The primary keys (unit_id, local_date, …) serve these range scans.
  */
 @Singleton
 public class AnalyticsStore {
