@@ -51,6 +51,8 @@ import java.util.TreeSet;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AnalyticsController {
     static final String CSV = "text/csv";
+    /** CSV {@code suppression} of a shown cell some of whose answers are in withheld atomic cells. */
+    static final String WITHHELD = "some-withheld";
     private final AnalyticsStore store;
     private final FeedbackReports reports;
     private final VisitImporter visits;
@@ -105,36 +107,26 @@ public class AnalyticsController {
         // the group: the unit set and the period widened to whole months (so that periods one day apart
         // cannot be compared to date a single comment)
         Query query = Query.parse(from, to, "month", audience);
-        Report report = reports.report(unit, query.period(), query.audiences());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("unit", unitJson(unit));
         body.put("audience", query.audienceCode());
         body.put("from", query.period().from().toString());
         body.put("to", query.period().to().toString());
         body.put("minAnswers", config.getOpenTextMinAnswers());
-        Long n = report.total().responses();
-        // every month and every audience of the group must be big enough on its own: otherwise March-April
-        // minus March, or customer minus adult minus child, would give the comments of a small group
-        boolean offered = n != null && n > 0 && largeEnough(report)
-                && query.audiences().stream().allMatch(a -> query.audiences().size() == 1
-                        || largeEnough(reports.report(unit, query.period(), Set.of(a))));
+        // every atomic cell (unit × month × audience) of the group published and of at least the threshold: any
+        // difference of two groups (March-April minus March, customer minus adult, a service minus a unit) is then
+        // a union of whole atomic cells of at least that many answers
+        boolean offered = reports.openTextOffered(unit, query.period(), query.audiences(), config.getOpenTextMinAnswers());
         body.put("available", offered);
         if (offered) {
-            body.put("responses", n);
-            body.put("comments", store.openTexts(unit.id(), query.period().from(), query.period().to(), query.audiences()));
+            List<String> comments = store.openTexts(unit.id(), query.period().from(), query.period().to(), query.audiences());
+            body.put("responses", reports.report(unit, query.period(), query.audiences()).total().responses());
+            body.put("comments", comments);
         } else {
-            body.put("reason", "Open-text comments are shown only for a group of at least "
-                    + config.getOpenTextMinAnswers() + " answers");
+            body.put("reason", "Open-text comments are shown only when every unit, month and audience of the group"
+                    + " has 0 or at least " + Math.max(config.getOpenTextMinAnswers(), config.getMinCellSize()) + " answers");
         }
         return HttpResponse.ok(write(body)).contentType(MediaType.APPLICATION_JSON_TYPE);
-    }
-
-    /** Every cell of the report (months and total) published, and empty or at least the open-text threshold. */
-    private boolean largeEnough(Report report) {
-        List<Cell> cells = new ArrayList<>(report.series());
-        cells.add(report.total());
-        return cells.stream().allMatch(c -> c.suppression() == null
-                && (c.responses() == 0 || c.responses() >= config.getOpenTextMinAnswers()));
     }
 
     @Post(uri = "/visits", consumes = {CSV, MediaType.TEXT_PLAIN}, produces = MediaType.APPLICATION_JSON)
@@ -161,7 +153,12 @@ public class AnalyticsController {
             LocalDate start = date("from", from);
             LocalDate end = date("to", to);
             Granularity g = Granularity.parse(granularity == null ? "month" : granularity).orElseThrow(() ->
-                    FhirException.badRequest("Unknown granularity '" + granularity + "': use one of " + Granularity.codes()));
+                    FhirException.badRequest("Unknown granularity '" + granularity + "': use month, quarter or year"));
+            if (g.compareTo(Granularity.MONTH) < 0) {
+                throw FhirException.badRequest("Granularity '" + g.code() + "' is not offered: figures are published only"
+                        + " for whole calendar months (small-cell suppression works on unit, month and audience);"
+                        + " use month, quarter or year");
+            }
             String audienceCode = audience == null ? "customer" : audience;
             Set<String> audiences = switch (audienceCode) {
                 case "customer" -> new TreeSet<>(FeedbackSurvey.CUSTOMER_AUDIENCES);
@@ -206,6 +203,8 @@ public class AnalyticsController {
         body.put("granularity", query.period().granularity().code());
         body.put("from", query.period().from().toString());
         body.put("to", query.period().to().toString());
+        // the period covers whole months (whole quarters or years for those granularities): say when it was widened
+        body.put("widened", !query.period().from().equals(query.from()) || !query.period().to().equals(query.to()));
         body.put("minCellSize", config.getMinCellSize());
         body.put("npsInterval", "95 % Wald interval for a difference of multinomial proportions");
         if (kind.equals("unit")) {
@@ -246,6 +245,7 @@ public class AnalyticsController {
         map.put("from", cell.from().toString());
         map.put("to", cell.to().toString());
         map.put("suppressed", cell.suppression() != null);
+        map.put("withheld", cell.withheld());
         if (cell.suppression() != null) {
             map.put("suppression", cell.suppression());
             return map;
@@ -260,31 +260,24 @@ public class AnalyticsController {
             nps.put("score", cell.nps().score());
             nps.put("ci95", Map.of("lower", cell.nps().lower(), "upper", cell.nps().upper()));
             map.put("nps", nps);
-        } else if (cell.npsSuppression() != null) {
-            map.put("nps", Map.of("suppressed", true, "suppression", cell.npsSuppression()));
         }
         List<Object> statements = new ArrayList<>();
         for (FeedbackReports.Statement s : cell.statements()) {
             Map<String, Object> st = new LinkedHashMap<>();
             st.put("id", s.id());
-            if (s.suppression() != null) {
-                st.put("suppressed", true);
-                st.put("suppression", s.suppression());
-            } else {
-                st.put("n", s.n());
-                if (s.mean() != null) { // left out when every answer was "can't say"
-                    st.put("mean", s.mean());
-                }
-                Map<String, Long> distribution = new LinkedHashMap<>();
-                for (int i = 0; i < 5; i++) {
-                    distribution.put(Integer.toString(i + 1), s.distribution()[i]);
-                }
-                st.put("distribution", distribution);
-                if (s.agreePercent() != null) {
-                    st.put("agreePercent", s.agreePercent());
-                }
-                st.put("cantSay", s.cantSay());
+            st.put("n", s.n());
+            if (s.mean() != null) { // left out when every answer was "can't say"
+                st.put("mean", s.mean());
             }
+            Map<String, Long> distribution = new LinkedHashMap<>();
+            for (int i = 0; i < 5; i++) {
+                distribution.put(Integer.toString(i + 1), s.distribution()[i]);
+            }
+            st.put("distribution", distribution);
+            if (s.agreePercent() != null) {
+                st.put("agreePercent", s.agreePercent());
+            }
+            st.put("cantSay", s.cantSay());
             statements.add(st);
         }
         map.put("statements", statements);
@@ -325,8 +318,7 @@ public class AnalyticsController {
                             cell.label(), cell.from().toString(), cell.to().toString()));
                     boolean shown = cell.suppression() == null;
                     FeedbackReports.Nps nps = cell.nps();
-                    row.add(shown ? (cell.nps() == null && cell.npsSuppression() != null ? "nps:" + cell.npsSuppression() : "")
-                            : cell.suppression());
+                    row.add(shown ? (cell.withheld() ? WITHHELD : "") : cell.suppression());
                     row.add(shown ? cell.responses() : "");
                     row.addAll(nps == null ? List.of("", "", "", "", "", "", "")
                             : List.of(nps.n(), nps.promoters(), nps.passives(), nps.detractors(), nps.score(), nps.lower(), nps.upper()));
@@ -336,9 +328,9 @@ public class AnalyticsController {
                     row.add(cell.invitationRate() == null ? "" : cell.invitationRate());
                     for (String id : statementIds) {
                         FeedbackReports.Statement s = cell.statements().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
-                        if (s == null || s.suppression() != null) {
+                        if (s == null) {
                             for (int i = 0; i < 9; i++) {
-                                row.add(s == null ? "" : i == 0 ? "suppressed" : "");
+                                row.add("");
                             }
                         } else {
                             row.add(s.n());

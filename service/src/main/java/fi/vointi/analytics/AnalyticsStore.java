@@ -20,11 +20,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The SQL reads behind the reports. Every figure comes from the rollups joined to
- * {@code organization_closure} ("the unit and everything under it"), summed per unit and day — or, from the
- * monthly rollups, per unit and month when the report's buckets are months or longer, which keeps the rows
- * a year of a whole county reads in the tens of thousands. The primary keys (unit_id, local_date, …) serve
- * these range scans.
+ * The SQL reads behind the reports. Every figure comes from the monthly rollups joined to
+ * {@code organization_closure} ("the unit and everything under it"), summed per unit, month and audience: the
+ * atomic cells of {@link CellSuppression}. The primary keys (unit_id, local_date, …) serve these range scans.
  */
 @Singleton
 public class AnalyticsStore {
@@ -38,13 +36,17 @@ public class AnalyticsStore {
     public record Unit(String id, String parentId, String kind, String name) {
     }
 
-    /** Sums of one unit's daily rollup rows in one day (or month, {@code day} = its first day). */
-    public record DailyCounts(String unitId, LocalDate day, long responses, long npsN, long promoters, long passives,
-                              long detractors) {
+    /** One unit's monthly rollup row for one audience ({@code month} = its first day). */
+    public record DailyCounts(String unitId, LocalDate month, String audience, long responses, long promoters,
+                              long passives, long detractors) {
     }
 
     /** @param counts the answers 1..5; {@code cantSay} the "can't say" answers, in none of them */
-    public record StatementCounts(String unitId, LocalDate day, String statementId, long[] counts, long cantSay) {
+    public record StatementCounts(String unitId, LocalDate month, String audience, String statementId, long[] counts,
+                                  long cantSay) {
+    }
+
+    public record AudienceChannelCounts(String unitId, LocalDate month, String audience, String channel, long count) {
     }
 
     public record ChannelCounts(String unitId, LocalDate day, String channel, long count) {
@@ -93,48 +95,55 @@ public class AnalyticsStore {
         });
     }
 
-    public void dailyCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
-                            Consumer<DailyCounts> sink) {
-        sumRollup("", null, List.of("responses", "nps_n", "promoters", "passives", "detractors"), rootId, from, to, audiences,
-                byMonth, rs -> sink.accept(new DailyCounts(rs.getString(1), day(rs, false),
-                        rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7))));
+    /*
+     * Reports read only the monthly rollups, per unit, month and audience: the atomic cells of CellSuppression.
+     */
+
+    public void monthlyCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences,
+                              Consumer<DailyCounts> sink) {
+        sumRollup("", null, List.of("responses", "promoters", "passives", "detractors"), rootId, from, to, audiences,
+                rs -> sink.accept(new DailyCounts(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getString(3),
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7))));
     }
 
-    public void statementCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
+    public void statementCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences,
                                 Consumer<StatementCounts> sink) {
         List<String> columns = List.of("c1", "c2", "c3", "c4", "c5", "cant_say");
-        sumRollup("statement_", "statement_id", columns, rootId, from, to, audiences, byMonth, rs -> {
+        sumRollup("statement_", "statement_id", columns, rootId, from, to, audiences, rs -> {
             long[] counts = new long[5];
             for (int i = 0; i < 5; i++) {
-                counts[i] = rs.getLong(4 + i);
+                counts[i] = rs.getLong(5 + i);
             }
-            sink.accept(new StatementCounts(rs.getString(1), day(rs, false), rs.getString(3), counts, rs.getLong(9)));
+            sink.accept(new StatementCounts(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getString(3), rs.getString(4),
+                    counts, rs.getLong(10)));
         });
     }
 
-    public void channelCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences, boolean byMonth,
-                              Consumer<ChannelCounts> sink) {
-        sumRollup("channel_", "channel", List.of("responses"), rootId, from, to, audiences, byMonth,
-                rs -> sink.accept(new ChannelCounts(rs.getString(1), day(rs, false), rs.getString(3), rs.getLong(4))));
+    public void channelCounts(String rootId, LocalDate from, LocalDate to, Collection<String> audiences,
+                              Consumer<AudienceChannelCounts> sink) {
+        sumRollup("channel_", "channel", List.of("responses"), rootId, from, to, audiences,
+                rs -> sink.accept(new AudienceChannelCounts(rs.getString(1), rs.getDate(2).toLocalDate(), rs.getString(3),
+                        rs.getString(4), rs.getLong(5))));
     }
 
     /**
-     * Sums of a rollup's columns per unit, day (or month) and {@code key} over the subtree of {@code rootId}, the
-     * period and the audiences: columns unit_id, local_date, [key,] then the sums.
+     * Sums of a monthly rollup's columns per unit, month, audience and {@code key} over the subtree of
+     * {@code rootId}, the period and the audiences: columns unit_id, local_date, audience, [key,] then the sums.
      */
     private void sumRollup(String table, String key, List<String> summed, String rootId, LocalDate from, LocalDate to,
-                           Collection<String> audiences, boolean byMonth, RowReader reader) {
+                           Collection<String> audiences, RowReader reader) {
         String keyColumn = key == null ? "" : ", d." + key;
-        String sql = "SELECT d.unit_id, d.local_date" + keyColumn
+        String sql = "SELECT d.unit_id, d.local_date, d.audience" + keyColumn
                 + summed.stream().map(column -> ", SUM(d." + column + ")").collect(Collectors.joining())
-                + " FROM organization_closure c JOIN feedback_" + table + grain(byMonth) + " d ON d.unit_id = c.descendant_id"
+                + " FROM organization_closure c JOIN feedback_" + table + "monthly d ON d.unit_id = c.descendant_id"
                 + " WHERE c.ancestor_id = ? AND d.local_date BETWEEN ? AND ? AND d.audience IN (" + marks(audiences) + ")"
-                + " GROUP BY d.unit_id, d.local_date" + keyColumn;
+                + " GROUP BY d.unit_id, d.local_date, d.audience" + keyColumn;
         query(sql, rootId, from, to, audiences, reader);
     }
 
     /** Invitations issued (table {@code feedback_invitation_count}, owned by the feedback package); none without it. */
-    public void invitationCounts(String rootId, LocalDate from, LocalDate to, boolean byMonth, Consumer<ChannelCounts> sink) {
+    public void invitationCounts(String rootId, LocalDate from, LocalDate to, Consumer<ChannelCounts> sink) {
+        boolean byMonth = true;
         if (!hasInvitationTable()) {
             return;
         }
@@ -179,10 +188,6 @@ public class AnalyticsStore {
             invitationTable = known;
         }
         return known;
-    }
-
-    private static String grain(boolean byMonth) {
-        return byMonth ? "monthly" : "daily";
     }
 
     private static String dayKey(boolean byMonth) {

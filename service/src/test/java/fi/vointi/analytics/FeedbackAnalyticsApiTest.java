@@ -98,7 +98,9 @@ class FeedbackAnalyticsApiTest {
                 .unit(p + "-i2", p + "-svc4", "unit")
                 .unit(p + "-mixed", null, "unit")
                 .unit(p + "-cs", null, "unit")
-                .unit(p + "-cs-only", null, "unit");
+                .unit(p + "-cs-only", null, "unit")
+                .unit(p + "-cs-none", null, "unit")
+                .unit(p + "-probe", null, "unit");
         // the contract table of the feedback package (V5), created here when this branch does not have it yet
         OrgFixture org = new OrgFixture(dataSource);
         org.execute("CREATE TABLE IF NOT EXISTS feedback_invitation_count (unit_id VARCHAR(64) NOT NULL, local_date DATE NOT NULL,"
@@ -165,11 +167,12 @@ class FeedbackAnalyticsApiTest {
 
     @Test
     void feedbackIsCountedForTheUnitAndItsParentsWithHandComputedFigures() throws IOException {
-        int[] recommendations = {10, 10, 9, 9, 9, 8, 8, 7, 5, 0};
-        int[] access = {5, 5, 4, 4, 4, 3, 3, 2, 1, 5};
-        for (int i = 0; i < 10; i++) {
-            submit(adult, p + "-u1", recommendations[i], access[i], i < 3 ? "comment " + i : null, "2026-03-10T12:00:00+02:00",
-                    i < 6 ? "sms" : "qr");
+        // every category of u1's March is 0 or at least 5, so the atomic cell (u1, March, adult) is published:
+        // 10 promoters answering access 5 through SMS, 5 detractors answering access 1 through a QR code
+        for (int i = 0; i < 15; i++) {
+            boolean promoter = i < 10;
+            submit(adult, p + "-u1", promoter ? 10 : 0, promoter ? 5 : 1, i < 3 ? "comment " + i : null,
+                    "2026-03-10T12:00:00+02:00", promoter ? "sms" : "qr");
         }
         for (int i = 0; i < 6; i++) {
             submit(adult, p + "-u2", 10, 5, null, "2026-03-20T09:00:00+02:00");
@@ -191,47 +194,58 @@ class FeedbackAnalyticsApiTest {
 
         JsonNode u1 = getJson(admin, "/analytics/units/" + p + "-u1/feedback?" + MARCH);
         JsonNode total = u1.get("total");
-        assertEquals(10, number(total, "responses"));
-        // 5 promoters, 3 passives, 2 detractors: NPS 30; Wald: Var = (.7 - .09)/10, half-width 48.41
-        assertEquals(10, number(total, "nps", "n"));
-        assertEquals(5, number(total, "nps", "promoters"));
-        assertEquals(3, number(total, "nps", "passives"));
-        assertEquals(2, number(total, "nps", "detractors"));
-        assertEquals(30.0, number(total, "nps", "score"), 0.005);
-        assertEquals(-18.41, number(total, "nps", "ci95", "lower"), 0.005);
-        assertEquals(78.41, number(total, "nps", "ci95", "upper"), 0.005);
+        assertEquals(15, number(total, "responses"));
+        assertFalse(total.get("withheld").getBooleanValue());
+        // 10 promoters, 5 detractors: NPS 33.33; Wald: p = 2/3, d = 1/3, Var = (1 - 1/9)/15, half-width 47.71
+        assertEquals(15, number(total, "nps", "n"));
+        assertEquals(10, number(total, "nps", "promoters"));
+        assertEquals(0, number(total, "nps", "passives"));
+        assertEquals(5, number(total, "nps", "detractors"));
+        assertEquals(33.33, number(total, "nps", "score"), 0.005);
+        assertEquals(-14.38, number(total, "nps", "ci95", "lower"), 0.005);
+        assertEquals(81.05, number(total, "nps", "ci95", "upper"), 0.005);
         JsonNode statement = statement(total, "statement.access");
-        assertEquals(10, number(statement, "n"));
-        assertEquals(3.6, number(statement, "mean"), 0.005);
-        assertEquals(60.0, number(statement, "agreePercent"), 0.005);
-        assertEquals(List.of(1.0, 1.0, 2.0, 3.0, 3.0), List.of(number(statement, "distribution", "1"),
+        assertEquals(15, number(statement, "n"));
+        assertEquals(3.67, number(statement, "mean"), 0.005); // (5 + 50) / 15
+        assertEquals(66.67, number(statement, "agreePercent"), 0.005);
+        assertEquals(List.of(5.0, 0.0, 0.0, 0.0, 10.0), List.of(number(statement, "distribution", "1"),
                 number(statement, "distribution", "2"), number(statement, "distribution", "3"),
                 number(statement, "distribution", "4"), number(statement, "distribution", "5")));
         assertEquals(200, number(total, "visits"));
-        assertEquals(5.0, number(total, "responseRate"), 0.005);
-        // 6 answers through SMS of 40 SMS invitations
+        assertEquals(7.5, number(total, "responseRate"), 0.005);
+        // 10 answers through SMS of 40 SMS invitations
         assertEquals(40, number(total, "invitations"));
-        assertEquals(15.0, number(total, "invitationRate"), 0.005);
+        assertEquals(25.0, number(total, "invitationRate"), 0.005);
         assertEquals(1, u1.get("series").size());
         assertEquals("2026-03", u1.get("series").get(0).get("period").getStringValue());
 
-        // the service, the area and the county all see the 16 answers: 11 promoters, 3 passives, 2 detractors
+        // the service, the area and the county all see the 21 answers: 16 promoters, 5 detractors
         for (String parent : List.of("-svc", "-area", "-county")) {
             JsonNode t = getJson(admin, "/analytics/units/" + p + parent + "/feedback?" + MARCH).get("total");
-            assertEquals(16, number(t, "responses"), parent);
-            assertEquals(56.25, number(t, "nps", "score"), 0.005);
-            assertEquals(21.74, number(t, "nps", "ci95", "lower"), 0.005);
-            assertEquals(90.76, number(t, "nps", "ci95", "upper"), 0.005);
+            assertEquals(21, number(t, "responses"), parent);
+            assertEquals(52.38, number(t, "nps", "score"), 0.005);
+            assertEquals(15.95, number(t, "nps", "ci95", "lower"), 0.005);
+            assertEquals(88.81, number(t, "nps", "ci95", "upper"), 0.005);
         }
         JsonNode service = getJson(admin, "/analytics/units/" + p + "-svc/feedback?" + MARCH).get("total");
         assertEquals(300, number(service, "visits"));
-        assertEquals(5.33, number(service, "responseRate"), 0.005);
+        assertEquals(7.0, number(service, "responseRate"), 0.005);
 
-        JsonNode april = getJson(admin, "/analytics/units/" + p + "-u1/feedback?from=2026-04-01&to=2026-04-30&granularity=day");
-        assertEquals(30, april.get("series").size());
-        assertTrue(april.get("series").get(0).get("suppressed").getBooleanValue(), "1 April: one answer, suppressed");
-        assertEquals(Boolean.FALSE, april.get("series").get(1).get("suppressed").getBooleanValue());
-        assertEquals(0, number(april.get("series").get(1), "responses"));
+        // April holds u1's one answer: withheld, the month suppressed; March-April publishes March alone and says
+        // that some answers were withheld, never how many
+        JsonNode april = getJson(admin, "/analytics/units/" + p + "-u1/feedback?from=2026-04-01&to=2026-04-30").get("total");
+        assertTrue(april.get("suppressed").getBooleanValue(), april.toString());
+        assertNull(april.get("responses"));
+        JsonNode spring = getJson(admin, "/analytics/units/" + p + "-u1/feedback?from=2026-03-01&to=2026-04-30").get("total");
+        assertEquals(15, number(spring, "responses"));
+        assertTrue(spring.get("withheld").getBooleanValue());
+        assertNull(spring.get("responseRate"), "a rate of the published answers over every visit would understate it");
+        // a period inside months is widened to whole months, and says so
+        JsonNode widened = getJson(admin, "/analytics/units/" + p + "-u1/feedback?from=2026-03-15&to=2026-03-20");
+        assertTrue(widened.get("widened").getBooleanValue());
+        assertEquals("2026-03-01", widened.get("from").getStringValue());
+        assertEquals("2026-03-31", widened.get("to").getStringValue());
+        assertFalse(u1.get("widened").getBooleanValue());
 
         JsonNode staffReport = getJson(admin, "/analytics/units/" + p + "-u1/feedback?" + MARCH + "&audience=staff");
         assertEquals("small-cell", staffReport.get("total").get("suppression").getStringValue());
@@ -247,14 +261,14 @@ class FeedbackAnalyticsApiTest {
         assertEquals(4, rows.size(), "two units x (March, total)");
         CSVRecord u1March = rows.stream().filter(r -> r.get("unit_id").equals(p + "-u1") && r.get("period").equals("2026-03"))
                 .findFirst().orElseThrow();
-        assertEquals("10", u1March.get("responses"));
-        assertEquals("30.0", u1March.get("nps"));
-        assertEquals("-18.41", u1March.get("nps_ci95_lower"));
-        assertEquals("5", u1March.get("promoters"));
-        assertEquals("3.6", u1March.get("statement.access:mean"));
-        assertEquals("5.0", u1March.get("response_rate_pct"));
+        assertEquals("15", u1March.get("responses"));
+        assertEquals("33.33", u1March.get("nps"));
+        assertEquals("-14.38", u1March.get("nps_ci95_lower"));
+        assertEquals("10", u1March.get("promoters"));
+        assertEquals("3.67", u1March.get("statement.access:mean"));
+        assertEquals("7.5", u1March.get("response_rate_pct"));
         assertEquals("40", u1March.get("invitations"));
-        assertEquals("15.0", u1March.get("invitation_rate_pct"));
+        assertEquals("25.0", u1March.get("invitation_rate_pct"));
         assertEquals("", u1March.get("suppression"));
         assertEquals(csv.body(), get(admin, "/analytics/units/" + p + "-svc/feedback/children?" + MARCH + "&format=csv").body());
 
@@ -268,7 +282,7 @@ class FeedbackAnalyticsApiTest {
 
     @Test
     void suppressionCannotBeUndoneBySubtractingAChildFromItsParent() throws IOException {
-        // service 2 has 12 answers: unit b1 8, unit b2 4
+        // service 2 has 12 answers: unit b1 8 (published), unit b2 4 (withheld, in no figure anywhere)
         for (int i = 0; i < 8; i++) {
             submit(adult, p + "-b1", 9, 4, "b1 comment", "2026-03-05T10:00:00+02:00");
         }
@@ -276,36 +290,42 @@ class FeedbackAnalyticsApiTest {
             submit(adult, p + "-b2", 0, 1, "b2 comment", "2026-03-06T10:00:00+02:00");
         }
         JsonNode parent = getJson(admin, "/analytics/units/" + p + "-svc2/feedback?" + MARCH).get("total");
-        assertEquals(12, number(parent, "responses"), "the parent is published");
-        assertEquals(33.33, number(parent, "nps", "score"), 0.005); // 8 promoters, 4 detractors
+        assertEquals(8, number(parent, "responses"), "the parent is the sum of its published atomic cells: b1 only");
+        assertTrue(parent.get("withheld").getBooleanValue(), "some answers withheld, not how many");
+        assertEquals(100.0, number(parent, "nps", "score"), 0.005);
 
         JsonNode children = getJson(admin, "/analytics/units/" + p + "-svc2/feedback/children?" + MARCH).get("children");
         assertEquals(2, children.size());
-        for (JsonNode child : children.values()) {
-            JsonNode total = child.get("total");
-            assertTrue(total.get("suppressed").getBooleanValue(), child.get("unit").get("id").getStringValue());
-            assertNull(total.get("responses"), "no counts");
-            assertNull(total.get("nps"), "no NPS");
-            assertNull(child.get("series").get(0).get("responses"), "no counts in the monthly series either");
-        }
-        JsonNode b1 = getJson(admin, "/analytics/units/" + p + "-b1/feedback?" + MARCH).get("total");
-        assertEquals("small-cell", b1.get("suppression").getStringValue(), "8 answers, hidden to protect b2; the same reason as b2");
-        JsonNode b2 = getJson(admin, "/analytics/units/" + p + "-b2/feedback?" + MARCH).get("total");
-        assertEquals("small-cell", b2.get("suppression").getStringValue(), "small and complementary told apart would give 1 + k exactly");
-        // the attack: parent minus every published child; nothing of b1 or b2 is published, so only 12 >= 5 is revealed
+        JsonNode b1 = children.get(0).get("total");
+        JsonNode b2 = children.get(1).get("total");
+        assertEquals(p + "-b1", children.get(0).get("unit").get("id").getStringValue());
+        assertEquals(8, number(b1, "responses"));
+        assertFalse(b1.get("withheld").getBooleanValue());
+        assertEquals("small-cell", b2.get("suppression").getStringValue());
+        assertNull(b2.get("responses"), "no counts");
+        assertNull(b2.get("nps"), "no NPS");
+        assertNull(children.get(1).get("series").get(0).get("responses"), "no counts in the monthly series either");
+        // the attack: parent minus every published child gives 0 in every figure
+        assertEquals(number(parent, "nps", "detractors"), number(b1, "nps", "detractors"));
+        assertEquals(statement(parent, "statement.access").toString(), statement(b1, "statement.access").toString());
         Reply csv = get(admin, "/analytics/units/" + p + "-svc2/feedback/children?" + MARCH + "&format=csv");
         for (CSVRecord row : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
                 .parse(new StringReader(csv.body()))) {
-            assertEquals("", row.get("responses"));
-            assertEquals("", row.get("nps"));
-            assertFalse(row.get("suppression").isEmpty());
+            boolean isB2 = row.get("unit_id").equals(p + "-b2");
+            assertEquals(isB2 ? "" : "8", row.get("responses"));
+            assertEquals(isB2 ? "small-cell" : "", row.get("suppression"));
         }
-        // open text: the 4-answer group gets none, the 12-answer parent does
+        assertEquals("some-withheld", CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+                .parse(new StringReader(get(admin, "/analytics/units/" + p + "-svc2/feedback?" + MARCH + "&format=csv").body()))
+                .getRecords().get(1).get("suppression"));
+        // open text: b1's 8 comments are given; neither b2's group nor the parent's (parent minus b1 would be b2's)
+        assertEquals(8, getJson(admin, "/analytics/units/" + p + "-b1/feedback/open-text?from=2026-03-01&to=2026-03-31")
+                .get("comments").size());
         JsonNode b2Comments = getJson(admin, "/analytics/units/" + p + "-b2/feedback/open-text?from=2026-03-01&to=2026-03-31");
         assertFalse(b2Comments.get("available").getBooleanValue());
         assertNull(b2Comments.get("comments"));
-        assertEquals(12, getJson(admin, "/analytics/units/" + p + "-svc2/feedback/open-text?from=2026-03-01&to=2026-03-31")
-                .get("comments").size());
+        assertFalse(getJson(admin, "/analytics/units/" + p + "-svc2/feedback/open-text?from=2026-03-01&to=2026-03-31")
+                .get("available").getBooleanValue());
     }
 
     @Test
@@ -328,34 +348,32 @@ class FeedbackAnalyticsApiTest {
             reports.add(getJson(admin, "/analytics/units/" + p + unit + "/feedback?" + spring));
         }
         getJson(admin, "/analytics/units/" + p + "-svc3/feedback/children?" + spring).get("children").values().forEach(reports::add);
+        // every total is exactly the sum of its published months: total minus months reveals nothing
         for (JsonNode report : reports) {
             JsonNode total = report.get("total");
-            if (total.get("suppressed").getBooleanValue()) {
-                continue;
-            }
             long hidden = (long) number(total, "responses");
-            long hiddenPromoters = (long) number(total, "nps", "promoters");
             long hiddenDetractors = (long) number(total, "nps", "detractors");
-            int suppressedMonths = 0;
             for (JsonNode month : report.get("series").values()) {
-                if (month.get("suppressed").getBooleanValue()) {
-                    suppressedMonths++;
-                } else {
+                if (!month.get("suppressed").getBooleanValue()) {
                     hidden -= (long) number(month, "responses");
-                    hiddenPromoters -= (long) number(month, "nps", "promoters");
                     hiddenDetractors -= (long) number(month, "nps", "detractors");
                 }
             }
             String unit = report.get("unit").get("id").getStringValue();
-            assertTrue(hidden == 0 || hidden >= 5 && suppressedMonths >= 2, unit + ": total - published months = " + hidden);
-            assertFalse(hidden > 0 && hiddenDetractors == hidden, unit + ": the hidden months' answers are not all known");
-            assertTrue(hiddenPromoters >= 0);
+            assertEquals(0, hidden, unit + ": total - published months");
+            assertEquals(0, hiddenDetractors, unit);
         }
         JsonNode c1Report = reports.get(0);
         assertTrue(c1Report.get("series").get(0).get("suppressed").getBooleanValue(), "March: 2 answers");
-        assertTrue(c1Report.get("series").get(1).get("suppressed").getBooleanValue(), "April goes with March");
-        assertEquals(15, number(c1Report.get("total"), "responses"));
+        assertEquals(6, number(c1Report.get("series").get(1), "responses"), "April stands on its own");
+        assertEquals(13, number(c1Report.get("total"), "responses"));
+        assertTrue(c1Report.get("total").get("withheld").getBooleanValue());
+        assertEquals(0, number(c1Report.get("total"), "nps", "detractors"));
         assertEquals(7, number(c1Report.get("series").get(2), "responses"));
+        // a quarter is the same sum: Q2 of c1 = April + May, Q1 = March withheld
+        JsonNode quarters = getJson(admin, "/analytics/units/" + p + "-c1/feedback?from=2026-01-01&to=2026-06-30&granularity=quarter");
+        assertTrue(quarters.get("series").get(0).get("suppressed").getBooleanValue());
+        assertEquals(13, number(quarters.get("series").get(1), "responses"));
     }
 
     @Test
@@ -375,7 +393,8 @@ class FeedbackAnalyticsApiTest {
 
     @Test
     void theInvitedSubCountCannotBeHadAsParentMinusChild() {
-        // i1: 6 answers by SMS of 20 invited; i2: 2 by SMS of 10 invited and 4 by QR code
+        // i1: 6 answers by SMS of 20 invited (published); i2: 2 by SMS of 10 invited and 4 by QR code (withheld:
+        // its SMS and QR categories are small)
         OrgFixture org = new OrgFixture(dataSource);
         org.execute("INSERT INTO feedback_invitation_count (unit_id, local_date, channel, issued) VALUES (?, ?, 'sms', 20)",
                 p + "-i1", java.sql.Date.valueOf("2026-03-02"));
@@ -388,14 +407,12 @@ class FeedbackAnalyticsApiTest {
             submit(adult, p + "-i2", 9, 4, null, "2026-03-05T10:00:00+02:00", i < 2 ? "sms" : "qr");
         }
         JsonNode service = getJson(admin, "/analytics/units/" + p + "-svc4/feedback?" + MARCH).get("total");
-        assertEquals(26.67, number(service, "invitationRate"), 0.005, "8 of 30");
+        assertEquals(6, number(service, "responses"));
+        assertEquals(30, number(service, "invitations"));
+        assertNull(service.get("invitationRate"), "some answers withheld: a rate of the published ones would mislead");
         JsonNode children = getJson(admin, "/analytics/units/" + p + "-svc4/feedback/children?" + MARCH).get("children");
-        for (JsonNode child : children.values()) {
-            JsonNode total = child.get("total");
-            assertEquals(6, number(total, "responses"));
-            // i2's 2 would be 8 - 6 if i1's rate (6 of 20) were shown
-            assertNull(total.get("invitationRate"), child.get("unit").get("id").getStringValue());
-        }
+        assertEquals(30.0, number(children.get(0).get("total"), "invitationRate"), 0.005, "i1: 6 of 20");
+        assertTrue(children.get(1).get("total").get("suppressed").getBooleanValue(), "i2");
     }
 
     @Test
@@ -474,7 +491,9 @@ class FeedbackAnalyticsApiTest {
         assertTrue(get(admin, base + "from=2026-03-31&to=2026-03-01").outcome(400).contains("after"));
         assertTrue(get(admin, base + "from=2026-03-01&to=2026-03-31&granularity=fortnight").outcome(400).contains("granularity"));
         assertTrue(get(admin, base + "from=2000-01-01&to=2099-12-31&granularity=year").outcome(400).contains("at most"));
-        assertTrue(get(admin, base + "from=2016-01-01&to=2026-01-01&granularity=day").outcome(400).contains("at most"));
+        // figures exist only for whole calendar months: days and weeks are refused
+        assertTrue(get(admin, base + "from=2026-03-01&to=2026-03-31&granularity=day").outcome(400).contains("whole calendar months"));
+        assertTrue(get(admin, base + "from=2026-03-01&to=2026-03-31&granularity=week").outcome(400).contains("whole calendar months"));
         assertTrue(get(admin, base + "to=2026-03-01").outcome(400).contains("'from' is required"));
         assertTrue(get(admin, base + "from=March&to=2026-03-01").outcome(400).contains("'from' must be a date"));
         assertTrue(get(admin, base + MARCH + "&audience=everyone").outcome(400).contains("audience"));
@@ -534,49 +553,50 @@ class FeedbackAnalyticsApiTest {
         assertEquals("1.1.0", previous.getVersion());
         assertEquals(current.getUrl(), previous.getUrl());
         String unit = p + "-cs";
-        submitStatements(current, unit, 10, "statement.access", "5", "statement.heard", "2", "statement.usefulness", "cant-say");
-        submitStatements(current, unit, 9, "statement.access", "4", "statement.usefulness", "cant-say");
-        String cantSay = submitStatements(current, unit, 8, "statement.access", "cant-say", "statement.usefulness", "cant-say");
-        submitStatements(current, unit, 7, "statement.access", "cant-say", "statement.usefulness", "cant-say");
-        submitStatements(current, unit, 6, "statement.usefulness", "cant-say");
-        String none = submitStatements(current, unit, 5); // no statement at all
-        for (int i = 0; i < 3; i++) { // the previous version: every statement required (answered with its first option, 1)
+        // every category of the atomic cell is 0 or at least 5 (statements left unanswered are a category too)
+        String cantSay = null;
+        for (int i = 0; i < 5; i++) {
+            submitStatements(current, unit, 10, "statement.access", "5", "statement.usefulness", "cant-say");
+            cantSay = submitStatements(current, unit, 10, "statement.access", "cant-say", "statement.usefulness", "cant-say");
+        }
+        for (int i = 0; i < 5; i++) { // the previous version: every statement required (answered with its first option, 1)
             submitStatements(previous, unit, 10, "statement.access", "3");
         }
+        String none = submitStatements(current, p + "-cs-none", 5); // no statement at all
         // stored as answered, in the response and in the fact
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE id = ? AND resource_json LIKE ?",
                 cantSay, "%\"code\":\"cant-say\"%"));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ?"
                 + " AND statement_answers = 'statement.access=cant-say;statement.usefulness=cant-say'", cantSay));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM feedback_fact WHERE response_id = ? AND statement_answers = ''", none));
-        assertEquals(2, Db.count(dataSource, "SELECT cant_say FROM feedback_statement_monthly WHERE unit_id = ?"
+        assertEquals(5, Db.count(dataSource, "SELECT cant_say FROM feedback_statement_monthly WHERE unit_id = ?"
                 + " AND statement_id = 'statement.access'", unit));
-        assertEquals(5, Db.count(dataSource, "SELECT n FROM feedback_statement_monthly WHERE unit_id = ?"
+        assertEquals(10, Db.count(dataSource, "SELECT n FROM feedback_statement_monthly WHERE unit_id = ?"
                 + " AND statement_id = 'statement.access'", unit));
 
         JsonNode total = getJson(admin, "/analytics/units/" + unit + "/feedback?" + MARCH).get("total");
-        assertEquals(9, number(total, "responses"));
-        assertEquals(9, number(total, "nps", "n"));
-        // access: 5, 4 and the previous version's 3, 3, 3; two "can't say" apart: mean 18 / 5, agreeing 2 of 5
+        assertEquals(15, number(total, "responses"));
+        assertFalse(total.get("withheld").getBooleanValue(), total.toString());
+        assertEquals(15, number(total, "nps", "n"));
+        // access: five 5 and the previous version's five 3; five "can't say" apart: mean 40 / 10, agreeing 5 of 10
         JsonNode access = statement(total, "statement.access");
-        assertEquals(5, number(access, "n"));
-        assertEquals(3.6, number(access, "mean"), 0.005);
-        assertEquals(40.0, number(access, "agreePercent"), 0.005);
-        assertEquals(List.of(0.0, 0.0, 3.0, 1.0, 1.0), List.of(number(access, "distribution", "1"),
+        assertEquals(10, number(access, "n"));
+        assertEquals(4.0, number(access, "mean"), 0.005);
+        assertEquals(50.0, number(access, "agreePercent"), 0.005);
+        assertEquals(List.of(0.0, 0.0, 5.0, 0.0, 5.0), List.of(number(access, "distribution", "1"),
                 number(access, "distribution", "2"), number(access, "distribution", "3"),
                 number(access, "distribution", "4"), number(access, "distribution", "5")));
-        assertEquals(2, number(access, "cantSay"));
-        // heard: 2 and 1, 1, 1: four answers, a small cell; nothing of it is published, cantSay neither
+        assertEquals(5, number(access, "cantSay"));
+        // heard: the previous version's five 1; ten left it unanswered
         JsonNode heard = statement(total, "statement.heard");
-        assertTrue(heard.get("suppressed").getBooleanValue());
-        assertNull(heard.get("n"));
-        assertNull(heard.get("cantSay"));
-        // usefulness: 1, 1, 1 and five "can't say": eight answers to the statement, published; the mean is of the three
+        assertEquals(5, number(heard, "n"));
+        assertEquals(0, number(heard, "cantSay"));
+        // usefulness: 1, 1, 1, 1, 1 and ten "can't say": the mean is of the five
         JsonNode usefulness = statement(total, "statement.usefulness");
-        assertEquals(3, number(usefulness, "n"));
+        assertEquals(5, number(usefulness, "n"));
         assertEquals(1.0, number(usefulness, "mean"), 0.005);
         assertEquals(0.0, number(usefulness, "agreePercent"), 0.005);
-        assertEquals(5, number(usefulness, "cantSay"));
+        assertEquals(10, number(usefulness, "cantSay"));
 
         // CSV: the same, in its own column
         Reply csv = get(admin, "/analytics/units/" + unit + "/feedback?" + MARCH + "&format=csv");
@@ -584,11 +604,11 @@ class FeedbackAnalyticsApiTest {
         CSVRecord row = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
                 .parse(new StringReader(csv.body())).getRecords().get(1);
         assertEquals("total", row.get("period"));
-        assertEquals("5", row.get("statement.access:n"));
-        assertEquals("3.6", row.get("statement.access:mean"));
-        assertEquals("2", row.get("statement.access:cant_say"));
-        assertEquals("suppressed", row.get("statement.heard:n"));
-        assertEquals("", row.get("statement.heard:cant_say"));
+        assertEquals("10", row.get("statement.access:n"));
+        assertEquals("4.0", row.get("statement.access:mean"));
+        assertEquals("5", row.get("statement.access:cant_say"));
+        assertEquals("5", row.get("statement.heard:n"));
+        assertEquals("0", row.get("statement.heard:cant_say"));
 
         // a statement answered "can't say" by everyone: n 0, no mean and no agreePercent, the count apart
         for (int i = 0; i < 5; i++) {
@@ -606,6 +626,47 @@ class FeedbackAnalyticsApiTest {
         assertEquals("0", onlyRow.get("statement.safety:n"));
         assertEquals("", onlyRow.get("statement.safety:mean"));
         assertEquals("5", onlyRow.get("statement.safety:cant_say"));
+    }
+
+    /**
+     * Issue 13 case 5, the probe's case: 1 answer in 2025-03 (a detractor, access 1) and 7 in 2025-04 (promoters,
+     * access 5). March-April used to show 8, 1 detractor and access {"1":1,"5":7} against April's 7 and 0.
+     */
+    @Test
+    void aSingleMarchAnswerCannotBeHadAsMarchAprilMinusApril() {
+        String unit = p + "-probe";
+        submit(adult, unit, 0, 1, null, "2025-03-12T10:00:00+02:00");
+        for (int i = 0; i < 7; i++) {
+            submit(adult, unit, 10, 5, null, "2025-04-12T10:00:00+03:00");
+        }
+        String path = "/analytics/units/" + unit + "/feedback?";
+        JsonNode both = getJson(admin, path + "from=2025-03-01&to=2025-04-30").get("total");
+        JsonNode april = getJson(admin, path + "from=2025-04-01&to=2025-04-30").get("total");
+        JsonNode march = getJson(admin, path + "from=2025-03-01&to=2025-03-31").get("total");
+        JsonNode quarter = getJson(admin, path + "from=2025-01-01&to=2025-06-30&granularity=quarter");
+        JsonNode year = getJson(admin, path + "from=2025-01-01&to=2025-12-31&granularity=year").get("total");
+        assertTrue(march.get("suppressed").getBooleanValue());
+        assertNull(march.get("responses"));
+        for (JsonNode cell : List.of(both, year, quarter.get("total"))) {
+            assertEquals(7, number(cell, "responses"), cell.toString());
+            assertEquals(0, number(cell, "nps", "detractors"));
+            assertEquals(7, number(cell, "nps", "promoters"));
+            JsonNode access = statement(cell, "statement.access");
+            assertEquals(0, number(access, "distribution", "1"), "no category holds one person");
+            assertEquals(7, number(access, "distribution", "5"));
+            assertTrue(cell.get("withheld").getBooleanValue());
+            assertNull(cell.get("withheldResponses"), "never a count of what was withheld");
+        }
+        assertTrue(quarter.get("series").get(0).get("suppressed").getBooleanValue(), "Q1 holds only the March answer");
+        assertEquals(7, number(quarter.get("series").get(1), "responses"));
+        // March-April minus April: 0 in every figure
+        assertEquals(number(april, "responses"), number(both, "responses"));
+        assertEquals(number(april, "nps", "detractors"), number(both, "nps", "detractors"));
+        assertEquals(statement(april, "statement.access").toString(), statement(both, "statement.access").toString());
+        assertFalse(april.get("withheld").getBooleanValue());
+        // the same through the parent-less unit's open text: the group is not offered while a cell is withheld
+        assertFalse(getJson(admin, "/analytics/units/" + unit + "/feedback/open-text?from=2025-03-01&to=2025-04-30")
+                .get("available").getBooleanValue());
     }
 
     private static JsonNode statement(JsonNode cell, String id) {
