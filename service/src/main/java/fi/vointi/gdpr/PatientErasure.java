@@ -129,6 +129,8 @@ public class PatientErasure {
         observation.setIdElement(new IdType("Observation", newId));
         observation.setText(null);
         observation.setSubject(new Reference("Patient/" + pseudonym));
+        // who answered (the patient, or a guardian's identifier) leads back to the person, as the response's author does
+        observation.setPerformer(null);
         for (Reference derivedFrom : observation.getDerivedFrom()) {
             IdType from = new IdType(derivedFrom.getReference());
             derivedFrom.setReference("QuestionnaireResponse/" + newResponseId

@@ -94,6 +94,8 @@ class PublicLinksTest {
                 .properties(Map.of(
                         "vointi.security.dev-issuer.enabled", "false",
                         "vointi.feedback.public-base-url", "",
+                        // the FHIR API's own base is set, so that the feedback links' check is the one that fails
+                        "vointi.fhir.base-url", "https://vointi.example/fhir",
                         "datasources.default.url", "jdbc:h2:mem:public-links;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
                         "datasources.default.username", "sa",
                         "datasources.default.driver-class-name", "org.h2.Driver",

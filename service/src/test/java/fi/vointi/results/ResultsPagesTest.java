@@ -148,7 +148,7 @@ public class ResultsPagesTest {
         assertTrue(html.contains("+16 (a clear change)"), "28 − 12 from the previous");
         assertTrue(html.contains("−9 (a clear change)") || html.contains("-9 (a clear change)"), "12 − 21 in the table");
         assertTrue(html.contains("(cannot be judged)"), "domains have no MID nor SE: not judged");
-        assertTrue(html.contains("Kohtalainen haitta (demo)"), "band of 28");
+        assertTrue(html.contains("Moderate difficulty (demo)"), "band of 28, in the page language (demo PROM 1.2.0)");
         assertTrue(html.contains("on a scale from 0 to 40"), "explanation from the rule's range");
         assertTrue(html.contains("<svg class=\"chart\"") && html.contains("role=\"img\"") && html.contains("<title id="), "chart");
         assertTrue(html.contains("<table class=\"score-table\">"), "the same figures as a table");
