@@ -68,14 +68,17 @@ public class GdprController {
     private HttpResponse<String> export(String id, @Nullable String body, HttpRequest<?> request) {
         // Patient set before the check: a refused attempt belongs in the patient's access log too.
         AuditContext audit = AuditContext.of(request).operation("export").entity("Patient/" + id).patient(id);
-        CallerResolver.enforce(AccessPolicy.export(callers.resolve(request), id));
+        fi.vointi.security.Caller caller = callers.resolve(request);
+        CallerResolver.enforce(AccessPolicy.export(caller, id));
         refuseParameters(request);
         Parameters parameters = parameters(body);
         if (parameters.hasParameter()) {
             throw FhirException.notSupported("Parameter '" + parameters.getParameterFirstRep().getName()
                     + "' is not supported by $everything: it always returns everything stored about the patient");
         }
-        Bundle bundle = export.everything(id, SearchBundles.baseUrl(request, server.getBaseUrl()));
+        // a guardian's copy leaves out a young person's own answers closed to guardians (the same rule as a read)
+        boolean guardianCopy = !caller.has(fi.vointi.security.Role.ADMIN) && !id.equals(caller.patientId());
+        Bundle bundle = export.everything(id, SearchBundles.baseUrl(request, server.getBaseUrl()), guardianCopy);
         audit.detail("entries=" + bundle.getEntry().size());
         return responses.ok(bundle, request);
     }

@@ -45,12 +45,22 @@ public class PatientExport {
     /** One read-only transaction, so that the parts are consistent with each other. */
     @Transactional(readOnly = true)
     public Bundle everything(String patientId, String baseUrl) {
+        return everything(patientId, baseUrl, false);
+    }
+
+    /**
+     * @param guardianCopy for a guardian: a young person's own answers closed to guardians, their earlier versions,
+     *                     scores and sharing decisions are left out, as every read leaves them out
+     */
+    @Transactional(readOnly = true)
+    public Bundle everything(String patientId, String baseUrl, boolean guardianCopy) {
+        String open = guardianCopy ? " AND r.closed_to_guardians = FALSE" : "";
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION).setTimestamp(new Date());
         Map<String, String> unitOf = new HashMap<>();
         // References of this patient's own resources: the only entities of an audit event shown to them.
         Set<String> own = new HashSet<>();
-        query("SELECT id, unit_ref, resource_json FROM questionnaire_response"
-                + " WHERE subject_type = 'Patient' AND subject_id = ? ORDER BY authored, id", patientId, rs -> {
+        query("SELECT r.id, r.unit_ref, r.resource_json FROM questionnaire_response r"
+                + " WHERE r.subject_type = 'Patient' AND r.subject_id = ?" + open + " ORDER BY r.authored, r.id", patientId, rs -> {
             unitOf.put(rs.getString(1), rs.getString(2));
             own.add("QuestionnaireResponse/" + rs.getString(1));
             add(bundle, baseUrl, json.parseStored(rs.getString(3), QuestionnaireResponse.class));
@@ -58,7 +68,7 @@ public class PatientExport {
         // Earlier versions: R4 forbids a version-specific fullUrl (bdl-8) and the plain one would make references to
         // the response ambiguous, so they get a urn:uuid fullUrl and link to their vread URL.
         query("SELECT h.resource_json FROM questionnaire_response_history h JOIN questionnaire_response r ON r.id = h.id"
-                + " WHERE r.subject_type = 'Patient' AND r.subject_id = ? AND h.version_id < r.version_id"
+                + " WHERE r.subject_type = 'Patient' AND r.subject_id = ? AND h.version_id < r.version_id" + open
                 + " ORDER BY r.authored, r.id, h.version_id DESC", patientId,
                 rs -> {
                     QuestionnaireResponse version = json.parseStored(rs.getString(1), QuestionnaireResponse.class);
@@ -67,12 +77,15 @@ public class PatientExport {
                                     + version.getIdElement().getIdPart() + "/_history/" + version.getMeta().getVersionId());
                 });
         for (SharingService.Decision decision : sharing.decisionsFor(patientId)) {
+            if (guardianCopy && !unitOf.containsKey(decision.responseId())) {
+                continue; // a decision about an answer left out of this copy
+            }
             own.add("Consent/" + decision.id());
             add(bundle, baseUrl, SharingService.toConsent(decision, unitOf.get(decision.responseId())));
         }
         // Scores extracted from the patient's responses (current versions; earlier ones are superseded amendments).
         query("SELECT o.id, o.resource_json FROM observation o JOIN questionnaire_response r ON r.id = o.response_id"
-                + " WHERE r.subject_type = 'Patient' AND r.subject_id = ? ORDER BY o.effective, o.id", patientId, rs -> {
+                + " WHERE r.subject_type = 'Patient' AND r.subject_id = ?" + open + " ORDER BY o.effective, o.id", patientId, rs -> {
             own.add("Observation/" + rs.getString(1));
             add(bundle, baseUrl, json.parseStored(rs.getString(2), Observation.class));
         });

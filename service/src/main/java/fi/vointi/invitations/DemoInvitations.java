@@ -39,7 +39,8 @@ public class DemoInvitations {
             new Demo("demo-aino", "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom", DemoUsers.UNIT_PAIN_CLINIC),
             new Demo("demo-aino", "https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank", DemoUsers.UNIT_PAIN_CLINIC),
             new Demo("demo-onni", "https://vointi.fi/fhir/Questionnaire/demo-child-wellbeing", DemoUsers.UNIT_CHILD_PSYCHIATRY),
-            new Demo("demo-eero", "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom", DemoUsers.UNIT_HEALTH_CENTRE));
+            new Demo("demo-eero", "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom", DemoUsers.UNIT_HEALTH_CENTRE),
+            new Demo("demo-venla", "https://vointi.fi/fhir/Questionnaire/demo-wellbeing-prom", DemoUsers.UNIT_CHILD_PSYCHIATRY));
 
     public DemoInvitations(InvitationService invitations, InvitationStore store, QuestionnaireCatalog catalog) {
         Caller seeder = new Caller("vointi-demo-content", "vointi-demo-content", Set.of(Role.SYSTEM), null, Set.of(), Set.of(),

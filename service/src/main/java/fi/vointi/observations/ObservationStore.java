@@ -22,7 +22,7 @@ class ObservationStore {
     /** The observation row joined to its response: who may read an Observation follows from the response. */
     static final String JOINED = " FROM observation o JOIN questionnaire_response r ON r.id = o.response_id";
     private static final String SELECT = "SELECT o.id, o.version_id, o.response_id, o.score_key, o.status, o.resource_json,"
-            + " r.subject_type, r.subject_id, r.unit_ref, r.shared" + JOINED;
+            + " r.subject_type, r.subject_id, r.unit_ref, r.shared, r.closed_to_guardians" + JOINED;
 
     private final JdbcOperations jdbc;
 
@@ -134,6 +134,6 @@ class ObservationStore {
     static StoredObservation row(ResultSet rs) throws SQLException {
         return new StoredObservation(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), new AccessPolicy.ResponseFacts(rs.getString(7), rs.getString(8), rs.getString(9),
-                rs.getBoolean(10)));
+                rs.getBoolean(10), rs.getBoolean(11)));
     }
 }

@@ -43,6 +43,9 @@ public final class GrantConditions {
             if (grant.subjectlessOnly()) {
                 parts.add(alias + "subject_id IS NULL");
             }
+            if (grant.openToGuardiansOnly()) {
+                parts.add(alias + "closed_to_guardians = FALSE");
+            }
             alternatives.add(parts.isEmpty() ? "1 = 1" : String.join(" AND ", parts), values.toArray());
         }
         where.add(alternatives.joined(" OR "), alternatives.parameters().toArray());

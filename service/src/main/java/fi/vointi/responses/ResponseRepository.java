@@ -12,20 +12,21 @@ import java.util.Optional;
 public interface ResponseRepository extends GenericRepository<StoredResponse, String> {
 
     @Query("INSERT INTO questionnaire_response (id, version_id, questionnaire_url, questionnaire_version, status,"
-            + " subject_type, subject_id, authored, identifier_system, identifier_value, unit_ref, last_updated, resource_json)"
+            + " subject_type, subject_id, authored, identifier_system, identifier_value, unit_ref, last_updated, resource_json,"
+            + " closed_to_guardians)"
             + " VALUES (:id, :versionId, :questionnaireUrl, :questionnaireVersion, :status, :subjectType, :subjectId,"
-            + " :authored, :identifierSystem, :identifierValue, :unitRef, :lastUpdated, :resourceJson)")
+            + " :authored, :identifierSystem, :identifierValue, :unitRef, :lastUpdated, :resourceJson, :closedToGuardians)")
     void insert(StoredResponse response);
 
     /** Optimistic update: changes the row only if it is still at {@code expectedVersionId}. */
     @Query("UPDATE questionnaire_response SET version_id = :versionId, status = :status, authored = :authored,"
             + " identifier_system = :identifierSystem, identifier_value = :identifierValue, unit_ref = :unitRef,"
-            + " last_updated = :lastUpdated, resource_json = :resourceJson"
+            + " last_updated = :lastUpdated, resource_json = :resourceJson, closed_to_guardians = :closedToGuardians"
             + " WHERE id = :id AND version_id = :expectedVersionId")
     long updateIfVersion(String id, int expectedVersionId, int versionId, String status, java.time.Instant authored,
                          String identifierSystem, @io.micronaut.core.annotation.Nullable String identifierValue,
                          @io.micronaut.core.annotation.Nullable String unitRef, java.time.Instant lastUpdated,
-                         String resourceJson);
+                         String resourceJson, boolean closedToGuardians);
 
     @Query("UPDATE questionnaire_response SET shared = :shared WHERE id = :id")
     long setShared(String id, boolean shared);

@@ -48,9 +48,13 @@ public class ResponseService {
     private final AdaptiveResponses adaptive;
     private final AnonymousAdmission admission;
 
+    private final int guardianAgeLimit;
+
     public ResponseService(QuestionnaireCatalog catalog, FhirJson json, ResponseStore store,
                            ResponseRepository responses, ResponseVersionRepository versions, AdaptiveResponses adaptive,
-                           AnonymousAdmission admission) {
+                           AnonymousAdmission admission,
+                           @io.micronaut.context.annotation.Value("${vointi.privacy.guardian-age-limit:10}") int guardianAgeLimit) {
+        this.guardianAgeLimit = guardianAgeLimit;
         this.adaptive = adaptive;
         this.admission = admission;
         this.catalog = catalog;
@@ -118,7 +122,7 @@ public class ResponseService {
         if (anonymous) {
             hourOnly(response);
         }
-        StoredResponse row = toRow(response, 1, false, anonymous);
+        StoredResponse row = toRow(response, 1, false, anonymous, closedToGuardians(caller, response, false));
         try {
             store.insert(new ResponseWrite(questionnaire, response, null, row));
         } catch (DataAccessException e) {
@@ -218,7 +222,8 @@ public class ResponseService {
         if (!response.hasAuthored()) {
             response.setAuthoredElement(before.getAuthoredElement());
         }
-        StoredResponse row = toRow(response, current.versionId() + 1, current.shared(), anonymous);
+        StoredResponse row = toRow(response, current.versionId() + 1, current.shared(), anonymous,
+                closedToGuardians(caller, response, current.closedToGuardians()));
         boolean updated;
         try {
             updated = store.update(new ResponseWrite(questionnaire, response, before.getStatus(), row), current.versionId());
@@ -324,7 +329,23 @@ public class ResponseService {
      * @param anonymous an anonymously answered questionnaire: the time of writing is kept to the hour only, so that
      *                  staff reading feedback cannot match an answer to a person seen at the kiosk at 14:03
      */
-    private StoredResponse toRow(QuestionnaireResponse response, int versionId, boolean shared, boolean anonymous) {
+    /**
+     * Whether the response is closed to the patient's guardians (README, "Guardians and young people"): a young
+     * person's own answers, given at or above {@code vointi.privacy.guardian-age-limit} years as their identity provider
+     * asserts it ({@code birthdate}). Once closed, later versions (a clinician's amendment, say) never reopen it.
+     */
+    private boolean closedToGuardians(Caller caller, QuestionnaireResponse response, boolean closedBefore) {
+        if (closedBefore) {
+            return true;
+        }
+        String subject = ResponseReferences.of(response.getSubject()).id();
+        boolean ownAnswers = caller.has(fi.vointi.security.Role.PATIENT) && subject != null && subject.equals(caller.patientId());
+        return ownAnswers && GuardianAge.closedToGuardians(caller.birthDate(), java.time.LocalDate.now(java.time.ZoneId.of("Europe/Helsinki")),
+                guardianAgeLimit);
+    }
+
+    private StoredResponse toRow(QuestionnaireResponse response, int versionId, boolean shared, boolean anonymous,
+                                 boolean closedToGuardians) {
         Instant now = Instant.now();
         if (anonymous) {
             now = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
@@ -340,7 +361,7 @@ public class ResponseService {
         return new StoredResponse(response.getIdElement().getIdPart(), versionId, questionnaire.url(),
                 questionnaire.version(), response.getStatus().toCode(), subject.type(), subject.id(),
                 response.getAuthored().toInstant(), identifierSystem, identifierValue, unitRef, now,
-                json.encodeForStorage(response), shared);
+                json.encodeForStorage(response), shared, closedToGuardians);
     }
 
     /** Content other than status and server-managed metadata. */

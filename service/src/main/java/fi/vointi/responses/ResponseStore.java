@@ -37,7 +37,7 @@ public class ResponseStore {
         StoredResponse row = write.row();
         long changed = responses.updateIfVersion(row.id(), expectedVersionId, row.versionId(), row.status(),
                 row.authored(), row.identifierSystem(), row.identifierValue(), row.unitRef(), row.lastUpdated(),
-                row.resourceJson());
+                row.resourceJson(), row.closedToGuardians());
         if (changed == 0) {
             return false;
         }

@@ -23,9 +23,10 @@ public record StoredResponse(
         @Nullable String unitRef,
         Instant lastUpdated,
         String resourceJson,
-        boolean shared) {
+        boolean shared,
+        boolean closedToGuardians) {
 
     AccessPolicy.ResponseFacts facts() {
-        return new AccessPolicy.ResponseFacts(subjectType, subjectId, unitRef, shared);
+        return new AccessPolicy.ResponseFacts(subjectType, subjectId, unitRef, shared, closedToGuardians);
     }
 }

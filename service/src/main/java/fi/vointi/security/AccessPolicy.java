@@ -27,7 +27,13 @@ public final class AccessPolicy {
     }
 
     /** What the rules need to know about one stored (or about to be stored) response. */
-    public record ResponseFacts(String subjectType, String subjectId, String unitRef, boolean shared) {
+    public record ResponseFacts(String subjectType, String subjectId, String unitRef, boolean shared,
+                                boolean closedToGuardians) {
+        /** Facts of a response open to the patient's guardians (anything but a young person's own answers). */
+        public ResponseFacts(String subjectType, String subjectId, String unitRef, boolean shared) {
+            this(subjectType, subjectId, unitRef, shared, false);
+        }
+
         public String patientId() {
             return "Patient".equals(subjectType) ? subjectId : null;
         }
@@ -41,8 +47,16 @@ public final class AccessPolicy {
      * One way of being allowed to read responses. {@code null} sets mean "any". A response is readable when
      * at least one of the caller's grants matches it.
      */
-    public record ReadGrant(Set<String> patientIds, Set<String> unitRefs, boolean sharedOnly, boolean subjectlessOnly) {
+    public record ReadGrant(Set<String> patientIds, Set<String> unitRefs, boolean sharedOnly, boolean subjectlessOnly,
+                            boolean openToGuardiansOnly) {
+        public ReadGrant(Set<String> patientIds, Set<String> unitRefs, boolean sharedOnly, boolean subjectlessOnly) {
+            this(patientIds, unitRefs, sharedOnly, subjectlessOnly, false);
+        }
+
         public boolean matches(ResponseFacts facts) {
+            if (openToGuardiansOnly && facts.closedToGuardians()) {
+                return false;
+            }
             if (patientIds != null && (facts.patientId() == null || !patientIds.contains(facts.patientId()))) {
                 return false;
             }
@@ -63,9 +77,13 @@ public final class AccessPolicy {
 
     public static List<ReadGrant> readGrants(Caller caller) {
         List<ReadGrant> grants = new ArrayList<>();
-        Set<String> own = caller.actsFor();
-        if (!own.isEmpty()) {
-            grants.add(new ReadGrant(own, null, false, false));
+        if (caller.has(Role.PATIENT) && caller.patientId() != null) {
+            grants.add(new ReadGrant(Set.of(caller.patientId()), null, false, false));
+        }
+        if (caller.has(Role.GUARDIAN) && !caller.guardianOf().isEmpty()) {
+            // a guardian reads the child's answers except the young person's own ones closed to guardians
+            // (README, "Guardians and young people"); their own proxy answers are always open to them
+            grants.add(new ReadGrant(caller.guardianOf(), null, false, false, true));
         }
         if (caller.has(Role.CLINICIAN) && !caller.units().isEmpty()) {
             grants.add(new ReadGrant(null, caller.unitRefs(), true, false));
@@ -162,11 +180,14 @@ public final class AccessPolicy {
         if (caller.isAnonymous()) {
             return Optional.of(Refusal.unauthenticated());
         }
+        if (read(caller, facts).isPresent()) {
+            // decides only who may read: a young person's own answers closed to guardians are theirs to share
+            return Optional.of(Refusal.hidden("not found"));
+        }
         if (facts.patientId() != null && caller.actsFor().contains(facts.patientId())) {
             return Optional.empty();
         }
-        return read(caller, facts).isPresent() ? Optional.of(Refusal.hidden("not found"))
-                : Optional.of(Refusal.forbidden("Only the patient or their guardian decides about sharing"));
+        return Optional.of(Refusal.forbidden("Only the patient or their guardian decides about sharing"));
     }
 
     /** Refusal of inviting a patient to answer (FHIR Task) on behalf of {@code unitRef}. */

@@ -14,11 +14,19 @@ import java.util.stream.Collectors;
  * @param guardianOf Patient ids of the children the caller may act for ({@code guardian_of} claim)
  * @param units      Organization ids of the caller's service units ({@code units} claim), widened by
  *                   {@link CallerResolver} to every unit under them
+ * @param birthDate  the person's birth date ({@code birthdate} claim, OpenID Connect standard) when the identity
+ *                   provider asserts it; decides whether a young person's self-report is closed to guardians
  */
 public record Caller(String id, String clientId, Set<Role> roles, String patientId, Set<String> guardianOf,
-                     Set<String> units, Set<SmartScope> scopes) {
+                     Set<String> units, Set<SmartScope> scopes, java.time.LocalDate birthDate) {
 
     public static final Caller ANONYMOUS = new Caller(null, null, Set.of(), null, Set.of(), Set.of(), Set.of());
+
+    /** A caller whose birth date is not known. */
+    public Caller(String id, String clientId, Set<Role> roles, String patientId, Set<String> guardianOf,
+                  Set<String> units, Set<SmartScope> scopes) {
+        this(id, clientId, roles, patientId, guardianOf, units, scopes, null);
+    }
 
     public Caller {
         roles = roles.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(roles));
@@ -54,7 +62,7 @@ public record Caller(String id, String clientId, Set<Role> roles, String patient
 
     /** The same caller covering {@code units} (the claim widened to the hierarchy, see {@link UnitScope}). */
     public Caller withUnits(Set<String> units) {
-        return new Caller(id, clientId, roles, patientId, guardianOf, units, scopes);
+        return new Caller(id, clientId, roles, patientId, guardianOf, units, scopes, birthDate);
     }
 
     /** Service-unit references ({@code Organization/x}) of the caller's units. */

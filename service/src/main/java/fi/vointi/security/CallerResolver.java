@@ -55,7 +55,20 @@ public class CallerResolver {
         String patient = text(claims.get("patient"));
         return new Caller(authentication.getName(), client.isEmpty() ? null : client,
                 Caller.roles(authentication.getRoles()), patient.isEmpty() ? null : patient,
-                Set.copyOf(list(claims.get("guardian_of"))), Set.copyOf(list(claims.get("units"))), scopes);
+                Set.copyOf(list(claims.get("guardian_of"))), Set.copyOf(list(claims.get("units"))), scopes,
+                birthDate(claims.get("birthdate")));
+    }
+
+    /** The OpenID Connect {@code birthdate} claim (YYYY-MM-DD); anything else counts as not asserted. */
+    static java.time.LocalDate birthDate(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.parse(value.toString());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Throws the HTTP answer for a refusal: 401, 403 or 404 with an OperationOutcome. */

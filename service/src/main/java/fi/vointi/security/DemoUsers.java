@@ -26,6 +26,10 @@ public final class DemoUsers {
                     Map.of("roles", List.of("patient"), "patient", "demo-eero")),
             new DemoUser("demo-guardian-liisa", "guardian of Onni (Patient/demo-onni, 9 years)",
                     Map.of("roles", List.of("guardian"), "guardian_of", List.of("demo-onni"))),
+            new DemoUser("demo-patient-venla", "patient Venla, 15 years (Patient/demo-venla): her own answers are closed to"
+                    + " her guardian", Map.of("roles", List.of("patient"), "patient", "demo-venla", "birthdate", "2011-03-14")),
+            new DemoUser("demo-guardian-jukka", "guardian of Venla (Patient/demo-venla, 15 years)",
+                    Map.of("roles", List.of("guardian"), "guardian_of", List.of("demo-venla"))),
             new DemoUser("demo-clinician-maija", "clinician, child psychiatry unit",
                     Map.of("roles", List.of("clinician"), "units", List.of(UNIT_CHILD_PSYCHIATRY))),
             new DemoUser("demo-clinician-pekka", "clinician, pain clinic",
@@ -43,6 +47,7 @@ public final class DemoUsers {
 
     private static final Map<String, String> DISPLAY_NAMES = Map.of(
             "demo-patient-aino", "Aino Demo", "demo-patient-eero", "Eero Demo", "demo-guardian-liisa", "Liisa Demo",
+            "demo-patient-venla", "Venla Demo", "demo-guardian-jukka", "Jukka Demo",
             "demo-clinician-maija", "Maija Demo", "demo-clinician-pekka", "Pekka Demo", "demo-manager-sari", "Sari Demo",
             "demo-admin", "Admin Demo");
 

@@ -10,11 +10,11 @@ import java.util.Map;
 
 /**
  * The claims a page session keeps: exactly those of our contract with the identity provider that decide access
- * (README, "Claims and roles": {@code roles}, {@code patient}, {@code guardian_of}, {@code units}) and the display
+ * (README, "Claims and roles": {@code roles}, {@code patient}, {@code guardian_of}, {@code units}, {@code birthdate}) and the display
  * {@code name} for the page header. Nothing else of the ID token is kept.
  */
 public final class SessionClaims {
-    public static final List<String> KEPT = List.of("roles", "patient", "guardian_of", "units", "name");
+    public static final List<String> KEPT = List.of("roles", "patient", "guardian_of", "units", "name", "birthdate");
     /** Request attribute holding the display name when the request is signed in with a page session. */
     public static final String SIGNED_IN_ATTRIBUTE = fi.vointi.web.Page.SIGNED_IN_ATTRIBUTE;
 

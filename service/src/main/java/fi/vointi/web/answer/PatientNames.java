@@ -8,7 +8,7 @@ import java.util.Map;
  * and anyone else is shown by their patient id until a county connects its register (docs/web.md).
  */
 public final class PatientNames {
-    private static final Map<String, String> DEMO = Map.of("demo-aino", "Aino", "demo-eero", "Eero", "demo-onni", "Onni");
+    private static final Map<String, String> DEMO = Map.of("demo-aino", "Aino", "demo-eero", "Eero", "demo-onni", "Onni", "demo-venla", "Venla");
 
     private PatientNames() {
     }
