@@ -91,9 +91,13 @@ public class ResultsController {
     private final OrganizationService organizations;
     private final UsabilityCheck usability;
 
+    private final int guardianAgeLimit;
+
     public ResultsController(CallerResolver callers, HtmlPages pages, ScoreSeries series, ObservationSearch observations,
                              ResponseService responses, SharingService sharing, QuestionnaireCatalog catalog,
-                             OrganizationService organizations, UsabilityCheck usability) {
+                             OrganizationService organizations, UsabilityCheck usability,
+                             @io.micronaut.context.annotation.Value("${vointi.privacy.guardian-age-limit:10}") int guardianAgeLimit) {
+        this.guardianAgeLimit = guardianAgeLimit;
         this.callers = callers;
         this.pages = pages;
         this.series = series;
@@ -124,10 +128,10 @@ public class ResultsController {
                 patientId = children.get(0);
             } else if (!children.isEmpty()) {
                 List<ResultsViews.Link> links = children.stream().map(c -> new ResultsViews.Link(
-                        listHref(c, lang), Messages.get(lang, "app.results.child", c))).toList();
+                        listHref(c, lang), Messages.get(lang, "app.results.child", fi.vointi.web.answer.PatientNames.of(c)))).toList();
                 Page page = Page.of(request, lang, Messages.get(lang, "app.results.title"));
                 return pages.render(request, HttpStatus.OK, "app/results/list", page,
-                        new ResultsViews.ListView(Messages.get(lang, "app.results.chooseChild"), links, List.of(), List.of()));
+                        new ResultsViews.ListView(Messages.get(lang, "app.results.chooseChild"), links, List.of(), List.of(), null));
             }
         }
         if (patientId == null || !caller.actsFor().contains(patientId)
@@ -169,10 +173,13 @@ public class ResultsController {
             scoresBySection.get(sectionKey).add(scoreView("score-" + index++, s, questionnaire.orElse(null), lang));
         }
         List<ResultsViews.AnswerRow> answers = answerRows(caller, patientId, responseIds, lang, forChild);
-        String whose = forChild ? Messages.get(lang, "app.results.whose", patientId) : null;
+        String name = fi.vointi.web.answer.PatientNames.of(patientId);
+        String whose = forChild ? Messages.get(lang, "app.results.whose", name) : null;
+        // a guardian learns why a young person's own answers may be missing (the rule is public, the answers are not)
+        String empty = forChild ? Messages.get(lang, "app.results.noneForChild", name, guardianAgeLimit) : null;
         Page page = Page.of(request, lang, Messages.get(lang, "app.results.title"));
         return pages.render(request, HttpStatus.OK, "app/results/list", page,
-                new ResultsViews.ListView(whose, List.of(), List.copyOf(sections.values()), answers));
+                new ResultsViews.ListView(whose, List.of(), List.copyOf(sections.values()), answers, empty));
     }
 
     private ResultsViews.ScoreView scoreView(String id, Series s, @Nullable Questionnaire questionnaire, String lang) {

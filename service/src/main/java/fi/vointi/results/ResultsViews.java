@@ -14,7 +14,8 @@ public final class ResultsViews {
     }
 
     /** My results: for whom, each questionnaire and reporter with its scores, and the answers with their sharing. */
-    public record ListView(@Nullable String whose, List<Link> children, List<Section> sections, List<AnswerRow> answers) {
+    public record ListView(@Nullable String whose, List<Link> children, List<Section> sections, List<AnswerRow> answers,
+                           @Nullable String emptyText) {
     }
 
     /** One questionnaire's scores, answered by one kind of reporter: never mixed with the other kind. */
