@@ -1,11 +1,11 @@
 package fi.vointi.feedback;
 
+import fi.vointi.web.FormFields;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.FhirMediaType;
 import fi.vointi.fhir.FhirResponses;
-import fi.vointi.fhir.OperationOutcomes;
 import fi.vointi.web.HtmlPages;
 import fi.vointi.web.Languages;
 import fi.vointi.web.Messages;
@@ -29,7 +29,6 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
@@ -37,7 +36,6 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,7 +128,7 @@ public class FeedbackController {
     @Post(uri = "/{unitId}/answer", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> answer(@PathVariable String unitId, @Body Map<String, Object> form, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("feedback-answer");
-        Map<String, String> values = firstValues(form);
+        Map<String, String> values = FormFields.firstValues(form);
         String lang = Languages.choose(values.get("lang"), request.getHeaders().get("Accept-Language"));
         String channel = values.get("channel");
         String token = values.get("token");
@@ -419,16 +417,5 @@ public class FeedbackController {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /** The first value of each form field (a field sent twice counts once). */
-    private static Map<String, String> firstValues(Map<String, Object> form) {
-        Map<String, String> values = new LinkedHashMap<>();
-        form.forEach((name, value) -> {
-            Object first = value instanceof List<?> list ? (list.isEmpty() ? null : list.get(0)) : value;
-            if (first != null) {
-                values.put(name, first.toString());
-            }
-        });
-        return values;
-    }
 
 }

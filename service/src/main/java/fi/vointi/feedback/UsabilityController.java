@@ -1,5 +1,6 @@
 package fi.vointi.feedback;
 
+import fi.vointi.web.FormFields;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.web.HtmlPages;
@@ -22,7 +23,6 @@ import io.micronaut.security.rules.SecurityRule;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -54,13 +54,7 @@ public class UsabilityController {
     @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> answer(@Body Map<String, Object> form, HttpRequest<?> request) {
         AuditContext.of(request).operation("feedback-answer");
-        Map<String, String> values = new LinkedHashMap<>();
-        form.forEach((name, value) -> {
-            Object first = value instanceof List<?> list ? (list.isEmpty() ? null : list.get(0)) : value;
-            if (first != null) {
-                values.put(name, first.toString());
-            }
-        });
+        Map<String, String> values = FormFields.firstValues(form);
         String lang = Languages.choose(values.get("lang"), request.getHeaders().get("Accept-Language"));
         String back = values.getOrDefault("return", "");
         if (!RETURN.matcher(back).matches()) {

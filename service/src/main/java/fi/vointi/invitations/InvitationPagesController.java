@@ -1,5 +1,6 @@
 package fi.vointi.invitations;
 
+import fi.vointi.web.FormFields;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.web.HtmlPages;
 import fi.vointi.web.Languages;
@@ -25,7 +26,6 @@ import io.micronaut.security.rules.SecurityRule;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 
@@ -76,7 +76,7 @@ public class InvitationPagesController {
         }
         AnswerFlow.Target target = target(token, invitation);
         MutableHttpResponse<String> shown = flow.page(request, lang, target, number(number), "1".equals(review), "1".equals(added));
-        return shown != null ? shown : seeOther(base(token));
+        return shown != null ? shown : FormFields.seeOther(base(token));
     }
 
     @Post(uri = "/{token}/page/{number}", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
@@ -94,7 +94,7 @@ public class InvitationPagesController {
             audit.entity("QuestionnaireResponse/" + stored.getIdElement().getIdPart());
             return base(token);
         });
-        return answer != null ? answer : seeOther(base(token));
+        return answer != null ? answer : FormFields.seeOther(base(token));
     }
 
     @Get(uri = "/{token}/review", produces = "text/html")
@@ -107,7 +107,7 @@ public class InvitationPagesController {
         }
         AnswerFlow.Target target = target(token, invitation);
         if (!target.draft().getIdElement().hasIdPart()) {
-            return seeOther(base(token));
+            return FormFields.seeOther(base(token));
         }
         return flow.review(request, lang, target);
     }
@@ -122,7 +122,7 @@ public class InvitationPagesController {
         }
         AnswerFlow.Target target = target(token, invitation);
         if (!target.draft().getIdElement().hasIdPart()) {
-            return seeOther(base(token));
+            return FormFields.seeOther(base(token));
         }
         AuditContext.of(request).entity("QuestionnaireResponse/" + invitation.draftResponseId());
         return flow.send(request, target, form, response -> {
@@ -137,7 +137,7 @@ public class InvitationPagesController {
         String lang = Languages.of(request);
         Invitation invitation = invitation(token, request, "invitation-open");
         if (!invitation.used()) {
-            return seeOther(base(token));
+            return FormFields.seeOther(base(token));
         }
         return message(request, lang, HttpStatus.OK, "app.answer.link.sent", false);
     }
@@ -186,7 +186,4 @@ public class InvitationPagesController {
         }
     }
 
-    private static MutableHttpResponse<String> seeOther(String location) {
-        return HttpResponse.<String>seeOther(URI.create(location)).header("Cache-Control", "no-store");
-    }
 }

@@ -1,5 +1,6 @@
 package fi.vointi.results;
 
+import fi.vointi.web.FormFields;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.catalog.QuestionnaireCatalog;
@@ -375,7 +376,7 @@ public class ResultsController {
 
     @Post(uri = "/{responseId}/sharing", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> decide(@PathVariable String responseId, @Body Map<String, Object> form, HttpRequest<?> request) {
-        Map<String, String> values = firstValues(form);
+        Map<String, String> values = FormFields.firstValues(form);
         String lang = Languages.choose(values.get("lang"), request.getHeaders().get("Accept-Language"));
         Caller caller = callers.resolve(request);
         if (caller.isAnonymous()) {
@@ -625,14 +626,4 @@ public class ResultsController {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    static Map<String, String> firstValues(Map<String, Object> form) {
-        Map<String, String> values = new LinkedHashMap<>();
-        form.forEach((name, value) -> {
-            Object first = value instanceof List<?> list ? (list.isEmpty() ? null : list.get(0)) : value;
-            if (first != null) {
-                values.put(name, first.toString());
-            }
-        });
-        return values;
-    }
 }

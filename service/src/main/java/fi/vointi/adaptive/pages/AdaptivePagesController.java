@@ -1,5 +1,6 @@
 package fi.vointi.adaptive.pages;
 
+import fi.vointi.web.FormFields;
 import fi.vointi.adaptive.AdaptiveBank;
 import fi.vointi.adaptive.pages.AdaptiveViews.Heading;
 import fi.vointi.audit.AuditContext;
@@ -38,11 +39,9 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComp
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.text.NumberFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,7 +104,7 @@ public class AdaptivePagesController {
     @Post(uri = "/start", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> start(@Body Map<String, Object> form, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("create");
-        Map<String, String> values = firstValues(form);
+        Map<String, String> values = FormFields.firstValues(form);
         Caller caller = callers.resolve(request);
         String task = required(values.get("task"));
         if (caller.isAnonymous()) {
@@ -114,11 +113,11 @@ public class AdaptivePagesController {
         AdaptiveAnswering.Invited invited = answering.invited(caller, task);
         audit.entity("Task/" + invited.invitation().id()).patient(invited.invitation().patientId());
         if (invited.invitation().used() || invited.invitation().expiredAt(java.time.Instant.now())) {
-            return seeOther("/app/adaptive/start?task=" + encode(task));
+            return FormFields.seeOther("/app/adaptive/start?task=" + encode(task));
         }
         QuestionnaireResponse started = answering.start(caller, invited);
         audit.entity("QuestionnaireResponse/" + started.getIdElement().getIdPart());
-        return seeOther(questionPath(started.getIdElement().getIdPart()));
+        return FormFields.seeOther(questionPath(started.getIdElement().getIdPart()));
     }
 
     // ---- one question per page -------------------------------------------------------------------
@@ -156,25 +155,25 @@ public class AdaptivePagesController {
         if (caller.isAnonymous()) {
             return signIn(questionPath(id));
         }
-        Map<String, String> values = firstValues(form);
+        Map<String, String> values = FormFields.firstValues(form);
         String lang = Languages.choose(values.get("lang"), request.getHeaders().get("Accept-Language"));
         Loaded loaded = load(caller, id);
         audit.patient(loaded.patientId());
         if (loaded.stored().getStatus() != QuestionnaireResponseStatus.INPROGRESS) {
             // sent again after the end (Back, reload): the recorded test stays as it is
-            return seeOther(questionPath(id));
+            return FormFields.seeOther(questionPath(id));
         }
         AdaptiveRun.Position position = run.position(loaded.bank(), loaded.stored(), null);
         try {
             if (position.finished()) {
                 // the answers already met the stopping rule (e.g. saved by another client): store the result
                 answering.complete(caller, loaded.stored(), position);
-                return seeOther("/app/results/" + encode(id) + "?sent=1");
+                return FormFields.seeOther("/app/results/" + encode(id) + "?sent=1");
             }
             String linkId = values.get("question");
             if (linkId == null || !linkId.equals(position.question().getLinkId())) {
                 // an earlier question's form sent again (Back and send): never changes a recorded answer
-                return seeOther(questionPath(id) + "?answered=1");
+                return FormFields.seeOther(questionPath(id) + "?answered=1");
             }
             Questionnaire one = single(position.question());
             Map<String, QuestionnaireForm.FieldError> problems = QuestionnaireForm.check(one, values, lang);
@@ -187,14 +186,14 @@ public class AdaptivePagesController {
             if (after.finished()) {
                 answering.complete(caller, loaded.stored(), after);
                 // hand-over to the results part: the score and the sharing question
-                return seeOther("/app/results/" + encode(id) + "?sent=1");
+                return FormFields.seeOther("/app/results/" + encode(id) + "?sent=1");
             }
             answering.save(caller, loaded.stored(), after);
-            return seeOther(questionPath(id));
+            return FormFields.seeOther(questionPath(id));
         } catch (FhirException e) {
             if (e.status() == HttpStatus.PRECONDITION_FAILED || e.status() == HttpStatus.CONFLICT) {
                 // another tab or device saved first: show where the test now stands, nothing recorded is changed
-                return seeOther(questionPath(id) + "?answered=1");
+                return FormFields.seeOther(questionPath(id) + "?answered=1");
             }
             throw e;
         }
@@ -301,26 +300,12 @@ public class AdaptivePagesController {
     }
 
     static MutableHttpResponse<String> signIn(String returnTo) {
-        return seeOther("/signin?return=" + encode(returnTo));
+        return FormFields.seeOther("/signin?return=" + encode(returnTo));
     }
 
-    private static MutableHttpResponse<String> seeOther(String location) {
-        return HttpResponse.<String>seeOther(URI.create(location)).header("Cache-Control", "no-store");
-    }
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    /** The first value of each form field (a field sent twice counts once). */
-    private static Map<String, String> firstValues(Map<String, Object> form) {
-        Map<String, String> values = new LinkedHashMap<>();
-        form.forEach((name, value) -> {
-            Object first = value instanceof List<?> list ? (list.isEmpty() ? null : list.get(0)) : value;
-            if (first != null) {
-                values.put(name, first.toString());
-            }
-        });
-        return values;
-    }
 }

@@ -1,5 +1,6 @@
 package fi.vointi.web.answer;
 
+import fi.vointi.web.FormFields;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.catalog.QuestionnaireCatalog;
@@ -33,7 +34,6 @@ import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -87,11 +87,11 @@ public class AppAnswerController {
             return refused;
         }
         if (invitation.draftResponseId() != null) {
-            return seeOther("/app/answer/" + invitation.draftResponseId());
+            return FormFields.seeOther("/app/answer/" + invitation.draftResponseId());
         }
         Questionnaire questionnaire = fixed(invitations.questionnaire(invitation), "/app/adaptive/start?task=" + encode(invitation.id()));
         if (questionnaire == null) {
-            return seeOther("/app/adaptive/start?task=" + encode(invitation.id()));
+            return FormFields.seeOther("/app/adaptive/start?task=" + encode(invitation.id()));
         }
         return flow.page(request, lang, startTarget(caller, invitation, questionnaire, lang), 1, false, false);
     }
@@ -111,11 +111,11 @@ public class AppAnswerController {
         }
         if (invitation.draftResponseId() != null) {
             // saved meanwhile in another window or through the link: continue there
-            return seeOther("/app/answer/" + invitation.draftResponseId());
+            return FormFields.seeOther("/app/answer/" + invitation.draftResponseId());
         }
         Questionnaire questionnaire = fixed(invitations.questionnaire(invitation), null);
         if (questionnaire == null) {
-            return seeOther("/app/adaptive/start?task=" + encode(invitation.id()));
+            return FormFields.seeOther("/app/adaptive/start?task=" + encode(invitation.id()));
         }
         AuditContext audit = AuditContext.of(request);
         return flow.post(request, startTarget(caller, invitation, questionnaire, lang), 1, form, draft -> {
@@ -219,12 +219,12 @@ public class AppAnswerController {
         String patientId = response.getSubject().getReferenceElement().getIdPart();
         AuditContext.of(request).entity("QuestionnaireResponse/" + id).patient(patientId);
         if (response.getStatus() != QuestionnaireResponseStatus.INPROGRESS) {
-            return new Draft(null, seeOther("/app/results/" + encode(id)));
+            return new Draft(null, FormFields.seeOther("/app/results/" + encode(id)));
         }
         Questionnaire questionnaire = catalog.resolve(CanonicalRef.parse(response.getQuestionnaire()))
                 .orElseThrow(() -> FhirException.notFound("The questionnaire of this response is no longer available"));
         if (fixed(questionnaire, null) == null) {
-            return new Draft(null, seeOther("/app/adaptive/" + encode(id)));
+            return new Draft(null, FormFields.seeOther("/app/adaptive/" + encode(id)));
         }
         return new Draft(new AnswerFlow.Target(questionnaire, response, "/app/answer/" + id, null,
                 forWhom(caller, patientId, Languages.of(request))), null);
@@ -284,9 +284,6 @@ public class AppAnswerController {
         return response;
     }
 
-    private static MutableHttpResponse<String> seeOther(String location) {
-        return HttpResponse.<String>seeOther(URI.create(location)).header("Cache-Control", "no-store");
-    }
 
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
