@@ -56,6 +56,13 @@ public class SignInController {
                     + " the identity provider's issuer URL, and was its discovery document readable at start-up?)", PROVIDER);
             return Mono.just(HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE));
         }
+        boolean providerUnreachable = beans.findBean(io.micronaut.security.oauth2.client.OpenIdProviderMetadataFetcher.class,
+                        Qualifiers.byName(PROVIDER)).map(f -> f.fetch() instanceof ProviderDiscovery.Discovered d && !d.available())
+                .orElse(false);
+        if (providerUnreachable) {
+            // the provider's discovery document could not be read (ProviderDiscovery): the same 503 page, and a retry later
+            return Mono.just(HttpResponse.<Object>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "30"));
+        }
         Cookie language = Languages.rememberedChoice(request);
         return Mono.from(client.authorizationRedirect(request)).map(response -> {
             // ?lang= on /signin carries on to the provider's page and back (the page-language cookie)
