@@ -39,7 +39,9 @@ import java.util.regex.Pattern;
  *    page fill the form the HTML shows (a random option of each radio group, sometimes a comment) and post it
  *    (form-encoded, Origin and Sec-Fetch-* headers as Chromium sends them), following each 303 with a GET, until the
  *    review page, whose form sends the answer; the flow ends on the results page it redirects to. Every request is
- *    timed on its own; only requests started after the warm-up and before the end are counted.
+ *    timed on its own; only requests started after the warm-up and before the end are counted. Without THINK_MS
+ *    the users click again as soon as a page arrives (a saturation test); THINK_MS=n adds a pause of n ms on average
+ *    (uniform n/2…3n/2) before each click, like a person reading the page.
  * 3. Report per request kind (ids replaced by {id}): count, p50, p90, p99, max, errors (unexpected status), the
  *    largest body, and whether it is under 100 KB; the page weight with the style sheet, script and icon; the HTML of
  *    each kind is saved to OUT_DIR (KIND.html, KIND.headers) for the script's third-party check.
@@ -63,6 +65,8 @@ public class AnsweringLoad {
     static Path out;
     static long measureFrom;
     static long end;
+    /** Mean pause of a person between a page arriving and the next click (THINK_MS, 0 = none: saturation). */
+    static final long THINK_MS = Long.parseLong(System.getenv().getOrDefault("THINK_MS", "0"));
 
     public static void main(String[] args) throws Exception {
         if (args.length < 7) {
@@ -129,6 +133,7 @@ public class AnsweringLoad {
         double seconds = measureNanos / 1e9;
         Recorder all = new Recorder();
         kinds.values().forEach(all::addAll);
+        System.out.printf("%nthink time per page: %s", THINK_MS == 0 ? "none (saturation)" : THINK_MS + " ms mean");
         System.out.printf("%nvirtual users=%d warm-up=%ds measured=%.0fs requests=%d (%.1f/s) errors=%d; "
                         + "flows started and finished in the window: %d complete (%.2f/s), %d failed%n",
                 users, warmupNanos / 1_000_000_000L, seconds, all.count, all.count / seconds, all.errors,
@@ -182,6 +187,7 @@ public class AnsweringLoad {
         if (home.isEmpty()) {
             return false;
         }
+        think(random);
         Matcher link = START_LINK.matcher(home.get().body());
         if (!link.find()) {
             return false;
@@ -196,6 +202,7 @@ public class AnsweringLoad {
             if (!form.find()) {
                 return false;
             }
+            think(random);
             String action = unescape(form.group(1));
             Optional<HttpResponse<String>> posted = post(action, fill(form.group(2), random), token);
             if (posted.isEmpty()) {
@@ -204,6 +211,13 @@ public class AnsweringLoad {
             page = follow(posted, token);
         }
         return false;
+    }
+
+    /** A person reading the page and choosing: uniform between half and one and a half THINK_MS. */
+    static void think(Random random) throws InterruptedException {
+        if (THINK_MS > 0) {
+            Thread.sleep(THINK_MS / 2 + (long) (random.nextDouble() * THINK_MS));
+        }
     }
 
     /** Follows a 303 chain as a browser does (a post goes to the draft's address, which goes on to the next page). */

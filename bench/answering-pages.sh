@@ -8,6 +8,7 @@
 #   bench/answering-pages.sh                     # 50 users, 20 s warm-up, 60 s measured, PostgreSQL
 #   USERS=20 DURATION=30 bench/answering-pages.sh
 #   DB=h2 bench/answering-pages.sh               # in-memory H2 instead
+#   THINK_MS=3000 bench/answering-pages.sh       # each user pauses 1.5–4.5 s before each click, like a person
 #
 # Authentication: the PostgreSQL environment has no built-in identity provider (DevModeGuard refuses it outside the
 # embedded database), so each virtual user sends its patient's bearer token (RS256, checked against a static JWKS —
@@ -75,7 +76,7 @@ for i in $(seq 1 180); do
   sleep 1
 done
 
-java bench/AnsweringLoad.java "http://127.0.0.1:$PORT" target/bench-pages-patients.txt "$USERS" "$WARMUP" "$DURATION" \
+THINK_MS=${THINK_MS:-0} java bench/AnsweringLoad.java "http://127.0.0.1:$PORT" target/bench-pages-patients.txt "$USERS" "$WARMUP" "$DURATION" \
   "$UNIT" "$OUT"
 
 echo
