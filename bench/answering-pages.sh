@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 USERS=${USERS:-50}
 WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-60}
-PATIENTS=${PATIENTS:-2000}
+PATIENTS=${PATIENTS:-4000}
 PORT=${PORT:-8093}
 DB=${DB:-postgres}
 PGDB=${BENCH_DB:-vointi_bench_pages}
