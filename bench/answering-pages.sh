@@ -41,7 +41,8 @@ export VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir"
 export VOINTI_DEMO_ORGANIZATIONS=true VOINTI_DEMO_INVITATIONS=false
 if [ "$DB" = h2 ]; then
   ENVIRONMENTS=""
-  export VOINTI_DB_URL="jdbc:h2:mem:benchpages;DB_CLOSE_DELAY=-1"
+  # application.yml names the embedded file database directly; DATASOURCES_DEFAULT_URL overrides it
+  export DATASOURCES_DEFAULT_URL="jdbc:h2:mem:benchpages;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1"
 else
   ENVIRONMENTS=postgres
   psql -q -h "$PGHOST" -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PGDB" -c "CREATE DATABASE $PGDB"
