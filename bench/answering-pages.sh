@@ -48,8 +48,9 @@ else
   psql -q -h "$PGHOST" -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PGDB" -c "CREATE DATABASE $PGDB"
   export VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$PGDB" VOINTI_DB_USER=postgres
 fi
-# Outside dev mode the sign-in client reads the county provider's discovery document at start-up (and, if that
-# failed, again on the first request — which then fails). Stand-in: a static discovery document and the bench JWKS.
+# Outside dev mode the sign-in client reads the county provider's discovery document (ProviderDiscovery). The load
+# signs nobody in (bearer tokens), but a stand-in provider keeps the server as configured as production would be:
+# a static discovery document and the bench JWKS.
 OIDC_PORT=$((PORT + 1))
 mkdir -p target/bench-oidc/.well-known
 cp target/bench-jwks.json target/bench-oidc/jwks.json
