@@ -5,10 +5,11 @@
 # changed, nothing to validate). Usage: bench/startup.sh [RUNS] (default 5); needs service/target/vointi-service.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=service/target/vointi-service.jar
+JAR=${JAR:-service/target/vointi-service.jar}
 RUNS=${1:-5}
 PORT=${PORT:-8095}
 [ -f "$JAR" ] || { echo "build first: ./mvnw -q -DskipTests package" >&2; exit 1; }
+JAR_ABS=$(realpath "$JAR")
 WORK=$(mktemp -d)
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 PID=
@@ -16,7 +17,7 @@ PID=
 one_start() {
   local log="$WORK/run-$1.log" start end
   start=$(date +%s%N)
-  (cd "$WORK" && VOINTI_PORT=$PORT exec java -jar "$OLDPWD/$JAR") > "$log" 2>&1 &
+  (cd "$WORK" && VOINTI_PORT=$PORT exec java -jar "$JAR_ABS") > "$log" 2>&1 &
   PID=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/fhir/metadata"; do
     kill -0 "$PID" 2>/dev/null || { echo "the service stopped; see $log" >&2; cat "$log" >&2; exit 1; }

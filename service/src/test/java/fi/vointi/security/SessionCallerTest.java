@@ -41,6 +41,6 @@ class SessionCallerTest {
             assertFalse(session.isAnonymous());
             assertFalse(kept.containsKey("iss") || kept.containsKey("aud"), "only the access-deciding claims and name are kept");
         }
-        assertEquals(List.of("roles", "patient", "guardian_of", "units", "name"), SessionClaims.KEPT);
+        assertEquals(List.of("roles", "patient", "guardian_of", "units", "name", "birthdate"), SessionClaims.KEPT);
     }
 }
