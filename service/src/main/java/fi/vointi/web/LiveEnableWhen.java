@@ -56,17 +56,17 @@ public final class LiveEnableWhen {
         page.questions().forEach(q -> questions.put(q.getLinkId(), q));
         Map<String, QuestionnaireItemComponent> candidates = new LinkedHashMap<>();
         Map<String, String> parents = new HashMap<>();
-        collect(page.items(), null, questions, candidates, parents);
+        Map<String, QuestionnaireItemComponent> all = new HashMap<>();
+        collect(page.items(), null, questions, candidates, parents, all);
         // drop candidates whose source question or parent group is not on the page, until nothing changes
         boolean changed = true;
         while (changed) {
             changed = false;
             for (var it = candidates.entrySet().iterator(); it.hasNext(); ) {
                 QuestionnaireItemComponent item = it.next().getValue();
-                String parent = parents.get(item.getLinkId());
-                boolean parentOn = parent == null || enabled.contains(parent) || candidates.containsKey(parent);
+                boolean parentOn = onPage(parents.get(item.getLinkId()), enabled, candidates, parents, all);
                 boolean sourcesOn = item.getEnableWhen().stream()
-                        .allMatch(c -> enabled.contains(c.getQuestion()) || candidates.containsKey(c.getQuestion()));
+                        .allMatch(c -> onPage(c.getQuestion(), enabled, candidates, parents, all));
                 if (!parentOn || !sourcesOn) {
                     it.remove();
                     changed = true;
@@ -81,16 +81,35 @@ public final class LiveEnableWhen {
 
     private static void collect(List<QuestionnaireItemComponent> items, String parent,
                                 Map<String, QuestionnaireItemComponent> questions,
-                                Map<String, QuestionnaireItemComponent> candidates, Map<String, String> parents) {
+                                Map<String, QuestionnaireItemComponent> candidates, Map<String, String> parents,
+                                Map<String, QuestionnaireItemComponent> all) {
         for (QuestionnaireItemComponent item : items) {
+            all.put(item.getLinkId(), item);
             if (parent != null) {
                 parents.put(item.getLinkId(), parent);
             }
             if (item.hasEnableWhen() && item.getEnableWhen().stream().allMatch(c -> supported(c, questions.get(c.getQuestion())))) {
                 candidates.put(item.getLinkId(), item);
             }
-            collect(item.getItem(), item.getLinkId(), questions, candidates, parents);
+            collect(item.getItem(), item.getLinkId(), questions, candidates, parents, all);
         }
+    }
+
+    /**
+     * Whether the item is rendered on the page: enabled or live, or without conditions of its own inside a rendered
+     * group (it comes and goes with the group). Null (no parent) is the page itself.
+     */
+    private static boolean onPage(String linkId, Set<String> enabled, Map<String, QuestionnaireItemComponent> candidates,
+                                  Map<String, String> parents, Map<String, QuestionnaireItemComponent> all) {
+        if (linkId == null) {
+            return true;
+        }
+        QuestionnaireItemComponent item = all.get(linkId);
+        if (item == null) {
+            return false;
+        }
+        boolean own = enabled.contains(linkId) || candidates.containsKey(linkId) || !item.hasEnableWhen();
+        return own && onPage(parents.get(linkId), enabled, candidates, parents, all);
     }
 
     /** Whether the script can evaluate {@code condition} on the page's question {@code source} (null: not on the page). */
@@ -155,10 +174,23 @@ public final class LiveEnableWhen {
         return out.toString();
     }
 
-    /** The items to render on the page: the enabled ones and the live ones. */
-    public static Set<String> rendered(Set<String> enabled, Map<String, Condition> conditions) {
+    /**
+     * The items to render on the page: the enabled ones, the live ones, and those without conditions of their own
+     * inside a rendered group.
+     */
+    public static Set<String> rendered(PageDef page, Set<String> enabled, Map<String, Condition> conditions) {
         Set<String> rendered = new HashSet<>(enabled);
-        rendered.addAll(conditions.keySet());
+        addRendered(page.items(), enabled, conditions, rendered);
         return rendered;
+    }
+
+    private static void addRendered(List<QuestionnaireItemComponent> items, Set<String> enabled, Map<String, Condition> conditions,
+                                    Set<String> rendered) {
+        for (QuestionnaireItemComponent item : items) {
+            if (enabled.contains(item.getLinkId()) || conditions.containsKey(item.getLinkId()) || !item.hasEnableWhen()) {
+                rendered.add(item.getLinkId());
+                addRendered(item.getItem(), enabled, conditions, rendered);
+            }
+        }
     }
 }

@@ -142,11 +142,22 @@ class QuestionnairePagesTest {
         number.addEnableWhen().setQuestion("c").setOperator(Questionnaire.QuestionnaireItemOperator.LESS_THAN)
                 .setAnswer(new IntegerType(3));
 
+        var sub = q.getItem().get(0).addItem().setLinkId("a.sub").setText("More").setType(QuestionnaireItemType.GROUP);
+        sub.addEnableWhen().setQuestion("a.any").setOperator(Questionnaire.QuestionnaireItemOperator.EQUAL)
+                .setAnswer(new BooleanType(true));
+        sub.addItem().setLinkId("a.sub.x").setText("X").setType(QuestionnaireItemType.STRING);
+        sub.addItem().setLinkId("a.sub.y").setText("Y").setType(QuestionnaireItemType.STRING).addEnableWhen()
+                .setQuestion("d").setOperator(Questionnaire.QuestionnaireItemOperator.EXISTS).setAnswer(new BooleanType(true));
+
         var pages = QuestionnairePages.pages(q);
         Set<String> enabled = QuestionnairePages.enabled(q, Map.of());
         // page a: a.more on a.any (boolean), a.chained on a.more (exists) — a chain of live questions, both hidden
         var a = LiveEnableWhen.conditions(pages.get(0), enabled);
-        assertEquals(Set.of("a.more", "a.chained"), a.keySet());
+        assertEquals(Set.of("a.more", "a.chained", "a.sub"), a.keySet());
+        // a live group brings its plain questions along; a question in it that depends on another page does not come
+        Set<String> renderedA = LiveEnableWhen.rendered(pages.get(0), enabled, a);
+        assertTrue(renderedA.containsAll(Set.of("a", "a.any", "a.more", "a.chained", "a.sub", "a.sub.x")), renderedA.toString());
+        assertFalse(renderedA.contains("a.sub.y"));
         assertTrue(a.get("a.more").hidden());
         assertEquals("[{\"question\":\"a.any\",\"operator\":\"=\",\"type\":\"boolean\",\"answer\":\"true\"}]", a.get("a.more").json());
         assertEquals("[{\"question\":\"a.more\",\"operator\":\"exists\",\"type\":\"exists\",\"answer\":\"true\"}]", a.get("a.chained").json());
@@ -160,8 +171,8 @@ class QuestionnairePagesTest {
         var loose = LiveEnableWhen.conditions(pages.get(2), enabled);
         assertEquals(Set.of("g"), loose.keySet());
         assertEquals("[{\"question\":\"c\",\"operator\":\"<\",\"type\":\"number\",\"answer\":\"3\"}]", loose.get("g").json());
-        assertTrue(LiveEnableWhen.rendered(enabled, loose).containsAll(Set.of("c", "d", "g")));
-        assertFalse(LiveEnableWhen.rendered(enabled, loose).contains("e"));
+        assertTrue(LiveEnableWhen.rendered(pages.get(2), enabled, loose).containsAll(Set.of("c", "d", "g")));
+        assertFalse(LiveEnableWhen.rendered(pages.get(2), enabled, loose).contains("e"));
 
         // once a.any = yes, a.more is enabled (not hidden); a.chained still waits for a.more
         var answered = LiveEnableWhen.conditions(pages.get(0), QuestionnairePages.enabled(q, Map.of("item:a.any", List.of("true"))));

@@ -214,7 +214,7 @@ public class AnswerFlow {
         boolean child = QuestionnairePages.forYoungChildren(questionnaire);
         // questions the browser script can open live are rendered hidden too (the server still decides after the post)
         Map<String, LiveEnableWhen.Condition> live = LiveEnableWhen.conditions(page, enabled);
-        Set<String> rendered = LiveEnableWhen.rendered(enabled, live);
+        Set<String> rendered = LiveEnableWhen.rendered(page, enabled, live);
         List<QuestionnaireForm.ItemView> items = QuestionnaireForm.items(page.items(), lang, values, problems, child,
                 item -> rendered.contains(item.getLinkId()));
         List<QuestionnaireForm.Problem> summary = new ArrayList<>(QuestionnaireForm.problems(items, problems));
