@@ -118,4 +118,65 @@ class QuestionnairePagesTest {
         assertEquals("date", views.get(0).children().get(2).kind());
         assertNull(views.get(3).hint());
     }
+
+    @Test
+    void liveConditionsOnlyForSourcesOnThePageAndOperatorsTheScriptKnows() {
+        Questionnaire q = questionnaire();
+        var b = q.getItem().get(1);
+        var coded = b.addItem().setLinkId("b.coded").setText("Why?").setType(QuestionnaireItemType.STRING);
+        coded.addEnableWhen().setQuestion("b.pick").setOperator(Questionnaire.QuestionnaireItemOperator.NOT_EQUAL)
+                .setAnswer(new Coding("urn:x", "y", null));
+        var otherSystem = b.addItem().setLinkId("b.otherSystem").setText("?").setType(QuestionnaireItemType.STRING);
+        otherSystem.addEnableWhen().setQuestion("b.pick").setOperator(Questionnaire.QuestionnaireItemOperator.EQUAL)
+                .setAnswer(new Coding("urn:other", "y", null));
+        var big = q.addItem().setLinkId("e").setText("Big").setType(QuestionnaireItemType.STRING);
+        big.addEnableWhen().setQuestion("c").setOperator(Questionnaire.QuestionnaireItemOperator.GREATER_OR_EQUAL)
+                .setAnswer(new org.hl7.fhir.r4.model.DecimalType("2.5"));
+        big.addEnableWhen().setQuestion("a.any").setOperator(Questionnaire.QuestionnaireItemOperator.EQUAL)
+                .setAnswer(new BooleanType(true));
+        big.setEnableBehavior(Questionnaire.EnableWhenBehavior.ANY);
+        var text = q.addItem().setLinkId("f").setText("Text").setType(QuestionnaireItemType.STRING);
+        text.addEnableWhen().setQuestion("d").setOperator(Questionnaire.QuestionnaireItemOperator.EQUAL)
+                .setAnswer(new org.hl7.fhir.r4.model.StringType("x"));
+        var number = q.addItem().setLinkId("g").setText("Number").setType(QuestionnaireItemType.STRING);
+        number.addEnableWhen().setQuestion("c").setOperator(Questionnaire.QuestionnaireItemOperator.LESS_THAN)
+                .setAnswer(new IntegerType(3));
+
+        var sub = q.getItem().get(0).addItem().setLinkId("a.sub").setText("More").setType(QuestionnaireItemType.GROUP);
+        sub.addEnableWhen().setQuestion("a.any").setOperator(Questionnaire.QuestionnaireItemOperator.EQUAL)
+                .setAnswer(new BooleanType(true));
+        sub.addItem().setLinkId("a.sub.x").setText("X").setType(QuestionnaireItemType.STRING);
+        sub.addItem().setLinkId("a.sub.y").setText("Y").setType(QuestionnaireItemType.STRING).addEnableWhen()
+                .setQuestion("d").setOperator(Questionnaire.QuestionnaireItemOperator.EXISTS).setAnswer(new BooleanType(true));
+
+        var pages = QuestionnairePages.pages(q);
+        Set<String> enabled = QuestionnairePages.enabled(q, Map.of());
+        // page a: a.more on a.any (boolean), a.chained on a.more (exists) — a chain of live questions, both hidden
+        var a = LiveEnableWhen.conditions(pages.get(0), enabled);
+        assertEquals(Set.of("a.more", "a.chained", "a.sub"), a.keySet());
+        // a live group brings its plain questions along; a question in it that depends on another page does not come
+        Set<String> renderedA = LiveEnableWhen.rendered(pages.get(0), enabled, a);
+        assertTrue(renderedA.containsAll(Set.of("a", "a.any", "a.more", "a.chained", "a.sub", "a.sub.x")), renderedA.toString());
+        assertFalse(renderedA.contains("a.sub.y"));
+        assertTrue(a.get("a.more").hidden());
+        assertEquals("[{\"question\":\"a.any\",\"operator\":\"=\",\"type\":\"boolean\",\"answer\":\"true\"}]", a.get("a.more").json());
+        assertEquals("[{\"question\":\"a.more\",\"operator\":\"exists\",\"type\":\"exists\",\"answer\":\"true\"}]", a.get("a.chained").json());
+        assertEquals("all", a.get("a.more").behavior());
+        // page b: != on a code of the options is live (and enabled: shown); a code of another system stays server-only
+        var bPage = LiveEnableWhen.conditions(pages.get(1), enabled);
+        assertEquals(Set.of("b.coded"), bPage.keySet());
+        assertFalse(bPage.get("b.coded").hidden());
+        assertEquals("[{\"question\":\"b.pick\",\"operator\":\"!=\",\"type\":\"code\",\"answer\":\"y\"}]", bPage.get("b.coded").json());
+        // loose page: e depends also on a.any (another page) → server-only; f on a string → server-only; g on c < 3 → live
+        var loose = LiveEnableWhen.conditions(pages.get(2), enabled);
+        assertEquals(Set.of("g"), loose.keySet());
+        assertEquals("[{\"question\":\"c\",\"operator\":\"<\",\"type\":\"number\",\"answer\":\"3\"}]", loose.get("g").json());
+        assertTrue(LiveEnableWhen.rendered(pages.get(2), enabled, loose).containsAll(Set.of("c", "d", "g")));
+        assertFalse(LiveEnableWhen.rendered(pages.get(2), enabled, loose).contains("e"));
+
+        // once a.any = yes, a.more is enabled (not hidden); a.chained still waits for a.more
+        var answered = LiveEnableWhen.conditions(pages.get(0), QuestionnairePages.enabled(q, Map.of("item:a.any", List.of("true"))));
+        assertFalse(answered.get("a.more").hidden());
+        assertTrue(answered.get("a.chained").hidden());
+    }
 }

@@ -3,6 +3,7 @@ package fi.vointi.web.answer;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.web.HtmlPages;
 import fi.vointi.web.Languages;
+import fi.vointi.web.LiveEnableWhen;
 import fi.vointi.web.Messages;
 import fi.vointi.web.Page;
 import fi.vointi.web.QuestionnaireForm;
@@ -211,8 +212,11 @@ public class AnswerFlow {
         Questionnaire questionnaire = target.questionnaire();
         Set<String> enabled = QuestionnairePages.enabled(questionnaire, values);
         boolean child = QuestionnairePages.forYoungChildren(questionnaire);
+        // questions the browser script can open live are rendered hidden too (the server still decides after the post)
+        Map<String, LiveEnableWhen.Condition> live = LiveEnableWhen.conditions(page, enabled);
+        Set<String> rendered = LiveEnableWhen.rendered(page, enabled, live);
         List<QuestionnaireForm.ItemView> items = QuestionnaireForm.items(page.items(), lang, values, problems, child,
-                item -> enabled.contains(item.getLinkId()));
+                item -> rendered.contains(item.getLinkId()));
         List<QuestionnaireForm.Problem> summary = new ArrayList<>(QuestionnaireForm.problems(items, problems));
         if (problems.containsKey("")) {
             summary.add(0, new QuestionnaireForm.Problem(items.isEmpty() ? "main" : items.get(0).focusId(), problems.get("").summary()));
@@ -226,6 +230,9 @@ public class AnswerFlow {
         if (child) {
             layout = layout.withBodyClass("child");
         }
+        if (!live.isEmpty()) {
+            layout = layout.withScript("/assets/enable-when.js", null);
+        }
         List<AnswerViews.Hidden> hidden = new ArrayList<>();
         hidden.add(new AnswerViews.Hidden("lang", lang));
         hidden.add(new AnswerViews.Hidden("shown", String.join(",", page.questions().stream()
@@ -238,7 +245,7 @@ public class AnswerFlow {
                 target.forWhom(), Messages.get(lang, "app.answer.progress", step, visible.size()), step, visible.size(),
                 page.group() == null ? null : Languages.text(page.group().getTextElement(), lang),
                 page.group() == null ? lang : Languages.languageOf(page.group().getTextElement(), lang),
-                items, summary, action, hidden, added, step <= 1, review,
+                items, live, summary, action, hidden, added, step <= 1, review,
                 Messages.get(lang, child ? "feedback.scale.low.child" : "app.answer.scale.low"),
                 Messages.get(lang, child ? "feedback.scale.high.child" : "app.answer.scale.high"));
         return pages.render(request, status, "app/answer/page", layout, view);

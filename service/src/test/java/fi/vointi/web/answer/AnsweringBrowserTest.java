@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Answering in a real Chromium as a person does it: tapping labels, the browser's own headers, a new browser session
- * to resume; axe-core on every page and state (first page, opened follow-up question, errors, review, sent, used).
+ * to resume; axe-core on every page and state (first page, follow-up question shown and hidden live, errors, review, sent,
+ * used).
  */
 @MicronautTest(transactional = false)
 class AnsweringBrowserTest {
@@ -145,15 +146,32 @@ class AnsweringBrowserTest {
         next();
         assertEquals(link + "/page/4", path());
 
-        // enableWhen: "yes" opens the follow-up question (decided on the server)
-        assertTrue(browser.all("[name='item:pain.interference']").isEmpty());
+        // enableWhen live (enable-when.js): "yes" shows the follow-up at once, without a page load and without moving
+        // focus, and says so politely; "no" hides it again. (Without JavaScript: the server path, AnsweringPagesTest.)
+        assertFalse(browser.find("#q-pain_interference").isDisplayed());
+        assertEquals("pain.any", browser.find("input[name=shown]").getAttribute("value"));
+        browser.script("window.vointiSamePage = true");
         browser.choose("q-pain_any-0");
-        next();
+        assertTrue(browser.find("#q-pain_interference").isDisplayed());
+        assertEquals(Boolean.TRUE, browser.script("return window.vointiSamePage === true"), "no page load");
+        assertEquals("q-pain_any-0", browser.script("return document.activeElement.id"), "focus stays on the answer given");
+        assertEquals("pain.any,pain.interference", browser.find("input[name=shown]").getAttribute("value"));
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(5)).until(d ->
+                Messages.get("fi", "app.answer.added").equals(browser.find("#enable-when-status").getAttribute("textContent")));
+        assertEquals("polite", browser.find("#enable-when-status").getAttribute("aria-live"));
+        browser.screenshot("answer-link-live-shown");
+        browser.assertAccessible("answer-link-live-shown");
+        browser.choose("q-pain_any-1");
+        assertFalse(browser.find("#q-pain_interference").isDisplayed());
+        assertTrue(browser.find("#q-pain_interference-0").getAttribute("disabled") != null, "a hidden question is not sent");
+        assertEquals("pain.any", browser.find("input[name=shown]").getAttribute("value"));
+        browser.screenshot("answer-link-live-hidden");
+        browser.assertAccessible("answer-link-live-hidden");
+        browser.choose("q-pain_any-0");
+        assertTrue(browser.find("#q-pain_interference").isDisplayed());
+        assertEquals(Boolean.TRUE, browser.script("return window.vointiSamePage === true"), "still no page load");
+        next(); // the follow-up is required: the server says so (no "opened more questions" step, it was on screen)
         assertEquals(link + "/page/4", path());
-        assertFalse(browser.all("[name='item:pain.interference']").isEmpty());
-        browser.screenshot("answer-link-added");
-        browser.assertAccessible("answer-link-added");
-        next(); // the follow-up is required
         assertTrue(browser.find(".error-summary").isDisplayed());
         assertTrue(browser.find("#q-pain_any-0").isSelected(), "answers kept");
         browser.screenshot("answer-link-error");
@@ -209,9 +227,7 @@ class AnsweringBrowserTest {
         assertTrue(path().endsWith("/page/3") && browser.find(".error-summary").isDisplayed());
         browser.choose("q-activity_1-1");
         next();
-        browser.choose("q-pain_any-0");
-        next();
-        browser.choose("q-pain_interference-1");
+        browser.choose("q-pain_any-0").choose("q-pain_interference-1"); // the follow-up appears at once (enable-when.js)
         next();
         next();
         assertTrue(path().endsWith("/review"), path() + " " + browser.text("h1"));

@@ -190,12 +190,22 @@ class AnsweringPagesTest {
                 .getItem().stream().filter(i -> i.getLinkId().equals("activity.limits")).findFirst().orElseThrow().getAnswer().size());
 
         // enableWhen: "yes" opens the follow-up question on the same page, evaluated on the server
+        // (rendered hidden with its condition for enable-when.js; not in "shown", so without JavaScript the server path
+        // below is the one a person takes)
         Reply painPage = page(me, "/app/answer/" + id + "/page/4");
-        assertFalse(painPage.body().contains("item:pain.interference"), "hidden until pain.any = yes");
+        assertTrue(painPage.body().contains("<div class=\"enable-when\" hidden data-enable-when=\"[{&#34;question&#34;:&#34;pain.any&#34;,"
+                + "&#34;operator&#34;:&#34;=&#34;,&#34;type&#34;:&#34;boolean&#34;,&#34;answer&#34;:&#34;true&#34;}]\" data-enable-behavior=\"all\">"),
+                painPage.body());
+        assertTrue(painPage.body().contains("<script src=\"/assets/enable-when.js\" defer></script>"));
+        assertTrue(painPage.body().contains("aria-live=\"polite\" data-opened=\"" + Messages.get("en", "app.answer.added") + "\""));
+        assertTrue(painPage.body().contains("name=\"shown\" value=\"pain.any\""), "only the enabled question is shown");
+        assertFalse(page(me, "/app/answer/" + id + "/page/3").body().contains("enable-when"), "the script only where it has work");
         assertEquals("/app/answer/" + id + "/page/4?added=1", location(post(me, "/app/answer/" + id + "/page/4",
-                "shown", "pain.any", "item:pain.any", "true", "action", "next")));
+                "shown", "pain.any", "item:pain.any", "true", "item:pain.interference", "3", "action", "next")));
+        assertFalse(has(stored(id), "pain.interference"), "an answer to a question that was not shown is not taken");
         Reply opened = page(me, "/app/answer/" + id + "/page/4?added=1");
-        assertTrue(opened.body().contains("item:pain.interference"));
+        assertTrue(opened.body().contains("<div class=\"enable-when\" data-enable-when="), "now enabled: not hidden");
+        assertTrue(opened.body().contains("name=\"shown\" value=\"pain.any,pain.interference\""));
         assertTrue(opened.body().contains(Messages.get("en", "app.answer.added")));
 
         // server-side validation: the required follow-up left empty → 422, error summary, answers kept
