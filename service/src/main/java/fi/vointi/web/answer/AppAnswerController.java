@@ -1,5 +1,7 @@
 package fi.vointi.web.answer;
 
+import fi.vointi.adaptive.AdaptiveBank;
+import java.util.function.BiFunction;
 import fi.vointi.web.FormFields;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.catalog.CanonicalRef;
@@ -54,7 +56,6 @@ import java.util.Map;
 @Secured(SecurityRule.IS_ANONYMOUS) // anonymous callers are sent to the sign-in in code
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AppAnswerController {
-    static final String ADAPTIVE = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-questionnaireAdaptive";
     private final CallerResolver callers;
     private final InvitationService invitations;
     private final ResponseService responses;
@@ -89,8 +90,8 @@ public class AppAnswerController {
         if (invitation.draftResponseId() != null) {
             return FormFields.seeOther("/app/answer/" + invitation.draftResponseId());
         }
-        Questionnaire questionnaire = fixed(invitations.questionnaire(invitation), "/app/adaptive/start?task=" + encode(invitation.id()));
-        if (questionnaire == null) {
+        Questionnaire questionnaire = invitations.questionnaire(invitation);
+        if (AdaptiveBank.isAdaptive(questionnaire)) {
             return FormFields.seeOther("/app/adaptive/start?task=" + encode(invitation.id()));
         }
         return flow.page(request, lang, startTarget(caller, invitation, questionnaire, lang), 1, false, false);
@@ -113,8 +114,8 @@ public class AppAnswerController {
             // saved meanwhile in another window or through the link: continue there
             return FormFields.seeOther("/app/answer/" + invitation.draftResponseId());
         }
-        Questionnaire questionnaire = fixed(invitations.questionnaire(invitation), null);
-        if (questionnaire == null) {
+        Questionnaire questionnaire = invitations.questionnaire(invitation);
+        if (AdaptiveBank.isAdaptive(questionnaire)) {
             return FormFields.seeOther("/app/adaptive/start?task=" + encode(invitation.id()));
         }
         AuditContext audit = AuditContext.of(request);
@@ -134,84 +135,62 @@ public class AppAnswerController {
 
     @Get(uri = "/{id}", produces = "text/html")
     public HttpResponse<String> resume(@PathVariable String id, HttpRequest<?> request) {
-        Caller caller = callers.resolve(request);
-        if (caller.isAnonymous()) {
-            return SignInRedirect.to(request);
-        }
-        Draft draft = draft(caller, id, request);
-        if (draft.redirect() != null) {
-            return draft.redirect();
-        }
-        return flow.resume(draft.target(), Languages.of(request));
+        return onDraft(request, id, null, (caller, target) -> flow.resume(target, Languages.of(request)));
     }
 
     @Get(uri = "/{id}/page/{number}", produces = "text/html")
     public HttpResponse<String> page(@PathVariable String id, @PathVariable String number, @Nullable @QueryValue String review,
                                      @Nullable @QueryValue String added, HttpRequest<?> request) {
-        Caller caller = callers.resolve(request);
-        if (caller.isAnonymous()) {
-            return SignInRedirect.to(request);
-        }
-        Draft draft = draft(caller, id, request);
-        if (draft.redirect() != null) {
-            return draft.redirect();
-        }
-        return orNotFound(flow.page(request, Languages.of(request), draft.target(), number(number), "1".equals(review), "1".equals(added)));
+        return onDraft(request, id, null, (caller, target) -> orNotFound(flow.page(request, Languages.of(request), target,
+                number(number), "1".equals(review), "1".equals(added))));
     }
 
     @Post(uri = "/{id}/page/{number}", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> save(@PathVariable String id, @PathVariable String number, @Body Map<String, Object> body,
                                      HttpRequest<?> request) {
-        Caller caller = callers.resolve(request);
-        if (caller.isAnonymous()) {
-            return SignInRedirect.to(request);
-        }
-        AuditContext.of(request).operation("update");
-        Draft draft = draft(caller, id, request);
-        if (draft.redirect() != null) {
-            return draft.redirect();
-        }
-        return orNotFound(flow.post(request, draft.target(), number(number), AnswerFlow.fields(body), response -> {
-            responses.update(caller, id, response, null);
-            return "/app/answer/" + id;
-        }));
+        return onDraft(request, id, "update", (caller, target) -> orNotFound(flow.post(request, target, number(number),
+                AnswerFlow.fields(body), response -> {
+                    responses.update(caller, id, response, null);
+                    return "/app/answer/" + id;
+                })));
     }
 
     @Get(uri = "/{id}/review", produces = "text/html")
     public HttpResponse<String> review(@PathVariable String id, HttpRequest<?> request) {
-        Caller caller = callers.resolve(request);
-        if (caller.isAnonymous()) {
-            return SignInRedirect.to(request);
-        }
-        Draft draft = draft(caller, id, request);
-        if (draft.redirect() != null) {
-            return draft.redirect();
-        }
-        return flow.review(request, Languages.of(request), draft.target());
+        return onDraft(request, id, null, (caller, target) -> flow.review(request, Languages.of(request), target));
     }
 
     @Post(uri = "/{id}/send", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = "text/html")
     public HttpResponse<String> send(@PathVariable String id, @Body Map<String, Object> body, HttpRequest<?> request) {
-        Caller caller = callers.resolve(request);
-        if (caller.isAnonymous()) {
-            return SignInRedirect.to(request);
-        }
-        AuditContext.of(request).operation("update");
-        Draft draft = draft(caller, id, request);
-        if (draft.redirect() != null) {
-            return draft.redirect();
-        }
-        return flow.send(request, draft.target(), AnswerFlow.fields(body), response -> {
+        return onDraft(request, id, "update", (caller, target) -> flow.send(request, target, AnswerFlow.fields(body), response -> {
             invitations.completeDraft(caller, id, response);
             // the results part shows the scores and asks whether to share them (hand-over point)
             return "/app/results/" + encode(id) + "?sent=1";
-        });
+        }));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------
 
     /** A draft to answer, or where to go instead (a completed response: its results; an adaptive one: its pages). */
     private record Draft(@Nullable AnswerFlow.Target target, @Nullable MutableHttpResponse<String> redirect) {
+    }
+
+    /**
+     * What every draft page does first: an anonymous browser goes to sign-in; {@code operation} (a write) is recorded
+     * before the draft is looked up, so that a refusal is audited as the write it was; a response that is not a draft
+     * here (sent, or adaptive) redirects; otherwise {@code answer} handles the draft.
+     */
+    private HttpResponse<String> onDraft(HttpRequest<?> request, String id, @Nullable String operation,
+                                         BiFunction<Caller, AnswerFlow.Target, HttpResponse<String>> answer) {
+        Caller caller = callers.resolve(request);
+        if (caller.isAnonymous()) {
+            return SignInRedirect.to(request);
+        }
+        if (operation != null) {
+            AuditContext.of(request).operation(operation);
+        }
+        Draft draft = draft(caller, id, request);
+        return draft.redirect() != null ? draft.redirect() : answer.apply(caller, draft.target());
     }
 
     private Draft draft(Caller caller, String id, HttpRequest<?> request) {
@@ -223,7 +202,7 @@ public class AppAnswerController {
         }
         Questionnaire questionnaire = catalog.resolve(CanonicalRef.parse(response.getQuestionnaire()))
                 .orElseThrow(() -> FhirException.notFound("The questionnaire of this response is no longer available"));
-        if (fixed(questionnaire, null) == null) {
+        if (AdaptiveBank.isAdaptive(questionnaire)) {
             return new Draft(null, FormFields.seeOther("/app/adaptive/" + encode(id)));
         }
         return new Draft(new AnswerFlow.Target(questionnaire, response, "/app/answer/" + id, null,
@@ -255,12 +234,6 @@ public class AppAnswerController {
         Page page = Page.of(request, lang, Messages.get(lang, key + ".title"));
         return pages.message(request, status, page, new HtmlPages.MessageView(page.t(key + ".title"), page.t(key + ".text"),
                 "/app", page.t("app.home.link"), null, false));
-    }
-
-    /** The questionnaire when it is answered page by page here, null for an adaptive one. */
-    @Nullable
-    static Questionnaire fixed(Questionnaire questionnaire, @Nullable String unused) {
-        return questionnaire.hasExtension(ADAPTIVE) ? null : questionnaire;
     }
 
     /** "Answering for Onni" or "You are answering for yourself". */

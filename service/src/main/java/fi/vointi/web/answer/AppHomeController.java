@@ -1,5 +1,6 @@
 package fi.vointi.web.answer;
 
+import fi.vointi.adaptive.AdaptiveBank;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.catalog.QuestionnaireCatalog;
@@ -123,7 +124,7 @@ public class AppHomeController {
             if (questionnaire.isEmpty()) {
                 continue;
             }
-            String start = (AppAnswerController.fixed(questionnaire.get(), null) == null ? "/app/adaptive/start?task=" : "/app/answer/start?task=")
+            String start = (AdaptiveBank.isAdaptive(questionnaire.get()) ? "/app/adaptive/start?task=" : "/app/answer/start?task=")
                     + AppAnswerController.encode(invitation.id());
             waiting.add(new Entry(Languages.text(questionnaire.get().getTitleElement(), lang),
                     Languages.languageOf(questionnaire.get().getTitleElement(), lang), start,
@@ -136,7 +137,7 @@ public class AppHomeController {
                 continue;
             }
             String id = draft.getIdElement().getIdPart();
-            String href = (AppAnswerController.fixed(questionnaire.get(), null) == null ? "/app/adaptive/" : "/app/answer/")
+            String href = (AdaptiveBank.isAdaptive(questionnaire.get()) ? "/app/adaptive/" : "/app/answer/")
                     + AppAnswerController.encode(id);
             AuditContext.of(request).entity("QuestionnaireResponse/" + id);
             inProgress.add(new Entry(Languages.text(questionnaire.get().getTitleElement(), lang),
