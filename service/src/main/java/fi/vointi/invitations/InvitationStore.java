@@ -77,16 +77,7 @@ public class InvitationStore {
      */
     @Transactional
     public boolean consume(String tokenSha256, Instant now, String responseId, String resourceJson) {
-        int changed = jdbc.prepareStatement("UPDATE invitation SET used_at = ?, status = 'completed', response_id = ?,"
-                + " resource_json = ? WHERE token_sha256 = ? AND used_at IS NULL AND expires_at > ?", s -> {
-            s.setTimestamp(1, Timestamp.from(now));
-            s.setString(2, responseId);
-            s.setString(3, resourceJson);
-            s.setString(4, tokenSha256);
-            s.setTimestamp(5, Timestamp.from(now));
-            return s.executeUpdate();
-        });
-        return changed == 1;
+        return completeOnce("token_sha256", tokenSha256, now, responseId, resourceJson);
     }
 
     /** The invitation whose draft (in-progress response) is {@code responseId}. */
@@ -112,12 +103,17 @@ public class InvitationStore {
      */
     @Transactional
     public boolean complete(String id, Instant now, String responseId, String resourceJson) {
+        return completeOnce("id", id, now, responseId, resourceJson);
+    }
+
+    /** The one conditional update both ways of answering use; {@code keyColumn} is a column name from this class only. */
+    private boolean completeOnce(String keyColumn, String key, Instant now, String responseId, String resourceJson) {
         int changed = jdbc.prepareStatement("UPDATE invitation SET used_at = ?, status = 'completed', response_id = ?,"
-                + " resource_json = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?", s -> {
+                + " resource_json = ? WHERE " + keyColumn + " = ? AND used_at IS NULL AND expires_at > ?", s -> {
             s.setTimestamp(1, Timestamp.from(now));
             s.setString(2, responseId);
             s.setString(3, resourceJson);
-            s.setString(4, id);
+            s.setString(4, key);
             s.setTimestamp(5, Timestamp.from(now));
             return s.executeUpdate();
         });
