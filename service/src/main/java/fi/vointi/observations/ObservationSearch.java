@@ -4,6 +4,7 @@ import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SearchSpec;
 import fi.vointi.fhir.SqlWhere;
 import fi.vointi.responses.GrantConditions;
 import fi.vointi.security.AccessPolicy;
@@ -14,7 +15,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,13 @@ import java.util.Set;
 @Singleton
 public class ObservationSearch {
     public static final Set<String> PARAMETERS = Set.of("_id", "subject", "patient", "code", "date", "derived-from",
-            "status");
-    private static final Set<String> SORTS = Set.of("date", "-date", "_lastUpdated", "-_lastUpdated");
+            "status", "_lastUpdated");
+    public static final SearchSpec SPEC = SearchSpec.of("Observation", PARAMETERS)
+            .sorts("-date", "date", "-_lastUpdated", "_lastUpdated");
+    /** Every Observation.status code of FHIR R4 (only final, amended and entered-in-error occur here). */
+    private static final Set<String> STATUSES = java.util.Arrays.stream(Observation.ObservationStatus.values())
+            .filter(s -> s != Observation.ObservationStatus.NULL).map(Observation.ObservationStatus::toCode)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final JdbcOperations jdbc;
     private final FhirJson json;
@@ -46,7 +51,7 @@ public class ObservationSearch {
         SqlWhere where = new SqlWhere();
         GrantConditions.restrictTo(where, grants, "r.");
         where.anyOf(request.alternatives("_id"), (w, v) -> w.add("o.id = ?", v));
-        where.anyOf(request.alternatives("status"), (w, v) -> w.add("o.status = ?", v));
+        where.anyOf(request.codes("status", STATUSES), (w, v) -> w.add("o.status = ?", v));
         where.anyOf(request.alternatives("subject"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType()) {
@@ -76,28 +81,19 @@ public class ObservationSearch {
             }
         });
         for (String value : request.all("date")) {
-            DateRange range = DateRange.parse("date", value, zone);
-            Timestamp start = Timestamp.from(range.start());
-            Timestamp end = Timestamp.from(range.end());
-            switch (range.prefix()) {
-                case EQ -> where.add("o.effective >= ? AND o.effective < ?", start, end);
-                case GE -> where.add("o.effective >= ?", start);
-                case GT -> where.add("o.effective >= ?", end);
-                case LE -> where.add("o.effective < ?", end);
-                case LT -> where.add("o.effective < ?", start);
-            }
+            DateRange.parse("date", value, zone).addTo(where, "o.effective");
         }
-        String sort = request.first("_sort").orElse("-date");
-        if (!SORTS.contains(sort)) {
-            throw FhirException.notSupported("_sort '" + sort + "' is not supported; use one of " + SORTS);
+        for (String value : request.all("_lastUpdated")) {
+            DateRange.parse("_lastUpdated", value, zone).addTo(where, "o.last_updated");
         }
+        String sort = request.sort("-date");
         String column = sort.replace("-", "").equals("date") ? "o.effective" : "o.last_updated";
         String direction = sort.startsWith("-") ? "DESC" : "ASC";
         int count = request.count();
         List<Object> parameters = new ArrayList<>(where.parameters());
         parameters.add(count + 1);
         parameters.add(request.offset());
-        List<Observation> rows = resources(where.sql() + " ORDER BY " + column + " " + direction + ", o.id " + direction
+        List<Observation> rows = count == 0 ? List.of() : resources(where.sql() + " ORDER BY " + column + " " + direction + ", o.id " + direction
                 + " LIMIT ? OFFSET ?", parameters);
         boolean hasNext = rows.size() > count;
         Integer total = null;
@@ -161,6 +157,18 @@ public class ObservationSearch {
         GrantConditions.restrictTo(where, grants, "r.");
         where.add("o.response_id = ?", responseId);
         return resources(where.sql() + " ORDER BY o.score_key", where.parameters());
+    }
+
+    /** The current Observations derived from these responses, as far as the grants allow (_revinclude). */
+    @Transactional(readOnly = true)
+    public List<Observation> ofResponses(List<String> responseIds, List<AccessPolicy.ReadGrant> grants) {
+        if (responseIds.isEmpty()) {
+            return List.of();
+        }
+        SqlWhere where = new SqlWhere();
+        GrantConditions.restrictTo(where, grants, "r.");
+        where.add("o.response_id IN (" + SqlWhere.placeholders(responseIds.size()) + ")", responseIds.toArray());
+        return resources(where.sql() + " ORDER BY o.response_id, o.score_key", where.parameters());
     }
 
     /** The Observations of the joined query with these conditions and ordering. */
