@@ -75,14 +75,14 @@ public class AuditEventController {
         for (String raw : search.all("date")) {
             DateRange.parse("date", raw, server.getZone()).addTo(where, "e.recorded");
         }
-        search.first("agent").ifPresent(v -> where.add("e.agent_id = ? OR e.agent_client = ?", v, v));
-        search.first("patient").ifPresent(v -> where.add(
+        where.allOf(search.occurrences("agent"), (w, v) -> w.add("e.agent_id = ? OR e.agent_client = ?", v, v));
+        where.allOf(search.occurrences("patient"), (w, v) -> w.add(
                 "e.id IN (SELECT p.event_id FROM audit_event_patient p WHERE p.patient_id = ?)", v.replaceFirst("^Patient/", "")));
-        search.first("entity").ifPresent(v -> where.add(
+        where.allOf(search.occurrences("entity"), (w, v) -> w.add(
                 "e.entities = ? OR e.entities LIKE ? OR e.entities LIKE ? OR e.entities LIKE ?",
                 v, escapeLike(v) + " %", "% " + escapeLike(v), "% " + escapeLike(v) + " %"));
-        where.anyOf(search.codes("action", ACTIONS), (w, v) -> w.add("e.action = ?", v));
-        where.anyOf(search.codes("outcome", OUTCOMES), (w, v) -> w.add("e.outcome = ?", v));
+        where.allOf(search.codes("action", ACTIONS), (w, v) -> w.add("e.action = ?", v));
+        where.allOf(search.codes("outcome", OUTCOMES), (w, v) -> w.add("e.outcome = ?", v));
         int count = search.count();
         List<Object> pageValues = new ArrayList<>(where.parameters());
         pageValues.add(count + 1);

@@ -56,14 +56,14 @@ public class QuestionnaireController {
     public HttpResponse<String> search(HttpRequest<?> request) {
         SearchRequest search = SearchRequest.of(request.getParameters(), SPEC);
         Predicate<Questionnaire> filter = q -> true;
-        filter = filter.and(anyOf(search.alternatives("_id"), (q, v) -> q.getIdElement().getIdPart().equals(v)));
-        filter = filter.and(anyOf(search.alternatives("url"), (q, v) -> q.getUrl().equals(v)));
-        filter = filter.and(anyOf(search.alternatives("version"), (q, v) -> q.getVersion().equals(v)));
-        filter = filter.and(anyOf(search.codes("status", STATUSES), (q, v) -> q.getStatus().toCode().equals(v)));
+        filter = filter.and(allOf(search.occurrences("_id"), (q, v) -> q.getIdElement().getIdPart().equals(v)));
+        filter = filter.and(allOf(search.occurrences("url"), (q, v) -> q.getUrl().equals(v)));
+        filter = filter.and(allOf(search.occurrences("version"), (q, v) -> q.getVersion().equals(v)));
+        filter = filter.and(allOf(search.codes("status", STATUSES), (q, v) -> q.getStatus().toCode().equals(v)));
         for (String modifier : List.of("", ":exact", ":contains")) {
-            filter = filter.and(anyOf(search.alternatives("name" + modifier),
+            filter = filter.and(allOf(search.occurrences("name" + modifier),
                     (q, v) -> StringMatch.of(modifier).matches(Stream.of(q.getName()), v)));
-            filter = filter.and(anyOf(search.alternatives("title" + modifier),
+            filter = filter.and(allOf(search.occurrences("title" + modifier),
                     (q, v) -> StringMatch.of(modifier).matches(titles(q), v)));
         }
         List<Questionnaire> matches = catalog.all().stream().filter(filter).toList();
@@ -80,6 +80,16 @@ public class QuestionnaireController {
         Stream<String> translations = title.getExtensionsByUrl("http://hl7.org/fhir/StructureDefinition/translation")
                 .stream().map(t -> t.getExtensionString("content"));
         return Stream.concat(Stream.of(q.getTitle()), translations);
+    }
+
+    /** Every occurrence applies (AND); the alternatives of one are ORed. */
+    private static Predicate<Questionnaire> allOf(List<List<String>> occurrences,
+                                                  java.util.function.BiPredicate<Questionnaire, String> test) {
+        Predicate<Questionnaire> all = q -> true;
+        for (List<String> values : occurrences) {
+            all = all.and(anyOf(values, test));
+        }
+        return all;
     }
 
     private static Predicate<Questionnaire> anyOf(List<String> values, java.util.function.BiPredicate<Questionnaire, String> test) {

@@ -106,6 +106,22 @@ public final class SearchRequest {
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
 
+    /**
+     * Each occurrence of a parameter as its comma-separated alternatives: the occurrences all apply (AND), the
+     * alternatives of one occurrence are ORed.
+     */
+    public List<List<String>> occurrences(String name) {
+        List<List<String>> result = new ArrayList<>();
+        for (String value : all(name)) {
+            List<String> alternatives = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            if (alternatives.isEmpty()) {
+                throw FhirException.badRequest("Parameter '" + name + "' has no value");
+            }
+            result.add(alternatives);
+        }
+        return result;
+    }
+
     /** Comma-separated alternatives of a parameter, all occurrences together. */
     public List<String> alternatives(String name) {
         List<String> result = new ArrayList<>();
@@ -115,19 +131,18 @@ public final class SearchRequest {
         return result;
     }
 
-    /** Each alternative must be one of {@code allowed} (a token with a closed value set such as status). */
-    public List<String> codes(String name, Set<String> allowed) {
-        List<String> codes = alternatives(name);
-        for (String code : codes) {
-            if (!allowed.contains(code)) {
-                throw FhirException.badRequest("Parameter '" + name + "': '" + code + "' is not one of "
-                        + String.join(", ", new TreeSet<>(allowed)));
+    /** {@link #occurrences}, each alternative one of {@code allowed} (a token with a closed value set such as status). */
+    public List<List<String>> codes(String name, Set<String> allowed) {
+        List<List<String>> occurrences = occurrences(name);
+        for (List<String> codes : occurrences) {
+            for (String code : codes) {
+                if (!allowed.contains(code)) {
+                    throw FhirException.badRequest("Parameter '" + name + "': '" + code + "' is not one of "
+                            + String.join(", ", new TreeSet<>(allowed)));
+                }
             }
         }
-        if (has(name) && codes.isEmpty()) {
-            throw FhirException.badRequest("Parameter '" + name + "' has no value");
-        }
-        return codes;
+        return occurrences;
     }
 
     public boolean has(String name) {

@@ -1,5 +1,7 @@
 package fi.vointi.observations;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.param.TokenParam;
 import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
@@ -50,9 +52,9 @@ public class ObservationSearch {
     public Page search(SearchRequest request, ZoneId zone, List<AccessPolicy.ReadGrant> grants) {
         SqlWhere where = new SqlWhere();
         GrantConditions.restrictTo(where, grants, "r.");
-        where.anyOf(request.alternatives("_id"), (w, v) -> w.add("o.id = ?", v));
-        where.anyOf(request.codes("status", STATUSES), (w, v) -> w.add("o.status = ?", v));
-        where.anyOf(request.alternatives("subject"), (w, v) -> {
+        where.allOf(request.occurrences("_id"), (w, v) -> w.add("o.id = ?", v));
+        where.allOf(request.codes("status", STATUSES), (w, v) -> w.add("o.status = ?", v));
+        where.allOf(request.occurrences("subject"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType()) {
                 w.add("o.subject_type = ? AND o.subject_id = ?", id.getResourceType(), id.getIdPart());
@@ -60,15 +62,15 @@ public class ObservationSearch {
                 w.add("o.subject_id = ?", id.getIdPart());
             }
         });
-        where.anyOf(request.alternatives("patient"), (w, v) -> {
+        where.allOf(request.occurrences("patient"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType() && !"Patient".equals(id.getResourceType())) {
                 throw FhirException.badRequest("Parameter 'patient' takes a Patient reference, not '" + v + "'");
             }
             w.add("o.subject_type = 'Patient' AND o.subject_id = ?", id.getIdPart());
         });
-        where.anyOf(request.alternatives("code"), ObservationSearch::code);
-        where.anyOf(request.alternatives("derived-from"), (w, v) -> {
+        where.allOf(request.occurrences("code"), ObservationSearch::code);
+        where.allOf(request.occurrences("derived-from"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType() && !"QuestionnaireResponse".equals(id.getResourceType())) {
                 throw FhirException.badRequest("Parameter 'derived-from' takes a QuestionnaireResponse reference such as"
@@ -185,17 +187,20 @@ public class ObservationSearch {
         });
     }
 
-    /** token: code, system|code, or |code (no system); our codes all come from one system per column value. */
+    /** token (HAPI's {@link TokenParam}): code, system|code, system| or |code (no system). */
     private static void code(SqlWhere where, String value) {
-        int bar = value.indexOf('|');
-        if (bar < 0) {
-            where.add("o.code = ?", value);
-        } else if (bar == 0) {
+        TokenParam token = new TokenParam();
+        token.setValueAsQueryToken(FhirContext.forR4Cached(), "code", null, value);
+        String system = token.getSystem();
+        String code = token.getValue();
+        if (system == null) {
+            where.add("o.code = ?", code);
+        } else if (system.isEmpty()) {
             where.add("1 = 0"); // every score code has a system
-        } else if (bar == value.length() - 1) {
-            where.add("o.code_system = ?", value.substring(0, bar));
+        } else if (code == null || code.isEmpty()) {
+            where.add("o.code_system = ?", system);
         } else {
-            where.add("o.code_system = ? AND o.code = ?", value.substring(0, bar), value.substring(bar + 1));
+            where.add("o.code_system = ? AND o.code = ?", system, code);
         }
     }
 

@@ -2,6 +2,8 @@ package fi.vointi.organization;
 
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.param.TokenParam;
 import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirServerConfiguration;
 import fi.vointi.fhir.SearchRequest;
@@ -53,8 +55,8 @@ public class OrganizationSearch {
     public Page<Organization> organizations(SearchRequest request) {
         Where where = new Where();
         common(where, request);
-        anyOf(where, request.alternatives("partof"), v -> new Condition("parent_id = ?", referencedId("partof", v)));
-        anyOf(where, request.alternatives("type"), OrganizationSearch::type);
+        allOf(where, request.occurrences("partof"), v -> new Condition("parent_id = ?", referencedId("partof", v)));
+        allOf(where, request.occurrences("type"), OrganizationSearch::type);
         for (String value : request.all("active")) {
             if (!value.equals("true") && !value.equals("false")) {
                 throw FhirException.badRequest("Parameter 'active' takes true or false, not '" + value + "'");
@@ -68,12 +70,12 @@ public class OrganizationSearch {
     public Page<Location> locations(SearchRequest request) {
         Where where = new Where();
         common(where, request);
-        anyOf(where, request.alternatives("organization"), v -> new Condition("unit_id = ?", referencedId("organization", v)));
+        allOf(where, request.occurrences("organization"), v -> new Condition("unit_id = ?", referencedId("organization", v)));
         return page("service_location", where, request, Location.class);
     }
 
     private void common(Where where, SearchRequest request) {
-        anyOf(where, request.alternatives("_id"), v -> new Condition("id = ?", v));
+        allOf(where, request.occurrences("_id"), v -> new Condition("id = ?", v));
         for (String value : request.all("_lastUpdated")) {
             SqlWhere range = new SqlWhere();
             DateRange.parse("_lastUpdated", value, server.getZone()).addTo(range, "last_updated");
@@ -90,9 +92,10 @@ public class OrganizationSearch {
 
     /** {@code type=code}, {@code type=system|code} or {@code type=|code}; only our level system is searchable. */
     private static Condition type(String value) {
-        int bar = value.indexOf('|');
-        String system = bar < 0 ? null : value.substring(0, bar);
-        String code = bar < 0 ? value : value.substring(bar + 1);
+        TokenParam token = new TokenParam();
+        token.setValueAsQueryToken(FhirContext.forR4Cached(), "type", null, value);
+        String system = token.getSystem();
+        String code = token.getValue() == null ? "" : token.getValue();
         if (OrganizationLevel.fromCode(code).isEmpty()) {
             throw FhirException.badRequest("Parameter 'type': '" + code + "' is not a level; use county, area, service or unit");
         }
@@ -125,6 +128,11 @@ public class OrganizationSearch {
                 : null;
         boolean hasNext = rows.size() > count;
         return new Page<>(hasNext ? rows.subList(0, count) : rows, hasNext, total);
+    }
+
+    private static void allOf(Where where, List<List<String>> occurrences,
+                              java.util.function.Function<String, Condition> condition) {
+        occurrences.forEach(values -> anyOf(where, values, condition));
     }
 
     private static void anyOf(Where where, List<String> values, java.util.function.Function<String, Condition> condition) {

@@ -53,17 +53,17 @@ public class ResponseSearch {
     public Page search(SearchRequest request, ZoneId zone, List<AccessPolicy.ReadGrant> grants) {
         SqlWhere where = new SqlWhere();
         GrantConditions.restrictTo(where, grants, "");
-        where.anyOf(request.alternatives("_id"), (w, v) -> w.add("id = ?", v));
-        where.anyOf(request.codes("status", STATUSES), (w, v) -> w.add("status = ?", v));
-        where.anyOf(request.alternatives("subject"), ResponseSearch::subject);
-        where.anyOf(request.alternatives("patient"), (w, v) -> {
+        where.allOf(request.occurrences("_id"), (w, v) -> w.add("id = ?", v));
+        where.allOf(request.codes("status", STATUSES), (w, v) -> w.add("status = ?", v));
+        where.allOf(request.occurrences("subject"), ResponseSearch::subject);
+        where.allOf(request.occurrences("patient"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType() && !"Patient".equals(id.getResourceType())) {
                 throw FhirException.badRequest("Parameter 'patient' takes a Patient reference, not '" + v + "'");
             }
             w.add("subject_type = ? AND subject_id = ?", "Patient", id.getIdPart());
         });
-        where.anyOf(request.alternatives("questionnaire"), (w, v) -> {
+        where.allOf(request.occurrences("questionnaire"), (w, v) -> {
             CanonicalRef ref = CanonicalRef.parse(v);
             if (ref.hasVersion()) {
                 w.add("questionnaire_url = ? AND questionnaire_version = ?", ref.url(), ref.version());
@@ -71,7 +71,7 @@ public class ResponseSearch {
                 w.add("questionnaire_url = ?", ref.url());
             }
         });
-        where.anyOf(request.alternatives("identifier"), (w, v) -> {
+        where.allOf(request.occurrences("identifier"), (w, v) -> {
             IdentifierQuery q = IdentifierQuery.parseToken(v);
             if (q.system() == null) {
                 w.add("identifier_value = ?", q.value());

@@ -228,6 +228,34 @@ class FhirSearchTest {
     }
 
     @Test
+    void repeatedParametersAllApplyAndCommasAreAlternatives() {
+        String mine = QR + "?patient=" + patientId + "&_total=estimate";
+        assertEquals(5, patient.get(mine + "&status=completed,in-progress").resource(Bundle.class).getTotal());
+        assertEquals(0, patient.get(mine + "&status=completed&status=in-progress").resource(Bundle.class).getTotal());
+        assertEquals(1, patient.get(mine + "&_id=" + responseIds.get(0) + "," + responseIds.get(1) + "&_id=" + responseIds.get(1))
+                .resource(Bundle.class).getTotal());
+        assertEquals(5, patient.get("/fhir/Observation?patient=" + patientId + "&code=" + enc(scoreCode) + "&code="
+                + enc(scoreCode.substring(0, scoreCode.indexOf('|') + 1)) + "&_total=accurate").resource(Bundle.class).getTotal(),
+                "code=system| matches every code of the system");
+        assertEquals(0, anonymous.get("/fhir/Questionnaire?_id=demo-wellbeing-prom&_id=demo-customer-feedback&_total=accurate")
+                .resource(Bundle.class).getTotal());
+    }
+
+    @Test
+    void capabilityStatementDeclaresTheResultParametersAndIncludes() {
+        CapabilityStatement cs = anonymous.get("/fhir/metadata").resource(CapabilityStatement.class);
+        var qr = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("QuestionnaireResponse")).findFirst().orElseThrow();
+        assertEquals(List.of("QuestionnaireResponse:questionnaire"), qr.getSearchInclude().stream().map(i -> i.getValue()).toList());
+        assertEquals(List.of("Observation:derived-from"), qr.getSearchRevInclude().stream().map(i -> i.getValue()).toList());
+        assertEquals(Set.of("application/fhir+json", "json", "application/fhir+xml", "xml"),
+                cs.getFormat().stream().map(f -> f.getValue()).collect(Collectors.toSet()));
+        for (String type : List.of("QuestionnaireResponse", "Observation", "Organization", "Location")) {
+            assertTrue(cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals(type)).findFirst().orElseThrow()
+                    .getSearchParam().stream().anyMatch(p -> p.getName().equals("_lastUpdated")), type);
+        }
+    }
+
+    @Test
     void summaryAndElementsSubsetTheEntries() {
         Bundle elements = patient.get(QR + "?patient=" + patientId + "&_elements=status,questionnaire").resource(Bundle.class);
         assertEquals(5, elements.getEntry().size());
