@@ -34,10 +34,10 @@ public enum FhirFormat {
     }
 
     /**
-     * The answer's format. {@code strict}: an unknown {@code _format} is a 406; otherwise (an error being answered)
-     * it is ignored.
+     * The answer's format. An unknown {@code _format} is refused by {@link FhirFormatGuard} before the request does
+     * anything; here (an error about it being answered) it is passed over.
      */
-    public static FhirFormat of(HttpRequest<?> request, boolean strict) {
+    public static FhirFormat of(HttpRequest<?> request) {
         if (request == null) {
             return JSON;
         }
@@ -46,9 +46,6 @@ public enum FhirFormat {
             FhirFormat named = named(format);
             if (named != null) {
                 return named;
-            }
-            if (strict) {
-                throw SearchRequest.unsupportedFormat(format);
             }
         }
         List<MediaType> accepted = request.getHeaders().accept().stream()
@@ -60,6 +57,11 @@ public enum FhirFormat {
             }
         }
         return JSON;
+    }
+
+    /** Whether a {@code _format} value names JSON or XML. */
+    static boolean isKnown(String format) {
+        return named(format) != null;
     }
 
     private static FhirFormat named(String format) {

@@ -80,7 +80,7 @@ public class FhirResponses {
      * the resources in the Bundle, never to the Bundle's own total and links.
      */
     public MutableHttpResponse<String> searchset(Bundle bundle, HttpRequest<?> request, SearchRequest search) {
-        FhirFormat format = FhirFormat.of(request, true);
+        FhirFormat format = FhirFormat.of(request);
         String summary = search.summary();
         List<String> elements = search.elements();
         if ((summary == null || summary.equals("false") || summary.equals("count")) && elements.isEmpty()) {
@@ -101,16 +101,16 @@ public class FhirResponses {
         return response.body(parser.encodeResourceToString(bundle)).contentType(format.contentType());
     }
 
-    /** An answer with a resource: an unknown {@code _format} is a 406. */
+    /** An answer with a resource (an unknown {@code _format} was refused by {@link FhirFormatGuard} already). */
     MutableHttpResponse<String> encodeInto(MutableHttpResponse<?> response, IBaseResource resource,
                                            HttpRequest<?> request) {
-        return encode(response, resource, request, FhirFormat.of(request, true));
+        return encode(response, resource, request, FhirFormat.of(request));
     }
 
     /** An error's OperationOutcome: in the format asked for when it is one we speak, else JSON. */
     MutableHttpResponse<String> encodeError(MutableHttpResponse<?> response, IBaseResource outcome,
                                             HttpRequest<?> request) {
-        return encode(response, outcome, request, FhirFormat.of(request, false));
+        return encode(response, outcome, request, FhirFormat.of(request));
     }
 
     @SuppressWarnings("unchecked")

@@ -345,6 +345,21 @@ class FhirSearchTest {
         assertTrue(anonymous.get("/fhir/metadata").header("Content-Type").startsWith("application/fhir+json"));
     }
 
+    @Test
+    void anUnknownFormatIsRefusedBeforeAnythingIsStored() {
+        String other = UUID.randomUUID().toString();
+        FhirTestClient otherPatient = anonymous.as(tokens.patient(other));
+        QuestionnaireResponse response = ResponseBuilder.answering(prom).answerAllRequired()
+                .answer("pain.any", new BooleanType(false)).build("completed", "Patient/" + other);
+        assertTrue(otherPatient.post(QR + "?_format=pdf", response).outcome(406).contains("_format"));
+        assertEquals(0, otherPatient.get(QR + "?patient=" + other + "&_summary=count").resource(Bundle.class).getTotal());
+        assertTrue(anonymous.get("/fhir/metadata?_format=text/html").outcome(406).contains("_format"));
+        // the same create asking for XML is stored and answered in XML
+        Reply created = otherPatient.post(QR + "?_format=xml", response);
+        assertXml(created, 201);
+        assertEquals(1, otherPatient.get(QR + "?patient=" + other + "&_summary=count").resource(Bundle.class).getTotal());
+    }
+
     private static void assertXml(Reply reply, int status) {
         assertEquals(status, reply.status(), reply.body());
         assertTrue(reply.header("Content-Type").startsWith("application/fhir+xml"), reply.header("Content-Type"));
