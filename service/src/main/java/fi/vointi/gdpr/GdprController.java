@@ -136,6 +136,6 @@ public class GdprController {
                 throw FhirException.notSupported("Parameter '" + name + "' is not supported here; only _pretty and _format");
             }
         }
-        SearchRequest.of(request.getParameters(), Set.of()); // refuses a _format other than JSON
+        SearchRequest.of(request.getParameters(), Set.of()); // refuses a _format other than JSON or XML, and a bad _pretty
     }
 }
