@@ -36,7 +36,7 @@ public class NextQuestionController {
 
     // Some HTTP clients percent-encode '$'; both spellings name the operation.
     @Post(uris = {"/$next-question", "/%24next-question"}, consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
-            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> nextQuestion(@Body String body, HttpRequest<?> request) {
         return responses.ok(service.next(input(json.parseAnyBody(body))), request);
     }

@@ -54,7 +54,7 @@ public class SimulationController {
      *                     {@code respondents} thetas are drawn from N(0, 1)
      */
     @Post(uri = "/{id}/$simulate", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "*/*"},
-            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> simulate(@PathVariable String id, @Nullable @QueryValue Integer respondents,
                                          @Nullable @QueryValue String thetas, @Nullable @QueryValue Integer replications,
                                          @Nullable @QueryValue Long seed, HttpRequest<?> request) {

@@ -89,8 +89,13 @@ public class AnalyticsController {
         return report(request, true);
     }
 
+    /** The query parameters of a report; any other is refused (a typo must not quietly give another report). */
+    static final Set<String> REPORT_PARAMETERS = Set.of("from", "to", "granularity", "audience", "format");
+    static final Set<String> OPEN_TEXT_PARAMETERS = Set.of("from", "to", "audience");
+
     private HttpResponse<String> report(ReportRequest request, boolean children) {
         Unit unit = permittedUnit(request.unitId(), request.request());
+        refuseUnknownParameters(request.request(), REPORT_PARAMETERS);
         Query query = Query.parse(request.from(), request.to(), request.granularity(), request.audience());
         checkFormat(request.format());
         List<Report> shown = children ? reports.childReports(unit, query.period(), query.audiences())
@@ -104,6 +109,7 @@ public class AnalyticsController {
                                          @Nullable @QueryValue String to, @Nullable @QueryValue String audience,
                                          HttpRequest<?> request) {
         Unit unit = permittedUnit(unitId, request);
+        refuseUnknownParameters(request, OPEN_TEXT_PARAMETERS);
         // the group: the unit set and the period widened to whole months (so that periods one day apart
         // cannot be compared to date a single comment)
         Query query = Query.parse(from, to, "month", audience);
@@ -135,6 +141,18 @@ public class AnalyticsController {
         CallerResolver.enforce(AnalyticsAccess.importVisits(callers.resolve(request)));
         int imported = visits.importCsv(csv);
         return HttpResponse.ok(write(Map.of("imported", imported))).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static void refuseUnknownParameters(HttpRequest<?> request, Set<String> supported) {
+        for (String name : request.getParameters().names()) {
+            if (!supported.contains(name)) {
+                throw FhirException.notSupported("Unknown parameter '" + name + "'; this report takes "
+                        + String.join(", ", new TreeSet<>(supported)));
+            }
+            if (request.getParameters().getAll(name).size() > 1) {
+                throw FhirException.badRequest("Parameter '" + name + "' may appear only once");
+            }
+        }
     }
 
     private Unit permittedUnit(String unitId, HttpRequest<?> request) {

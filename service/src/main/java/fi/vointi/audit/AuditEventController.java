@@ -7,6 +7,8 @@ import fi.vointi.fhir.FhirResponses;
 import fi.vointi.fhir.FhirServerConfiguration;
 import fi.vointi.fhir.SearchBundles;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SearchSpec;
+import fi.vointi.fhir.SqlWhere;
 import fi.vointi.security.AccessPolicy;
 import fi.vointi.security.CallerResolver;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -27,7 +29,6 @@ import org.hl7.fhir.r4.model.Reference;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -42,6 +43,10 @@ import java.util.Set;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AuditEventController {
     public static final Set<String> PARAMETERS = Set.of("date", "agent", "patient", "entity", "action", "outcome");
+    /** Newest first; no _sort. */
+    static final SearchSpec SPEC = SearchSpec.of("AuditEvent", PARAMETERS);
+    private static final Set<String> ACTIONS = Set.of("C", "R", "U", "D", "E");
+    private static final Set<String> OUTCOMES = Set.of("0", "4", "8", "12");
     private static final String SELECT = "SELECT e.id, e.recorded, e.action, e.operation, e.outcome, e.http_status,"
             + " e.agent_id, e.agent_client, e.agent_roles, e.source_ip, e.method, e.path, e.entities, e.detail,"
             + " (SELECT STRING_AGG(p.patient_id, ' ') FROM audit_event_patient p WHERE p.event_id = e.id)"
@@ -59,52 +64,46 @@ public class AuditEventController {
         this.server = server;
     }
 
-    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     @Transactional(readOnly = true)
     public HttpResponse<String> search(HttpRequest<?> request) {
         AuditContext.of(request).operation("audit-search")
                 .detail("parameters: " + String.join(",", new java.util.TreeSet<>(request.getParameters().names())));
         CallerResolver.enforce(AccessPolicy.readAudit(callers.resolve(request)));
-        SearchRequest search = SearchRequest.of(request.getParameters(), PARAMETERS);
-        List<String> conditions = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
+        SearchRequest search = SearchRequest.of(request.getParameters(), SPEC);
+        SqlWhere where = new SqlWhere();
         for (String raw : search.all("date")) {
-            DateRange range = DateRange.parse("date", raw, server.getZone());
-            Timestamp start = Timestamp.from(range.start());
-            Timestamp end = Timestamp.from(range.end());
-            switch (range.prefix()) {
-                case EQ -> {
-                    conditions.add("e.recorded >= ? AND e.recorded < ?");
-                    values.add(start);
-                    values.add(end);
-                }
-                case GE -> add(conditions, values, "e.recorded >= ?", start);
-                case GT -> add(conditions, values, "e.recorded >= ?", end);
-                case LE -> add(conditions, values, "e.recorded < ?", end);
-                case LT -> add(conditions, values, "e.recorded < ?", start);
-            }
+            DateRange.parse("date", raw, server.getZone()).addTo(where, "e.recorded");
         }
-        search.first("agent").ifPresent(v -> add(conditions, values, "(e.agent_id = ? OR e.agent_client = ?)", v, v));
-        search.first("patient").ifPresent(v -> add(conditions, values,
+        where.allOf(search.occurrences("agent"), (w, v) -> w.add("e.agent_id = ? OR e.agent_client = ?", v, v));
+        where.allOf(search.occurrences("patient"), (w, v) -> w.add(
                 "e.id IN (SELECT p.event_id FROM audit_event_patient p WHERE p.patient_id = ?)", v.replaceFirst("^Patient/", "")));
-        search.first("entity").ifPresent(v -> add(conditions, values,
-                "(e.entities = ? OR e.entities LIKE ? OR e.entities LIKE ? OR e.entities LIKE ?)",
+        where.allOf(search.occurrences("entity"), (w, v) -> w.add(
+                "e.entities = ? OR e.entities LIKE ? OR e.entities LIKE ? OR e.entities LIKE ?",
                 v, escapeLike(v) + " %", "% " + escapeLike(v), "% " + escapeLike(v) + " %"));
-        search.first("action").ifPresent(v -> add(conditions, values, "e.action = ?", v));
-        search.first("outcome").ifPresent(v -> add(conditions, values, "e.outcome = ?", v));
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        where.allOf(search.codes("action", ACTIONS), (w, v) -> w.add("e.action = ?", v));
+        where.allOf(search.codes("outcome", OUTCOMES), (w, v) -> w.add("e.outcome = ?", v));
         int count = search.count();
-        List<Object> pageValues = new ArrayList<>(values);
+        List<Object> pageValues = new ArrayList<>(where.parameters());
         pageValues.add(count + 1);
         pageValues.add(search.offset());
-        List<AuditEvent> found = select(where + " ORDER BY e.recorded DESC, e.id DESC LIMIT ? OFFSET ?", pageValues);
+        List<AuditEvent> found = count == 0 ? List.of()
+                : select(where.sql() + " ORDER BY e.recorded DESC, e.id DESC LIMIT ? OFFSET ?", pageValues);
         boolean hasNext = found.size() > count;
+        Integer total = search.totalRequested() ? jdbc.prepareStatement("SELECT COUNT(*) FROM audit_event e" + where.sql(),
+                statement -> {
+                    SqlWhere.bind(statement, where.parameters());
+                    try (ResultSet rs = statement.executeQuery()) {
+                        rs.next();
+                        return rs.getInt(1);
+                    }
+                }) : null;
         var bundle = SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "AuditEvent", search,
-                hasNext ? found.subList(0, count) : found, hasNext, null);
-        return responses.ok(bundle, request);
+                hasNext ? found.subList(0, count) : found, hasNext, total);
+        return responses.searchset(bundle, request, search);
     }
 
-    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     @Transactional(readOnly = true)
     public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
         AuditContext.of(request).operation("audit-read").entity("AuditEvent/" + id);
@@ -130,11 +129,6 @@ public class AuditEventController {
             }
             return events;
         });
-    }
-
-    private static void add(List<String> conditions, List<Object> values, String condition, Object... args) {
-        conditions.add(condition);
-        values.addAll(List.of(args));
     }
 
     private static String escapeLike(String s) {

@@ -1,5 +1,9 @@
 package fi.vointi.fhir;
 
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -9,8 +13,6 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A FHIR date search value such as {@code ge2026-11} or {@code lt2026-11-22T10:00:00+02:00}: the prefix
@@ -21,24 +23,31 @@ public record DateRange(Prefix prefix, Instant start, Instant end) {
 
     public enum Prefix { EQ, GT, LT, GE, LE }
 
-    private static final Pattern VALUE = Pattern.compile("^(eq|ne|gt|lt|ge|le|sa|eb|ap)?(.+)$");
-
+    /**
+     * Reads the prefix and value with HAPI's {@link DateParam}; the range is computed here because a value without
+     * time zone means the service's zone, not the JVM's.
+     */
     public static DateRange parse(String parameter, String raw, ZoneId zone) {
-        Matcher m = VALUE.matcher(raw);
-        if (!m.matches()) {
+        DateParam param;
+        try {
+            param = new DateParam(raw);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw notADate(parameter, raw);
+        }
+        if (param.getValueAsString() == null || param.getValueAsString().isEmpty()) {
             throw FhirException.badRequest("Parameter '" + parameter + "': empty date value");
         }
-        String prefixText = m.group(1) == null ? "eq" : m.group(1);
-        Prefix prefix = switch (prefixText) {
-            case "eq" -> Prefix.EQ;
-            case "gt" -> Prefix.GT;
-            case "lt" -> Prefix.LT;
-            case "ge" -> Prefix.GE;
-            case "le" -> Prefix.LE;
-            default -> throw FhirException.notSupported("Parameter '" + parameter + "': prefix '" + prefixText
+        ParamPrefixEnum given = param.getPrefix() == null ? ParamPrefixEnum.EQUAL : param.getPrefix();
+        Prefix prefix = switch (given) {
+            case EQUAL -> Prefix.EQ;
+            case GREATERTHAN -> Prefix.GT;
+            case LESSTHAN -> Prefix.LT;
+            case GREATERTHAN_OR_EQUALS -> Prefix.GE;
+            case LESSTHAN_OR_EQUALS -> Prefix.LE;
+            default -> throw FhirException.notSupported("Parameter '" + parameter + "': prefix '" + given.getValue()
                     + "' is not supported; use eq, gt, lt, ge or le");
         };
-        String value = m.group(2);
+        String value = param.getValueAsString();
         try {
             return switch (value.length()) {
                 case 4 -> {
@@ -55,9 +64,26 @@ public record DateRange(Prefix prefix, Instant start, Instant end) {
                 }
                 default -> dateTime(prefix, value, zone);
             };
-        } catch (DateTimeParseException e) {
-            throw FhirException.badRequest("Parameter '" + parameter + "': '" + value
-                    + "' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or a dateTime with time zone)");
+        } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
+            throw notADate(parameter, value);
+        }
+    }
+
+    private static FhirException notADate(String parameter, String value) {
+        return FhirException.badRequest("Parameter '" + parameter + "': '" + value
+                + "' is not a FHIR date (YYYY, YYYY-MM, YYYY-MM-DD or a dateTime with time zone)");
+    }
+
+    /** The SQL condition of this range on a timestamp column, with its bound values. */
+    public void addTo(SqlWhere where, String column) {
+        java.sql.Timestamp from = java.sql.Timestamp.from(start);
+        java.sql.Timestamp to = java.sql.Timestamp.from(end);
+        switch (prefix) {
+            case EQ -> where.add(column + " >= ? AND " + column + " < ?", from, to);
+            case GE -> where.add(column + " >= ?", from);
+            case GT -> where.add(column + " >= ?", to);
+            case LE -> where.add(column + " < ?", to);
+            case LT -> where.add(column + " < ?", from);
         }
     }
 

@@ -27,6 +27,6 @@ public class FhirExceptionHandler implements ExceptionHandler<FhirException, Htt
         if (exception.retryAfterSeconds() != null) {
             response.header("Retry-After", Long.toString(exception.retryAfterSeconds()));
         }
-        return responses.resource(response, exception.outcome(), request);
+        return responses.encodeError(response, exception.outcome(), request);
     }
 }

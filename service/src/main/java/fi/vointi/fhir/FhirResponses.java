@@ -4,7 +4,9 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
+import ca.uhn.fhir.parser.IParser;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -12,8 +14,11 @@ import org.hl7.fhir.r4.model.Resource;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
-/** Writes resources into HTTP responses with the FHIR media type, ETag and Last-Modified. */
+/** Writes resources into HTTP responses in FHIR JSON or XML ({@link FhirFormat}), with ETag and Last-Modified. */
 @Singleton
 public class FhirResponses {
     private final FhirJson json;
@@ -70,13 +75,63 @@ public class FhirResponses {
         }
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * A search result, encoded as {@code _summary} / {@code _elements} ask: HAPI's summary and element filters apply to
+     * the resources in the Bundle, never to the Bundle's own total and links.
+     */
+    public MutableHttpResponse<String> searchset(Bundle bundle, HttpRequest<?> request, SearchRequest search) {
+        FhirFormat format = FhirFormat.of(request);
+        String summary = search.summary();
+        List<String> elements = search.elements();
+        if ((summary == null || summary.equals("false") || summary.equals("count")) && elements.isEmpty()) {
+            return encode(HttpResponse.ok(), bundle, request, format);
+        }
+        IParser parser = parser(format, request);
+        if ("true".equals(summary)) {
+            parser.setSummaryMode(true);
+        } else if ("data".equals(summary)) {
+            parser.setSuppressNarratives(true);
+        } else {
+            Set<String> paths = new LinkedHashSet<>();
+            elements.forEach(e -> paths.add(search.spec().resourceType() + "." + e));
+            parser.setEncodeElements(paths);
+            parser.setEncodeElementsAppliesToChildResourcesOnly(true);
+        }
+        MutableHttpResponse<String> response = HttpResponse.ok();
+        return response.body(parser.encodeResourceToString(bundle)).contentType(format.contentType());
+    }
+
+    /** An answer with a resource (an unknown {@code _format} was refused by {@link FhirFormatGuard} already). */
     MutableHttpResponse<String> encodeInto(MutableHttpResponse<?> response, IBaseResource resource,
                                            HttpRequest<?> request) {
-        boolean pretty = request != null && request.getParameters().getFirst("_pretty")
-                .map("true"::equalsIgnoreCase).orElse(false);
-        String body = pretty ? json.encodePretty(resource) : json.encode(resource);
+        return encode(response, resource, request, FhirFormat.of(request));
+    }
+
+    /** An error's OperationOutcome: in the format asked for when it is one we speak, else JSON. */
+    MutableHttpResponse<String> encodeError(MutableHttpResponse<?> response, IBaseResource outcome,
+                                            HttpRequest<?> request) {
+        return encode(response, outcome, request, FhirFormat.of(request));
+    }
+
+    @SuppressWarnings("unchecked")
+    private MutableHttpResponse<String> encode(MutableHttpResponse<?> response, IBaseResource resource,
+                                               HttpRequest<?> request, FhirFormat format) {
+        String body;
+        if (format == FhirFormat.JSON && !pretty(request)) {
+            body = json.encode(resource); // the stored bytes when unchanged
+        } else {
+            body = parser(format, request).encodeResourceToString(resource);
+        }
         MutableHttpResponse<String> typed = (MutableHttpResponse<String>) response;
-        return typed.body(body).contentType(FhirMediaType.FHIR_JSON_UTF8);
+        return typed.body(body).contentType(format.contentType());
+    }
+
+    private IParser parser(FhirFormat format, HttpRequest<?> request) {
+        IParser parser = format == FhirFormat.XML ? json.context().newXmlParser() : json.context().newJsonParser();
+        return parser.setPrettyPrint(pretty(request));
+    }
+
+    private static boolean pretty(HttpRequest<?> request) {
+        return request != null && request.getParameters().getFirst("_pretty").map("true"::equalsIgnoreCase).orElse(false);
     }
 }

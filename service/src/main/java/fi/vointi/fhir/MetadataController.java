@@ -36,7 +36,7 @@ public class MetadataController {
         this.version = version;
     }
 
-    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> metadata(HttpRequest<?> request) {
         return responses.ok(capabilityStatement(SearchBundles.baseUrl(request, server.getBaseUrl())), request);
     }
@@ -49,12 +49,19 @@ public class MetadataController {
                 .setKind(CapabilityStatement.CapabilityStatementKind.INSTANCE)
                 .setFhirVersion(Enumerations.FHIRVersion._4_0_1)
                 .addFormat("application/fhir+json")
-                .addFormat("json");
+                .addFormat("json")
+                .addFormat("application/fhir+xml")
+                .addFormat("xml");
         cs.setName("VointiFhirServer").setTitle("Vointi FHIR API");
         cs.getSoftware().setName("Vointi").setVersion(version);
         cs.getImplementation().setDescription("Vointi: PROMs, adaptive tests and customer feedback").setUrl(baseUrl);
 
         CapabilityStatementRestComponent rest = cs.addRest().setMode(CapabilityStatement.RestfulCapabilityMode.SERVER);
+        rest.setDocumentation("Answers in FHIR JSON or XML (_format json | xml, or Accept); request bodies are JSON."
+                + " Every search takes _count (0-200, default 20; 0 gives the total only), _offset, _total (none | estimate |"
+                + " accurate: always an accurate count), _summary (count | true | data | false), _elements, _format, _pretty;"
+                + " _sort only where listed per resource. Any other parameter, modifier or value is refused with 400."
+                + " See README, FHIR API.");
         rest.getSecurity().setCors(true)
                 .addService(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/restful-security-service",
                         "SMART-on-FHIR", "SMART-on-FHIR")))
@@ -99,6 +106,12 @@ public class MetadataController {
         searchParam(response, "status", SearchParamType.TOKEN, "in-progress | completed | amended | entered-in-error | stopped");
         searchParam(response, "authored", SearchParamType.DATE, "When answered (eq, gt, lt, ge, le)");
         searchParam(response, "identifier", SearchParamType.TOKEN, "Business identifier (system|value)");
+        searchParam(response, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
+        response.addSearchInclude("QuestionnaireResponse:questionnaire");
+        response.addSearchRevInclude("Observation:derived-from");
+        response.setDocumentation("_sort: -authored (default), authored, -_lastUpdated, _lastUpdated."
+                + " _include=QuestionnaireResponse:questionnaire adds the questionnaires answered; _revinclude=Observation:derived-from"
+                + " adds the scores the caller may read");
         response.addOperation().setName("share")
                 .setDefinition("https://vointi.fi/fhir/OperationDefinition/QuestionnaireResponse-share")
                 .setDocumentation("POST [id]/$share: the patient shares the response with the care team (returns Consent)");
@@ -125,7 +138,7 @@ public class MetadataController {
         observation.setVersioning(ResourceVersionPolicy.VERSIONED).setReadHistory(true);
         observation.setDocumentation("Read-only: one Observation per score of a completed response, written by the server"
                 + " in the same transaction; amending the response writes a new version (status amended)."
-                + " Who may read one follows the response it was derived from");
+                + " Who may read one follows the response it was derived from. _sort: -date (default), date, -_lastUpdated, _lastUpdated");
         searchParam(observation, "_id", SearchParamType.TOKEN, "Logical id");
         searchParam(observation, "subject", SearchParamType.REFERENCE, "Who the score is about, e.g. Patient/123");
         searchParam(observation, "patient", SearchParamType.REFERENCE, "The patient the score is about");
@@ -134,6 +147,7 @@ public class MetadataController {
         searchParam(observation, "date", SearchParamType.DATE, "effectiveDateTime = when the response was authored (eq, gt, lt, ge, le)");
         searchParam(observation, "derived-from", SearchParamType.REFERENCE, "The QuestionnaireResponse (any version, or [id]/_history/[v])");
         searchParam(observation, "status", SearchParamType.TOKEN, "final | amended | entered-in-error");
+        searchParam(observation, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
 
         // Invitations (SDC complete-questionnaire Task), see docs/invitations.md
         CapabilityStatementRestResourceComponent task = rest.addResource().setType("Task");
@@ -147,7 +161,7 @@ public class MetadataController {
                 .setConditionalUpdate(false)
                 .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
         searchParam(task, "patient", SearchParamType.REFERENCE, "The invited patient (Task.for)");
-        searchParam(task, "status", SearchParamType.TOKEN, "ready | completed");
+        searchParam(task, "status", SearchParamType.TOKEN, "ready | completed (other Task status codes match nothing)");
 
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.setDocumentation("No Patient resources are served; GDPR operations on one patient's data (docs/gdpr.md)");
@@ -164,20 +178,23 @@ public class MetadataController {
         organizationInteractions(organization);
         organization.setDocumentation("Staff and system/Organization.rs clients read; administrators write."
                 + " Levels in Organization.type (https://vointi.fi/fhir/CodeSystem/organization-level), partOf the level above;"
-                + " update needs If-Match; DELETE only when nothing refers to the Organization (otherwise 409: set active false)");
+                + " update needs If-Match; DELETE only when nothing refers to the Organization (otherwise 409: set active false)."
+                + " _sort: name (default), -name, _lastUpdated, -_lastUpdated");
         searchParam(organization, "_id", SearchParamType.TOKEN, "Logical id");
         searchParam(organization, "name", SearchParamType.STRING, "Name in any language (:exact, :contains)");
         searchParam(organization, "partof", SearchParamType.REFERENCE, "The parent Organization (direct children)");
         searchParam(organization, "type", SearchParamType.TOKEN, "Level: county | area | service | unit");
         searchParam(organization, "active", SearchParamType.TOKEN, "true | false");
+        searchParam(organization, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
 
         CapabilityStatementRestResourceComponent location = rest.addResource().setType("Location");
         organizationInteractions(location);
         location.setDocumentation("Service points of a unit (managingOrganization). Staff and system/Location.rs clients read;"
-                + " administrators write; update needs If-Match");
+                + " administrators write; update needs If-Match. _sort: name (default), -name, _lastUpdated, -_lastUpdated");
         searchParam(location, "_id", SearchParamType.TOKEN, "Logical id");
         searchParam(location, "name", SearchParamType.STRING, "Name in any language (:exact, :contains)");
         searchParam(location, "organization", SearchParamType.REFERENCE, "The unit the service point belongs to");
+        searchParam(location, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
         return cs;
     }
 

@@ -41,7 +41,7 @@ public class OperationOutcomeErrorProcessor implements ErrorResponseProcessor<St
                     fi.vointi.audit.AuditFilter.auditPath(context.getRequest().getPath()),
                     context.getRootCause().map(Throwable::toString).orElse(""));
             baseResponse.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", Long.toString(DatabaseOutage.RETRY_AFTER_SECONDS));
-            return responses.encodeInto(baseResponse, OperationOutcomes.error(IssueType.TRANSIENT,
+            return responses.encodeError(baseResponse, OperationOutcomes.error(IssueType.TRANSIENT,
                     "The database is not available right now; retry after " + DatabaseOutage.RETRY_AFTER_SECONDS + " s", null),
                     context.getRequest());
         }
@@ -57,7 +57,7 @@ public class OperationOutcomeErrorProcessor implements ErrorResponseProcessor<St
             }
         }
         OperationOutcome outcome = OperationOutcomes.error(issueType(status), message, null);
-        return responses.encodeInto(baseResponse, outcome, context.getRequest());
+        return responses.encodeError(baseResponse, outcome, context.getRequest());
     }
 
     private static IssueType issueType(HttpStatus status) {

@@ -1,16 +1,18 @@
 package fi.vointi.fhir;
 
+import ca.uhn.fhir.util.UrlUtil;
 import io.micronaut.http.HttpRequest;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Builds searchset Bundles with self / next / previous links that carry the same parameters. */
+/**
+ * Builds searchset Bundles whose self / first / previous / next / last links carry the same parameters, percent-encoded
+ * so that every client can follow them ({@code |} of a token or versioned canonical is {@code %7C}).
+ */
 public final class SearchBundles {
     private SearchBundles() {
     }
@@ -29,20 +31,44 @@ public final class SearchBundles {
         int offset = request.offset();
         int count = request.count();
         bundle.addLink().setRelation("self").setUrl(link(baseUrl, resourceType, request.values(), offset, count));
-        if (hasNext) {
-            bundle.addLink().setRelation("next").setUrl(link(baseUrl, resourceType, request.values(), offset + count, count));
+        if (count == 0) {
+            return bundle; // the total only: no entries and nothing to page through
         }
+        bundle.addLink().setRelation("first").setUrl(link(baseUrl, resourceType, request.values(), 0, count));
         if (offset > 0) {
             bundle.addLink().setRelation("previous")
                     .setUrl(link(baseUrl, resourceType, request.values(), Math.max(0, offset - count), count));
         }
+        if (hasNext) {
+            bundle.addLink().setRelation("next").setUrl(link(baseUrl, resourceType, request.values(), offset + count, count));
+        }
+        if (total != null) {
+            int last = total == 0 ? 0 : ((total - 1) / count) * count;
+            bundle.addLink().setRelation("last").setUrl(link(baseUrl, resourceType, request.values(), last, count));
+        }
         for (Resource resource : page) {
             bundle.addEntry()
-                    .setFullUrl(baseUrl + "/" + resourceType + "/" + resource.getIdElement().getIdPart())
+                    .setFullUrl(fullUrl(baseUrl, resource))
                     .setResource(resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
         return bundle;
+    }
+
+    /** Adds resources asked for with _include / _revinclude (search.mode include), each once. */
+    public static void include(Bundle bundle, String baseUrl, List<? extends Resource> included) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        bundle.getEntry().forEach(e -> present.add(e.getFullUrl()));
+        for (Resource resource : included) {
+            String fullUrl = fullUrl(baseUrl, resource);
+            if (present.add(fullUrl)) {
+                bundle.addEntry().setFullUrl(fullUrl).setResource(resource).getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
+            }
+        }
+    }
+
+    private static String fullUrl(String baseUrl, Resource resource) {
+        return baseUrl + "/" + resource.fhirType() + "/" + UrlUtil.escapeUrlParam(resource.getIdElement().getIdPart());
     }
 
     private static String link(String baseUrl, String resourceType, Map<String, List<String>> values, int offset, int count) {
@@ -59,8 +85,12 @@ public final class SearchBundles {
         return baseUrl + "/" + resourceType + "?" + String.join("&", parts);
     }
 
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("%7C", "|").replace("%3A", ":").replace("%2F", "/");
+    /**
+     * A query name or value, percent-encoded by HAPI ({@link UrlUtil#escapeUrlParam}, form encoding with {@code %20}
+     * for a space); {@code :} and {@code /}, legal in a query (RFC 3986), are left readable.
+     */
+    static String encode(String s) {
+        return UrlUtil.escapeUrlParam(s).replace("+", "%20").replace("%3A", ":").replace("%2F", "/");
     }
 
     /**

@@ -32,6 +32,11 @@ public final class SqlWhere {
         add(alternatives.joined(" OR "), alternatives.parameters.toArray());
     }
 
+    /** {@link #anyOf} for each occurrence of a search parameter: repeated parameters all apply (AND). */
+    public void allOf(List<List<String>> occurrences, BiConsumer<SqlWhere, String> condition) {
+        occurrences.forEach(values -> anyOf(values, condition));
+    }
+
     public String joined(String operator) {
         return String.join(operator, conditions);
     }

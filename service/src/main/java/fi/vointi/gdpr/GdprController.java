@@ -53,14 +53,14 @@ public class GdprController {
         this.server = server;
     }
 
-    @Get(uri = "/{id}/$everything", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}/$everything", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> everything(@PathVariable String id, HttpRequest<?> request) {
         return export(id, null, request);
     }
 
     /** The POST form of {@code $everything}: no body, or a Parameters resource without parameters. */
     @Post(uri = "/{id}/$everything", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
-            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> everythingPost(@PathVariable String id, @Nullable @Body String body, HttpRequest<?> request) {
         return export(id, body, request);
     }
@@ -88,7 +88,7 @@ public class GdprController {
      * stored about the patient, admins only. Idempotent: a patient with nothing stored gives counts of zero.
      */
     @Post(uri = "/{id}/$erase", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
-            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> erase(@PathVariable String id, @Nullable @Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("erase").entity("Patient/" + id).patient(id);
         CallerResolver.enforce(AccessPolicy.erase(callers.resolve(request)));
@@ -136,6 +136,6 @@ public class GdprController {
                 throw FhirException.notSupported("Parameter '" + name + "' is not supported here; only _pretty and _format");
             }
         }
-        SearchRequest.of(request.getParameters(), Set.of()); // refuses a _format other than JSON
+        SearchRequest.of(request.getParameters(), Set.of()); // refuses a _format other than JSON or XML, and a bad _pretty
     }
 }

@@ -43,6 +43,10 @@ public class InvitationService {
     /** Extension carrying the link in the answer to an invitation (and nowhere else). */
     public static final String LINK_EXTENSION = "https://vointi.fi/fhir/StructureDefinition/invitation-link";
     public static final Set<String> SEARCH_PARAMETERS = Set.of("patient", "status");
+    /** Newest first; no _sort. */
+    public static final fi.vointi.fhir.SearchSpec SEARCH = fi.vointi.fhir.SearchSpec.of("Task", SEARCH_PARAMETERS);
+    private static final Set<String> TASK_STATUSES = Arrays.stream(Task.TaskStatus.values())
+            .filter(s -> s != Task.TaskStatus.NULL).map(Task.TaskStatus::toCode).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final InvitationStore store;
     private final QuestionnaireCatalog catalog;
@@ -152,6 +156,7 @@ public class InvitationService {
         List<List<String>> patients = request.all("patient").stream()
                 .map(v -> Arrays.stream(v.split(",")).map(String::trim).map(p -> p.startsWith("Patient/") ? p.substring(8) : p)
                         .toList()).toList();
+        request.codes("status", TASK_STATUSES);
         List<List<String>> statuses = request.all("status").stream()
                 .map(v -> Arrays.stream(v.split(",")).map(String::trim).toList()).toList();
         InvitationStore.Filter filter = new InvitationStore.Filter(all, caller.actsFor(), units, patients, statuses);

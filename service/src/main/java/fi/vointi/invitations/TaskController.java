@@ -48,7 +48,7 @@ public class TaskController {
      * Invites a patient. The answer always carries the whole Task (whatever {@code Prefer} says), because it is
      * the only place the link is ever shown.
      */
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("invite");
         InvitationService.Created created = invitations.invite(callers.resolve(request), json.parseBody(body, Task.class));
@@ -61,7 +61,7 @@ public class TaskController {
         return responses.resource(HttpResponse.created(URI.create(base + "/Task/" + id)), task, request);
     }
 
-    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("read").entity("Task/" + id);
         Invitation invitation = invitations.read(callers.resolve(request), id);
@@ -69,14 +69,14 @@ public class TaskController {
         return responses.ok(invitations.task(callers.resolve(request), invitation), request);
     }
 
-    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> search(HttpRequest<?> request) {
         AuditContext audit = AuditContext.search(request);
-        SearchRequest search = SearchRequest.of(request.getParameters(), InvitationService.SEARCH_PARAMETERS);
+        SearchRequest search = SearchRequest.of(request.getParameters(), InvitationService.SEARCH);
         InvitationService.Page page = invitations.search(callers.resolve(request), search);
         page.tasks().forEach(t -> audit.entity("Task/" + t.getIdElement().getIdPart())
                 .patient(t.getFor().getReferenceElement().getIdPart()));
-        return responses.ok(SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "Task", search,
-                page.tasks(), page.hasNext(), page.total()), request);
+        return responses.searchset(SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "Task", search,
+                page.tasks(), page.hasNext(), page.total()), request, search);
     }
 }

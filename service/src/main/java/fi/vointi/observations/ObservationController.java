@@ -48,7 +48,7 @@ public class ObservationController {
         this.callers = callers;
     }
 
-    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     @Transactional(readOnly = true)
     public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("read").entity("Observation/" + id);
@@ -57,7 +57,7 @@ public class ObservationController {
         return responses.ok(json.parseStored(row.resourceJson(), Observation.class), request);
     }
 
-    @Get(uri = "/{id}/_history/{versionId}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}/_history/{versionId}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     @Transactional(readOnly = true)
     public HttpResponse<String> readVersion(@PathVariable String id, @PathVariable String versionId, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("vread").entity("Observation/" + id + "/_history/" + versionId);
@@ -74,12 +74,12 @@ public class ObservationController {
         return responses.ok(json.parseStored(stored, Observation.class), request);
     }
 
-    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> search(HttpRequest<?> request) {
         AuditContext audit = AuditContext.search(request);
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.search(caller));
-        SearchRequest searchRequest = SearchRequest.of(request.getParameters(), ObservationSearch.PARAMETERS);
+        SearchRequest searchRequest = SearchRequest.of(request.getParameters(), ObservationSearch.SPEC);
         ObservationSearch.Page page = search.search(searchRequest, server.getZone(), AccessPolicy.readGrants(caller));
         for (Observation observation : page.resources()) {
             audit.entity("Observation/" + observation.getIdElement().getIdPart());
@@ -90,7 +90,7 @@ public class ObservationController {
         }
         var bundle = SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "Observation",
                 searchRequest, page.resources(), page.hasNext(), page.total());
-        return responses.ok(bundle, request);
+        return responses.searchset(bundle, request, searchRequest);
     }
 
     /** Refusals of existing Observations look exactly like unknown ids. */

@@ -1,9 +1,12 @@
 package fi.vointi.observations;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.param.TokenParam;
 import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SearchSpec;
 import fi.vointi.fhir.SqlWhere;
 import fi.vointi.responses.GrantConditions;
 import fi.vointi.security.AccessPolicy;
@@ -14,7 +17,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,13 @@ import java.util.Set;
 @Singleton
 public class ObservationSearch {
     public static final Set<String> PARAMETERS = Set.of("_id", "subject", "patient", "code", "date", "derived-from",
-            "status");
-    private static final Set<String> SORTS = Set.of("date", "-date", "_lastUpdated", "-_lastUpdated");
+            "status", "_lastUpdated");
+    public static final SearchSpec SPEC = SearchSpec.of("Observation", PARAMETERS)
+            .sorts("-date", "date", "-_lastUpdated", "_lastUpdated");
+    /** Every Observation.status code of FHIR R4 (only final, amended and entered-in-error occur here). */
+    private static final Set<String> STATUSES = java.util.Arrays.stream(Observation.ObservationStatus.values())
+            .filter(s -> s != Observation.ObservationStatus.NULL).map(Observation.ObservationStatus::toCode)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final JdbcOperations jdbc;
     private final FhirJson json;
@@ -45,9 +52,9 @@ public class ObservationSearch {
     public Page search(SearchRequest request, ZoneId zone, List<AccessPolicy.ReadGrant> grants) {
         SqlWhere where = new SqlWhere();
         GrantConditions.restrictTo(where, grants, "r.");
-        where.anyOf(request.alternatives("_id"), (w, v) -> w.add("o.id = ?", v));
-        where.anyOf(request.alternatives("status"), (w, v) -> w.add("o.status = ?", v));
-        where.anyOf(request.alternatives("subject"), (w, v) -> {
+        where.allOf(request.occurrences("_id"), (w, v) -> w.add("o.id = ?", v));
+        where.allOf(request.codes("status", STATUSES), (w, v) -> w.add("o.status = ?", v));
+        where.allOf(request.occurrences("subject"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType()) {
                 w.add("o.subject_type = ? AND o.subject_id = ?", id.getResourceType(), id.getIdPart());
@@ -55,15 +62,15 @@ public class ObservationSearch {
                 w.add("o.subject_id = ?", id.getIdPart());
             }
         });
-        where.anyOf(request.alternatives("patient"), (w, v) -> {
+        where.allOf(request.occurrences("patient"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType() && !"Patient".equals(id.getResourceType())) {
                 throw FhirException.badRequest("Parameter 'patient' takes a Patient reference, not '" + v + "'");
             }
             w.add("o.subject_type = 'Patient' AND o.subject_id = ?", id.getIdPart());
         });
-        where.anyOf(request.alternatives("code"), ObservationSearch::code);
-        where.anyOf(request.alternatives("derived-from"), (w, v) -> {
+        where.allOf(request.occurrences("code"), ObservationSearch::code);
+        where.allOf(request.occurrences("derived-from"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType() && !"QuestionnaireResponse".equals(id.getResourceType())) {
                 throw FhirException.badRequest("Parameter 'derived-from' takes a QuestionnaireResponse reference such as"
@@ -76,28 +83,19 @@ public class ObservationSearch {
             }
         });
         for (String value : request.all("date")) {
-            DateRange range = DateRange.parse("date", value, zone);
-            Timestamp start = Timestamp.from(range.start());
-            Timestamp end = Timestamp.from(range.end());
-            switch (range.prefix()) {
-                case EQ -> where.add("o.effective >= ? AND o.effective < ?", start, end);
-                case GE -> where.add("o.effective >= ?", start);
-                case GT -> where.add("o.effective >= ?", end);
-                case LE -> where.add("o.effective < ?", end);
-                case LT -> where.add("o.effective < ?", start);
-            }
+            DateRange.parse("date", value, zone).addTo(where, "o.effective");
         }
-        String sort = request.first("_sort").orElse("-date");
-        if (!SORTS.contains(sort)) {
-            throw FhirException.notSupported("_sort '" + sort + "' is not supported; use one of " + SORTS);
+        for (String value : request.all("_lastUpdated")) {
+            DateRange.parse("_lastUpdated", value, zone).addTo(where, "o.last_updated");
         }
+        String sort = request.sort("-date");
         String column = sort.replace("-", "").equals("date") ? "o.effective" : "o.last_updated";
         String direction = sort.startsWith("-") ? "DESC" : "ASC";
         int count = request.count();
         List<Object> parameters = new ArrayList<>(where.parameters());
         parameters.add(count + 1);
         parameters.add(request.offset());
-        List<Observation> rows = resources(where.sql() + " ORDER BY " + column + " " + direction + ", o.id " + direction
+        List<Observation> rows = count == 0 ? List.of() : resources(where.sql() + " ORDER BY " + column + " " + direction + ", o.id " + direction
                 + " LIMIT ? OFFSET ?", parameters);
         boolean hasNext = rows.size() > count;
         Integer total = null;
@@ -163,6 +161,18 @@ public class ObservationSearch {
         return resources(where.sql() + " ORDER BY o.score_key", where.parameters());
     }
 
+    /** The current Observations derived from these responses, as far as the grants allow (_revinclude). */
+    @Transactional(readOnly = true)
+    public List<Observation> ofResponses(List<String> responseIds, List<AccessPolicy.ReadGrant> grants) {
+        if (responseIds.isEmpty()) {
+            return List.of();
+        }
+        SqlWhere where = new SqlWhere();
+        GrantConditions.restrictTo(where, grants, "r.");
+        where.add("o.response_id IN (" + SqlWhere.placeholders(responseIds.size()) + ")", responseIds.toArray());
+        return resources(where.sql() + " ORDER BY o.response_id, o.score_key", where.parameters());
+    }
+
     /** The Observations of the joined query with these conditions and ordering. */
     private List<Observation> resources(String conditionsAndOrder, List<Object> parameters) {
         return jdbc.prepareStatement("SELECT o.resource_json" + ObservationStore.JOINED + conditionsAndOrder, statement -> {
@@ -177,17 +187,20 @@ public class ObservationSearch {
         });
     }
 
-    /** token: code, system|code, or |code (no system); our codes all come from one system per column value. */
+    /** token (HAPI's {@link TokenParam}): code, system|code, system| or |code (no system). */
     private static void code(SqlWhere where, String value) {
-        int bar = value.indexOf('|');
-        if (bar < 0) {
-            where.add("o.code = ?", value);
-        } else if (bar == 0) {
+        TokenParam token = new TokenParam();
+        token.setValueAsQueryToken(FhirContext.forR4Cached(), "code", null, value);
+        String system = token.getSystem();
+        String code = token.getValue();
+        if (system == null) {
+            where.add("o.code = ?", code);
+        } else if (system.isEmpty()) {
             where.add("1 = 0"); // every score code has a system
-        } else if (bar == value.length() - 1) {
-            where.add("o.code_system = ?", value.substring(0, bar));
+        } else if (code == null || code.isEmpty()) {
+            where.add("o.code_system = ?", system);
         } else {
-            where.add("o.code_system = ? AND o.code = ?", value.substring(0, bar), value.substring(bar + 1));
+            where.add("o.code_system = ? AND o.code = ?", system, code);
         }
     }
 

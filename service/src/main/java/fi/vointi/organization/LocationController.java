@@ -16,7 +16,7 @@ import org.hl7.fhir.r4.model.Location;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LocationController extends StructureController<Location> {
     LocationController(OrganizationService service, OrganizationSearch search, Parts parts) {
-        super(Location.class, OrganizationSearch.LOCATION_PARAMETERS, parts, new Operations<>(service::createLocation, service::readLocation,
+        super(Location.class, OrganizationSearch.LOCATION_SPEC, parts, new Operations<>(service::createLocation, service::readLocation,
                 service::updateLocation, service::deleteLocation, search::locations));
     }
 }

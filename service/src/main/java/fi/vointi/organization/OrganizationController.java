@@ -16,7 +16,7 @@ import org.hl7.fhir.r4.model.Organization;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OrganizationController extends StructureController<Organization> {
     OrganizationController(OrganizationService service, OrganizationSearch search, Parts parts) {
-        super(Organization.class, OrganizationSearch.ORGANIZATION_PARAMETERS, parts, new Operations<>(service::create, service::read,
+        super(Organization.class, OrganizationSearch.ORGANIZATION_SPEC, parts, new Operations<>(service::create, service::read,
                 service::update, service::delete, search::organizations));
     }
 }

@@ -2,7 +2,13 @@ package fi.vointi.organization;
 
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.param.TokenParam;
+import fi.vointi.fhir.DateRange;
+import fi.vointi.fhir.FhirServerConfiguration;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SearchSpec;
+import fi.vointi.fhir.SqlWhere;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -23,17 +29,22 @@ import java.util.Set;
 public class OrganizationSearch {
     /** Organization search parameters, with the string modifiers accepted. */
     public static final Set<String> ORGANIZATION_PARAMETERS = Set.of("_id", "name", "name:exact", "name:contains",
-            "partof", "type", "active");
+            "partof", "type", "active", "_lastUpdated");
     /** Location search parameters, with the string modifiers accepted. */
-    public static final Set<String> LOCATION_PARAMETERS = Set.of("_id", "name", "name:exact", "name:contains", "organization");
-    private static final Set<String> SORTS = Set.of("name", "-name", "_lastUpdated", "-_lastUpdated");
+    public static final Set<String> LOCATION_PARAMETERS = Set.of("_id", "name", "name:exact", "name:contains", "organization",
+            "_lastUpdated");
+    private static final String[] SORTS = {"name", "-name", "_lastUpdated", "-_lastUpdated"};
+    public static final SearchSpec ORGANIZATION_SPEC = SearchSpec.of("Organization", ORGANIZATION_PARAMETERS).sorts(SORTS);
+    public static final SearchSpec LOCATION_SPEC = SearchSpec.of("Location", LOCATION_PARAMETERS).sorts(SORTS);
 
     private final Sql sql;
     private final FhirJson json;
+    private final FhirServerConfiguration server;
 
-    public OrganizationSearch(JdbcOperations jdbc, FhirJson json) {
+    public OrganizationSearch(JdbcOperations jdbc, FhirJson json, FhirServerConfiguration server) {
         this.sql = new Sql(jdbc);
         this.json = json;
+        this.server = server;
     }
 
     /** One page of results; {@code total} is null unless the client asked for it with _total. */
@@ -44,8 +55,8 @@ public class OrganizationSearch {
     public Page<Organization> organizations(SearchRequest request) {
         Where where = new Where();
         common(where, request);
-        anyOf(where, request.alternatives("partof"), v -> new Condition("parent_id = ?", referencedId("partof", v)));
-        anyOf(where, request.alternatives("type"), OrganizationSearch::type);
+        allOf(where, request.occurrences("partof"), v -> new Condition("parent_id = ?", referencedId("partof", v)));
+        allOf(where, request.occurrences("type"), OrganizationSearch::type);
         for (String value : request.all("active")) {
             if (!value.equals("true") && !value.equals("false")) {
                 throw FhirException.badRequest("Parameter 'active' takes true or false, not '" + value + "'");
@@ -59,12 +70,17 @@ public class OrganizationSearch {
     public Page<Location> locations(SearchRequest request) {
         Where where = new Where();
         common(where, request);
-        anyOf(where, request.alternatives("organization"), v -> new Condition("unit_id = ?", referencedId("organization", v)));
+        allOf(where, request.occurrences("organization"), v -> new Condition("unit_id = ?", referencedId("organization", v)));
         return page("service_location", where, request, Location.class);
     }
 
-    private static void common(Where where, SearchRequest request) {
-        anyOf(where, request.alternatives("_id"), v -> new Condition("id = ?", v));
+    private void common(Where where, SearchRequest request) {
+        allOf(where, request.occurrences("_id"), v -> new Condition("id = ?", v));
+        for (String value : request.all("_lastUpdated")) {
+            SqlWhere range = new SqlWhere();
+            DateRange.parse("_lastUpdated", value, server.getZone()).addTo(range, "last_updated");
+            where.and(new Condition(range.joined(" AND "), range.parameters().toArray()));
+        }
         for (String modifier : List.of("", ":exact", ":contains")) {
             // a name may contain a comma, so each occurrence is one value; repeated occurrences all apply
             for (String value : request.all("name" + modifier)) {
@@ -76,9 +92,13 @@ public class OrganizationSearch {
 
     /** {@code type=code}, {@code type=system|code} or {@code type=|code}; only our level system is searchable. */
     private static Condition type(String value) {
-        int bar = value.indexOf('|');
-        String system = bar < 0 ? null : value.substring(0, bar);
-        String code = bar < 0 ? value : value.substring(bar + 1);
+        TokenParam token = new TokenParam();
+        token.setValueAsQueryToken(FhirContext.forR4Cached(), "type", null, value);
+        String system = token.getSystem();
+        String code = token.getValue() == null ? "" : token.getValue();
+        if (OrganizationLevel.fromCode(code).isEmpty()) {
+            throw FhirException.badRequest("Parameter 'type': '" + code + "' is not a level; use county, area, service or unit");
+        }
         if (system != null && !system.isEmpty() && !system.equals(OrganizationLevel.SYSTEM)) {
             return new Condition("1 = 0");
         }
@@ -94,23 +114,25 @@ public class OrganizationSearch {
     }
 
     private <T extends Resource> Page<T> page(String table, Where where, SearchRequest request, Class<T> type) {
-        String sort = request.first("_sort").orElse("name");
-        if (!SORTS.contains(sort)) {
-            throw FhirException.notSupported("_sort '" + sort + "' is not supported; use one of " + SORTS);
-        }
+        String sort = request.sort("name");
         String column = sort.replace("-", "").equals("name") ? "name" : "last_updated";
         String direction = sort.startsWith("-") ? "DESC" : "ASC";
         int count = request.count();
         List<Object> parameters = new ArrayList<>(where.parameters);
         parameters.add(count + 1);
         parameters.add(request.offset());
-        List<T> rows = sql.list("SELECT resource_json FROM " + table + where.sql() + " ORDER BY " + column + " " + direction
+        List<T> rows = count == 0 ? List.of() : sql.list("SELECT resource_json FROM " + table + where.sql() + " ORDER BY " + column + " " + direction
                 + ", id " + direction + " LIMIT ? OFFSET ?", parameters, rs -> json.parseStored(rs.getString(1), type));
         Integer total = request.totalRequested()
                 ? (int) sql.list("SELECT COUNT(*) FROM " + table + where.sql(), where.parameters, rs -> rs.getLong(1)).get(0).longValue()
                 : null;
         boolean hasNext = rows.size() > count;
         return new Page<>(hasNext ? rows.subList(0, count) : rows, hasNext, total);
+    }
+
+    private static void allOf(Where where, List<List<String>> occurrences,
+                              java.util.function.Function<String, Condition> condition) {
+        occurrences.forEach(values -> anyOf(where, values, condition));
     }
 
     private static void anyOf(Where where, List<String> values, java.util.function.Function<String, Condition> condition) {

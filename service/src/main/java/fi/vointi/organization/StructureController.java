@@ -6,6 +6,7 @@ import fi.vointi.fhir.FhirResponses;
 import fi.vointi.fhir.FhirServerConfiguration;
 import fi.vointi.fhir.SearchBundles;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SearchSpec;
 import fi.vointi.security.AccessPolicy;
 import fi.vointi.security.CallerResolver;
 import io.micronaut.core.annotation.Nullable;
@@ -22,7 +23,6 @@ import jakarta.inject.Singleton;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.net.URI;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -49,19 +49,19 @@ abstract class StructureController<R extends Resource> {
 
     private final String type;
     private final Class<R> resourceType;
-    private final Set<String> searchParameters;
+    private final SearchSpec searchSpec;
     private final Parts parts;
     private final Operations<R> operations;
 
-    StructureController(Class<R> resourceType, Set<String> searchParameters, Parts parts, Operations<R> operations) {
+    StructureController(Class<R> resourceType, SearchSpec searchSpec, Parts parts, Operations<R> operations) {
         this.type = resourceType.getSimpleName();
         this.resourceType = resourceType;
-        this.searchParameters = searchParameters;
+        this.searchSpec = searchSpec;
         this.parts = parts;
         this.operations = operations;
     }
 
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body @Nullable String body, HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.writeOrganization(parts.callers().resolve(request)));
         R stored = operations.create().apply(parts.json().parseBody(body, resourceType));
@@ -70,13 +70,13 @@ abstract class StructureController<R extends Resource> {
         return parts.responses().written(HttpResponse.created(location), stored, request, "Created " + type + "/" + id);
     }
 
-    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.readOrganization(parts.callers().resolve(request), type, 'r'));
         return parts.responses().ok(operations.read().apply(id), request);
     }
 
-    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> update(@PathVariable String id, @Body @Nullable String body,
                                        @Nullable @Header("If-Match") String ifMatch, HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.writeOrganization(parts.callers().resolve(request)));
@@ -85,19 +85,19 @@ abstract class StructureController<R extends Resource> {
                 "Updated " + type + "/" + id + " to version " + stored.getMeta().getVersionId());
     }
 
-    @Delete(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Delete(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<?> delete(@PathVariable String id, HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.writeOrganization(parts.callers().resolve(request)));
         operations.delete().accept(id);
         return HttpResponse.noContent();
     }
 
-    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> search(HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.readOrganization(parts.callers().resolve(request), type, 's'));
-        SearchRequest searchRequest = SearchRequest.of(request.getParameters(), searchParameters);
+        SearchRequest searchRequest = SearchRequest.of(request.getParameters(), searchSpec);
         OrganizationSearch.Page<R> page = operations.search().apply(searchRequest);
-        return parts.responses().ok(SearchBundles.searchset(SearchBundles.baseUrl(request, parts.server().getBaseUrl()), type,
-                searchRequest, page.resources(), page.hasNext(), page.total()), request);
+        return parts.responses().searchset(SearchBundles.searchset(SearchBundles.baseUrl(request, parts.server().getBaseUrl()), type,
+                searchRequest, page.resources(), page.hasNext(), page.total()), request, searchRequest);
     }
 }

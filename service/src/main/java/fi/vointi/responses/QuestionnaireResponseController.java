@@ -29,6 +29,7 @@ import io.micronaut.security.rules.SecurityRule;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
 import java.net.URI;
+import java.util.List;
 
 /** FHIR REST endpoints of {@code /fhir/QuestionnaireResponse}. */
 @Controller("/fhir/QuestionnaireResponse")
@@ -42,10 +43,12 @@ public class QuestionnaireResponseController {
     private final FhirServerConfiguration server;
     private final CallerResolver callers;
     private final SharingService sharing;
+    private final ResponseIncludes included;
 
     public QuestionnaireResponseController(ResponseService service, ResponseSearch search, FhirJson json,
                                            FhirResponses responses, FhirServerConfiguration server,
-                                           CallerResolver callers, SharingService sharing) {
+                                           CallerResolver callers, SharingService sharing, ResponseIncludes included) {
+        this.included = included;
         this.callers = callers;
         this.sharing = sharing;
         this.service = service;
@@ -55,7 +58,7 @@ public class QuestionnaireResponseController {
         this.server = server;
     }
 
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body String body, @Nullable @Header("If-None-Exist") String ifNoneExist,
                                        HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("create");
@@ -79,7 +82,7 @@ public class QuestionnaireResponseController {
                 : "QuestionnaireResponse/" + id + " matching If-None-Exist already exists; nothing was stored");
     }
 
-    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> read(@PathVariable String id, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("read").entity("QuestionnaireResponse/" + id);
         QuestionnaireResponse stored = service.read(callers.resolve(request), id);
@@ -87,7 +90,7 @@ public class QuestionnaireResponseController {
         return responses.ok(stored, request);
     }
 
-    @Get(uri = "/{id}/_history/{versionId}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(uri = "/{id}/_history/{versionId}", produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> readVersion(@PathVariable String id, @PathVariable String versionId, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("vread").entity("QuestionnaireResponse/" + id + "/_history/" + versionId);
         QuestionnaireResponse stored = service.readVersion(callers.resolve(request), id, versionId);
@@ -95,7 +98,7 @@ public class QuestionnaireResponseController {
         return responses.ok(stored, request);
     }
 
-    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> update(@PathVariable String id, @Body String body,
                                        @Nullable @Header("If-Match") String ifMatch, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("update").entity("QuestionnaireResponse/" + id);
@@ -106,28 +109,31 @@ public class QuestionnaireResponseController {
                 "Updated QuestionnaireResponse/" + id + " to version " + stored.getMeta().getVersionId());
     }
 
-    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> search(HttpRequest<?> request) {
         AuditContext audit = AuditContext.search(request);
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.search(caller));
-        SearchRequest searchRequest = SearchRequest.of(request.getParameters(), ResponseSearch.PARAMETERS);
-        ResponseSearch.Page page = search.search(searchRequest, server.getZone(), AccessPolicy.readGrants(caller));
+        SearchRequest searchRequest = SearchRequest.of(request.getParameters(), ResponseSearch.SPEC);
+        List<AccessPolicy.ReadGrant> grants = AccessPolicy.readGrants(caller);
+        ResponseSearch.Page page = search.search(searchRequest, server.getZone(), grants);
         page.resources().forEach(r -> auditResponse(audit, r));
-        var bundle = SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "QuestionnaireResponse",
-                searchRequest, page.resources(), page.hasNext(), page.total());
-        return responses.ok(bundle, request);
+        String base = SearchBundles.baseUrl(request, server.getBaseUrl());
+        var bundle = SearchBundles.searchset(base, "QuestionnaireResponse", searchRequest, page.resources(), page.hasNext(),
+                page.total());
+        SearchBundles.include(bundle, base, included.of(searchRequest, page.resources(), grants, audit));
+        return responses.searchset(bundle, request, searchRequest);
     }
 
     /** The patient shares this response with the care team (FHIR Consent returned). */
-    @Post(uri = "/{id}/$share", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "*/*"}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(uri = "/{id}/$share", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "*/*"}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> share(@PathVariable String id, HttpRequest<?> request) {
         AuditContext.of(request).operation("share").entity("QuestionnaireResponse/" + id);
         return decide(id, true, request);
     }
 
     /** The patient withdraws sharing; clinicians and EHR clients no longer see the response. */
-    @Post(uri = "/{id}/$withdraw-share", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "*/*"}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(uri = "/{id}/$withdraw-share", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, "*/*"}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> withdrawShare(@PathVariable String id, HttpRequest<?> request) {
         AuditContext.of(request).operation("withdraw-share").entity("QuestionnaireResponse/" + id);
         return decide(id, false, request);

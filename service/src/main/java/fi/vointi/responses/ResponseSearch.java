@@ -5,6 +5,7 @@ import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SearchSpec;
 import fi.vointi.fhir.SqlWhere;
 import fi.vointi.security.AccessPolicy;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -14,7 +15,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,15 @@ import java.util.Set;
 @Singleton
 public class ResponseSearch {
     public static final Set<String> PARAMETERS = Set.of("_id", "subject", "patient", "questionnaire", "status",
-            "authored", "identifier");
-    private static final Set<String> SORTS = Set.of("authored", "-authored", "_lastUpdated", "-_lastUpdated");
+            "authored", "identifier", "_lastUpdated");
+    public static final String INCLUDE_QUESTIONNAIRE = "QuestionnaireResponse:questionnaire";
+    public static final String REVINCLUDE_OBSERVATIONS = "Observation:derived-from";
+    public static final SearchSpec SPEC = SearchSpec.of("QuestionnaireResponse", PARAMETERS)
+            .sorts("-authored", "authored", "-_lastUpdated", "_lastUpdated")
+            .includes(INCLUDE_QUESTIONNAIRE).revIncludes(REVINCLUDE_OBSERVATIONS);
+    private static final Set<String> STATUSES = java.util.Arrays.stream(QuestionnaireResponse.QuestionnaireResponseStatus.values())
+            .filter(s -> s != QuestionnaireResponse.QuestionnaireResponseStatus.NULL)
+            .map(QuestionnaireResponse.QuestionnaireResponseStatus::toCode).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final JdbcOperations jdbc;
     private final FhirJson json;
@@ -46,17 +53,17 @@ public class ResponseSearch {
     public Page search(SearchRequest request, ZoneId zone, List<AccessPolicy.ReadGrant> grants) {
         SqlWhere where = new SqlWhere();
         GrantConditions.restrictTo(where, grants, "");
-        where.anyOf(request.alternatives("_id"), (w, v) -> w.add("id = ?", v));
-        where.anyOf(request.alternatives("status"), (w, v) -> w.add("status = ?", v));
-        where.anyOf(request.alternatives("subject"), ResponseSearch::subject);
-        where.anyOf(request.alternatives("patient"), (w, v) -> {
+        where.allOf(request.occurrences("_id"), (w, v) -> w.add("id = ?", v));
+        where.allOf(request.codes("status", STATUSES), (w, v) -> w.add("status = ?", v));
+        where.allOf(request.occurrences("subject"), ResponseSearch::subject);
+        where.allOf(request.occurrences("patient"), (w, v) -> {
             IdType id = new IdType(v);
             if (id.hasResourceType() && !"Patient".equals(id.getResourceType())) {
                 throw FhirException.badRequest("Parameter 'patient' takes a Patient reference, not '" + v + "'");
             }
             w.add("subject_type = ? AND subject_id = ?", "Patient", id.getIdPart());
         });
-        where.anyOf(request.alternatives("questionnaire"), (w, v) -> {
+        where.allOf(request.occurrences("questionnaire"), (w, v) -> {
             CanonicalRef ref = CanonicalRef.parse(v);
             if (ref.hasVersion()) {
                 w.add("questionnaire_url = ? AND questionnaire_version = ?", ref.url(), ref.version());
@@ -64,7 +71,7 @@ public class ResponseSearch {
                 w.add("questionnaire_url = ?", ref.url());
             }
         });
-        where.anyOf(request.alternatives("identifier"), (w, v) -> {
+        where.allOf(request.occurrences("identifier"), (w, v) -> {
             IdentifierQuery q = IdentifierQuery.parseToken(v);
             if (q.system() == null) {
                 w.add("identifier_value = ?", q.value());
@@ -73,21 +80,12 @@ public class ResponseSearch {
             }
         });
         for (String value : request.all("authored")) {
-            DateRange range = DateRange.parse("authored", value, zone);
-            Timestamp start = Timestamp.from(range.start());
-            Timestamp end = Timestamp.from(range.end());
-            switch (range.prefix()) {
-                case EQ -> where.add("authored >= ? AND authored < ?", start, end);
-                case GE -> where.add("authored >= ?", start);
-                case GT -> where.add("authored >= ?", end);
-                case LE -> where.add("authored < ?", end);
-                case LT -> where.add("authored < ?", start);
-            }
+            DateRange.parse("authored", value, zone).addTo(where, "authored");
         }
-        String sort = request.first("_sort").orElse("-authored");
-        if (!SORTS.contains(sort)) {
-            throw FhirException.notSupported("_sort '" + sort + "' is not supported; use one of " + SORTS);
+        for (String value : request.all("_lastUpdated")) {
+            DateRange.parse("_lastUpdated", value, zone).addTo(where, "last_updated");
         }
+        String sort = request.sort("-authored");
         String column = sort.replace("-", "").equals("authored") ? "authored" : "last_updated";
         String direction = sort.startsWith("-") ? "DESC" : "ASC";
         int count = request.count();
@@ -98,7 +96,7 @@ public class ResponseSearch {
         List<Object> pageParameters = new ArrayList<>(where.parameters());
         pageParameters.add(count + 1);
         pageParameters.add(offset);
-        List<QuestionnaireResponse> rows = jdbc.prepareStatement(sql, statement -> {
+        List<QuestionnaireResponse> rows = count == 0 ? List.of() : jdbc.prepareStatement(sql, statement -> {
             SqlWhere.bind(statement, pageParameters);
             List<QuestionnaireResponse> found = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {

@@ -498,6 +498,13 @@ class FeedbackAnalyticsApiTest {
         assertTrue(get(admin, base + "from=March&to=2026-03-01").outcome(400).contains("'from' must be a date"));
         assertTrue(get(admin, base + MARCH + "&audience=everyone").outcome(400).contains("audience"));
         assertTrue(get(admin, base + MARCH + "&format=xml").outcome(400).contains("format"));
+        // a misspelt or unknown parameter is refused, never ignored (it would quietly give another report)
+        String misspelt = get(admin, base + "from=2026-03-01&to=2026-03-31&granularty=quarter").outcome(400);
+        assertTrue(misspelt.contains("'granularty'") && misspelt.contains("granularity"), misspelt);
+        assertTrue(get(admin, "/analytics/units/" + p + "-u1/feedback/children?" + MARCH + "&unit=x").outcome(400).contains("'unit'"));
+        assertTrue(get(admin, "/analytics/units/" + p + "-u1/feedback/open-text?from=2026-03-01&to=2026-03-31&granularity=month")
+                .outcome(400).contains("'granularity'"));
+        assertTrue(get(admin, base + MARCH + "&audience=adult&audience=staff").outcome(400).contains("only once"));
     }
 
     @Test

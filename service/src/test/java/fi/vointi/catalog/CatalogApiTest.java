@@ -77,8 +77,10 @@ class CatalogApiTest {
             Set<String> declared = resource.getSearchParam().stream().map(p -> p.getName()).collect(Collectors.toSet());
             assertEquals(implemented.get(resource.getType()), declared, resource.getType());
             for (String name : declared) {
-                String value = Set.of("authored", "date").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q"
-                        : name.equals("status") && resource.getType().equals("Task") ? "ready"
+                String value = Set.of("authored", "date", "_lastUpdated").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q"
+                        : name.equals("status") ? Map.of("Task", "ready", "Questionnaire", "active", "QuestionnaireResponse", "completed",
+                                "Observation", "final").get(resource.getType())
+                        : name.equals("type") ? "unit" : name.equals("action") ? "R" : name.equals("outcome") ? "0"
                         : name.equals("active") ? "true" : "x";
                 FhirTestClient client = callers.get(resource.getType());
                 assertEquals(200, client.get("/fhir/" + resource.getType() + "?" + name + "=" + value).status(), name);
