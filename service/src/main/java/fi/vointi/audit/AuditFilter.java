@@ -71,7 +71,7 @@ public class AuditFilter {
                 return response;
             }
             // No health data leaves without its audit row: the answer is replaced by a 500.
-            String incident = UUID.randomUUID().toString();
+            String incident = fi.vointi.ops.RequestIds.of(request);
             LOG.error("Audit write failed, answer withheld (incident {}) for {} {} (status {})", incident,
                     request.getMethodName(), auditPath(request.getPath()), status, failure);
             @SuppressWarnings("unchecked")
