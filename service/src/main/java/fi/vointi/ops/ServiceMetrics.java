@@ -6,10 +6,10 @@ import fi.vointi.responses.ResponseWriteListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.support.TransactionSynchronization;
-import jakarta.inject.Singleton;
 
 import java.sql.Connection;
 import java.util.Locale;
@@ -22,7 +22,7 @@ import java.util.Locale;
  * </ul>
  * CAT steps are timed by {@link CatStepMetrics}. docs/operations.md, "Metrics".
  */
-@Singleton
+@Context // the audit queue's gauge is there from the start, before the first response is stored
 @Requires(beans = MeterRegistry.class)
 public class ServiceMetrics implements ResponseWriteListener {
     private final MeterRegistry registry;
