@@ -1,5 +1,6 @@
 package fi.vointi.ops;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.flyway.event.MigrationFinishedEvent;
 import io.micronaut.health.HealthStatus;
@@ -14,12 +15,18 @@ import java.util.Map;
 
 /**
  * Readiness: Flyway has migrated the schema (Micronaut Flyway migrates while the data source is created at start-up
- * and then announces it). Until then the instance gets no traffic; a failed migration stops start-up altogether.
+ * and then announces it). Until then the instance gets no traffic; a failed migration stops start-up altogether. With
+ * Flyway switched off ({@code flyway.datasources.default.enabled: false}, the schema migrated by the operator) there is
+ * nothing to wait for.
  */
 @Singleton
 @Readiness
 public class MigrationsIndicator implements HealthIndicator, ApplicationEventListener<MigrationFinishedEvent> {
     private volatile boolean migrated;
+
+    MigrationsIndicator(@Value("${flyway.datasources.default.enabled:true}") boolean flywayEnabled) {
+        this.migrated = !flywayEnabled;
+    }
 
     @Override
     public void onApplicationEvent(MigrationFinishedEvent event) {
