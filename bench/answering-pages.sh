@@ -21,6 +21,8 @@ WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-60}
 PATIENTS=${PATIENTS:-4000}
 PORT=${PORT:-8093}
+# health and metrics answer on the management port only (docs/operations.md)
+export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
 DB=${DB:-postgres}
 PGDB=${BENCH_DB:-vointi_bench_pages}
 PGHOST=${PGHOST:-127.0.0.1}
@@ -72,7 +74,7 @@ MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS="$ENVI
 SERVER=$!
 trap 'kill $SERVER $OIDC 2>/dev/null || true' EXIT
 for i in $(seq 1 180); do
-  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break
+  curl -sf "http://127.0.0.1:$VOINTI_MANAGEMENT_PORT/health" > /dev/null && break
   kill -0 $SERVER 2>/dev/null || { echo "the service stopped: target/bench-pages-server.log"; exit 1; }
   [ "$i" -lt 180 ] || { echo "the service is not healthy after 180 s: target/bench-pages-server.log"; exit 1; }
   sleep 1

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 RESPONSES=${RESPONSES:-10000000}
 PORT=${PORT:-8091}
+# health and metrics answer on the management port only (docs/operations.md)
+export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
 DB=${BENCH_DB:-vointi_analytics_bench}
 PGHOST=${PGHOST:-127.0.0.1}
 AREA=${AREA:-bench-area-01}
@@ -28,7 +30,7 @@ MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgr
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break
+  curl -sf "http://127.0.0.1:$VOINTI_MANAGEMENT_PORT/health" > /dev/null && break
   sleep 1
 done
 if [ -z "${SKIP_LOAD:-}" ]; then

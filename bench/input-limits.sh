@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${PORT:-8092}
+# health and metrics answer on the management port only (docs/operations.md)
+export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
 JAR=${JAR:-service/target/vointi-service.jar}
 REPEAT=${REPEAT:-5}
 TIMEOUT=${TIMEOUT:-120}
@@ -21,7 +23,7 @@ DATASOURCES_DEFAULT_URL="jdbc:h2:mem:bench-limits;MODE=PostgreSQL;DATABASE_TO_LO
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break
+  curl -sf "http://127.0.0.1:$VOINTI_MANAGEMENT_PORT/health" > /dev/null && break
   sleep 1
 done
 

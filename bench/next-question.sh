@@ -14,6 +14,8 @@ CLIENTS=${CLIENTS:-64}
 WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-60}
 PORT=${PORT:-8091}
+# health and metrics answer on the management port only (docs/operations.md)
+export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
 BANK=${BANK:-https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.0.0}
 # The respondent's language (QuestionnaireResponse.language): items come in that language only. "all" sends
 # every translation on every call (about three times the bytes).
@@ -26,7 +28,7 @@ DATASOURCES_DEFAULT_URL="jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRU
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break
+  curl -sf "http://127.0.0.1:$VOINTI_MANAGEMENT_PORT/health" > /dev/null && break
   sleep 1
 done
 

@@ -14,6 +14,8 @@ CLIENTS=${CLIENTS:-32}
 WARMUP=${WARMUP:-20}
 DURATION=${DURATION:-60}
 PORT=${PORT:-8090}
+# health and metrics answer on the management port only (docs/operations.md)
+export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
 DB=${BENCH_DB:-vointi_bench}
 PGHOST=${PGHOST:-127.0.0.1}
 
@@ -31,7 +33,7 @@ MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgr
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null && break
+  curl -sf "http://127.0.0.1:$VOINTI_MANAGEMENT_PORT/health" > /dev/null && break
   sleep 1
 done
 

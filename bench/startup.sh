@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 JAR=${JAR:-service/target/vointi-service.jar}
 RUNS=${1:-5}
 PORT=${PORT:-8095}
+# the management port (health, metrics; docs/operations.md) must not collide with another run's
+export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
 [ -f "$JAR" ] || { echo "build first: ./mvnw -q -DskipTests package" >&2; exit 1; }
 JAR_ABS=$(realpath "$JAR")
 WORK=$(mktemp -d)

@@ -60,25 +60,29 @@ public class AuditFilter {
                 operation, status < 400 ? "0" : status < 500 ? "4" : "8", status, caller.id(), caller.clientId(),
                 caller.rolesText(), sourceAddress(request, caller, anonymousAnswer), request.getMethodName(),
                 auditPath(request.getPath()), context.entities(), context.patients(), context.detail());
+        // the callback may run on the audit writer's thread: the request's log context (its id, RequestIds) goes along
+        io.micronaut.core.propagation.PropagatedContext propagated = io.micronaut.core.propagation.PropagatedContext.getOrEmpty();
         return log.appendAsync(record).handle((stored, failure) -> {
             if (failure == null) {
                 return response;
             }
-            if (status >= 500) {
-                // a server error (e.g. 503, the database is down) carries no health data: keep its answer, log the row
-                LOG.error("Audit write failed for {} {} (status {}, kept)", request.getMethodName(),
-                        auditPath(request.getPath()), status, failure);
-                return response;
+            try (io.micronaut.core.propagation.PropagatedContext.Scope ignored = propagated.propagate()) {
+                if (status >= 500) {
+                    // a server error (e.g. 503, the database is down) carries no health data: keep its answer, log the row
+                    LOG.error("Audit write failed for {} {} (status {}, kept)", request.getMethodName(),
+                            auditPath(request.getPath()), status, failure);
+                    return response;
+                }
+                // No health data leaves without its audit row: the answer is replaced by a 500.
+                String incident = fi.vointi.ops.RequestIds.of(request);
+                LOG.error("Audit write failed, answer withheld (incident {}) for {} {} (status {})", incident,
+                        request.getMethodName(), auditPath(request.getPath()), status, failure);
+                @SuppressWarnings("unchecked")
+                MutableHttpResponse<Object> failed = (MutableHttpResponse<Object>) response;
+                failed.status(500).contentType(FhirMediaType.FHIR_JSON_UTF8).body(json.encode(OperationOutcomes.error(
+                        IssueType.EXCEPTION, "Internal error, incident " + incident, null)));
+                return failed;
             }
-            // No health data leaves without its audit row: the answer is replaced by a 500.
-            String incident = UUID.randomUUID().toString();
-            LOG.error("Audit write failed, answer withheld (incident {}) for {} {} (status {})", incident,
-                    request.getMethodName(), auditPath(request.getPath()), status, failure);
-            @SuppressWarnings("unchecked")
-            MutableHttpResponse<Object> failed = (MutableHttpResponse<Object>) response;
-            failed.status(500).contentType(FhirMediaType.FHIR_JSON_UTF8).body(json.encode(OperationOutcomes.error(
-                    IssueType.EXCEPTION, "Internal error, incident " + incident, null)));
-            return failed;
         });
     }
 

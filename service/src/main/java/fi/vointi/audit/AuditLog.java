@@ -47,6 +47,11 @@ public class AuditLog {
         return pending.stored();
     }
 
+    /** Rows waiting for the writer (a metric: a queue that keeps growing means the database cannot keep up). */
+    public int queueDepth() {
+        return queue.size();
+    }
+
     /** Appends and waits until the row is committed. */
     public void append(AuditRecord record) {
         try {

@@ -12,7 +12,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +45,8 @@ public class OperationOutcomeErrorProcessor implements ErrorResponseProcessor<St
                     context.getRequest());
         }
         if (status.getCode() >= 500) {
-            String incident = UUID.randomUUID().toString();
+            // the request's id (X-Request-Id): the same in the answer, the reply header and every log line of the request
+            String incident = fi.vointi.ops.RequestIds.of(context.getRequest());
             LOG.error("Incident {} on {} {}", incident, context.getRequest().getMethod(),
                     fi.vointi.audit.AuditFilter.auditPath(context.getRequest().getPath()), context.getRootCause().orElse(null));
             message = "Internal server error (incident " + incident + ")";

@@ -2,6 +2,7 @@ package fi.vointi.gdpr;
 
 import fi.vointi.audit.AuditLog;
 import fi.vointi.audit.AuditRecord;
+import fi.vointi.ops.ClusterLock;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -32,14 +33,19 @@ public class RetentionJob {
     public static final String AGENT = "system:retention-job";
     private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
     private static final int BATCH = 500;
+    /** The job's lease (fi.vointi.ops.ClusterLock): at most 6 h for a run; kept 30 min so that no instance runs it twice. */
+    static final String LEASE = "retention";
     private final PatientErasure erasure;
     private final AuditLog audit;
+    private final ClusterLock cluster;
     @Nullable
     private final TemporalAmount retention;
 
-    public RetentionJob(PatientErasure erasure, AuditLog audit, @Value("${vointi.retention.responses:}") String retention) {
+    public RetentionJob(PatientErasure erasure, AuditLog audit, ClusterLock cluster,
+                        @Value("${vointi.retention.responses:}") String retention) {
         this.erasure = erasure;
         this.audit = audit;
+        this.cluster = cluster;
         this.retention = parse(retention);
     }
 
@@ -68,8 +74,21 @@ public class RetentionJob {
         return amount;
     }
 
-    /** One run; public so that operators' tooling and tests can trigger it. Batches commit one by one. */
+    /**
+     * The scheduled run: every instance schedules it, one in the cluster runs it (docs/operations.md, "Several
+     * instances").
+     *
+     * @return whether it ran on this instance
+     */
     @Scheduled(cron = "${vointi.retention.cron:0 30 2 * * *}")
+    public boolean runOnceInCluster() {
+        if (retention == null) {
+            return false;
+        }
+        return cluster.runOnce(LEASE, Duration.ofHours(6), Duration.ofMinutes(30), this::run);
+    }
+
+    /** One run, here and now; public so that operators' tooling and tests can trigger it. Batches commit one by one. */
     public GdprCounts run() {
         if (retention == null) {
             return GdprCounts.NONE;

@@ -109,8 +109,10 @@ class DatabaseOutageTest implements TestPropertyProvider {
     }
 
     private Reply health() {
+        // the management port (docs/operations.md), not the public one
         FhirTestClient plain = new FhirTestClient(server);
-        return plain.send(HttpRequest.newBuilder(plain.uri("/health/readiness")).GET());
+        return plain.send(HttpRequest.newBuilder(fi.vointi.support.Management.uri(server.getApplicationContext(),
+                "/health/readiness")).GET());
     }
 
     private static void sleep() {
