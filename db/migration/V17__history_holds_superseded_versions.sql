@@ -5,3 +5,7 @@
 DELETE FROM questionnaire_response_history
 WHERE EXISTS (SELECT 1 FROM questionnaire_response r
               WHERE r.id = questionnaire_response_history.id AND r.version_id = questionnaire_response_history.version_id);
+
+-- Disk per stored response (issue 19): ix_observation_subject_code_reporter (V13: subject_id, code, reporter, effective)
+-- serves every lookup this index served, by its (subject_id, code) prefix; each score wrote both.
+DROP INDEX ix_observation_subject_code_effective;
