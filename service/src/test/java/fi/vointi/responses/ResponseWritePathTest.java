@@ -247,6 +247,61 @@ class ResponseWritePathTest {
         assertEquals(404, asPatient.get("/fhir/QuestionnaireResponse/" + id + "/_history/3").status());
     }
 
+    @Test
+    void theAnsweringPagesFollowTheSameRuleADraftStartedOnMondayAndSentOnFridayIsAuthoredOnFriday() {
+        FhirTestClient me = anonymous.as(tokens.patient(patient));
+        String unit = "unit-" + UUID.randomUUID().toString().substring(0, 8);
+        org.hl7.fhir.r4.model.Task invitation = new org.hl7.fhir.r4.model.Task();
+        invitation.setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.REQUESTED).setIntent(org.hl7.fhir.r4.model.Task.TaskIntent.ORDER);
+        invitation.setFor(new Reference("Patient/" + patient));
+        invitation.addInput().setType(new org.hl7.fhir.r4.model.CodeableConcept(new org.hl7.fhir.r4.model.Coding(
+                "http://hl7.org/fhir/uv/sdc/CodeSystem/temp", "questionnaire", null)))
+                .setValue(new org.hl7.fhir.r4.model.CanonicalType(prom.getUrl()));
+        invitation.addExtension(ResponseService.SERVICE_UNIT_EXTENSION, new Reference("Organization/" + unit));
+        Reply invited = anonymous.as(tokens.clinician(unit)).post("/fhir/Task", invitation);
+        assertEquals(201, invited.status(), invited.body());
+        String taskId = invited.resource(org.hl7.fhir.r4.model.Task.class).getIdElement().getIdPart();
+
+        // Monday: the first page is saved as a draft
+        Reply started = form(me, "/app/answer/start?task=" + taskId, "shown", "sleep.1,sleep.2,sleep.3",
+                "item:sleep.1", "2", "item:sleep.2", "1", "action", "next");
+        assertEquals(303, started.status(), started.body());
+        java.util.regex.Matcher draft = java.util.regex.Pattern.compile("/app/answer/([0-9a-f-]{36})/page/\\d+")
+                .matcher(started.header("Location"));
+        assertTrue(draft.matches(), started.header("Location"));
+        String id = draft.group(1);
+        assertEquals(MONDAY, authoredOf(me.get("/fhir/QuestionnaireResponse/" + id).resource(QuestionnaireResponse.class)));
+
+        assertEquals(303, form(me, "/app/answer/" + id + "/page/2", "shown", "mood.1,mood.2,mood.3,mood.4",
+                "item:mood.1", "3", "action", "next").status());
+        assertEquals(303, form(me, "/app/answer/" + id + "/page/3", "shown", "activity.1,activity.2,activity.3,activity.limits",
+                "item:activity.1", "1", "action", "next").status());
+
+        // Friday: the last required answer and Send
+        CLOCK.set(FRIDAY);
+        assertEquals(303, form(me, "/app/answer/" + id + "/page/4", "shown", "pain.any", "item:pain.any", "false",
+                "action", "next").status());
+        Reply sent = form(me, "/app/answer/" + id + "/send");
+        assertEquals(303, sent.status(), sent.body());
+        QuestionnaireResponse completed = me.get("/fhir/QuestionnaireResponse/" + id).resource(QuestionnaireResponse.class);
+        assertEquals("completed", completed.getStatus().toCode());
+        assertEquals(FRIDAY, authoredOf(completed), "sent on Friday");
+        observationsOf(me, id).forEach(o -> assertEquals(FRIDAY, o.getEffectiveDateTimeType().getValue().toInstant()));
+    }
+
+    /** A form post as a browser on our own origin sends it. */
+    private static Reply form(FhirTestClient client, String path, String... fields) {
+        StringBuilder body = new StringBuilder("lang=en");
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            body.append('&').append(java.net.URLEncoder.encode(fields[i], java.nio.charset.StandardCharsets.UTF_8)).append('=')
+                    .append(java.net.URLEncoder.encode(fields[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return client.send(java.net.http.HttpRequest.newBuilder(client.uri(path))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString()))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .header("Accept-Language", "en").header("Sec-Fetch-Site", "same-origin"));
+    }
+
     /** A clock the test moves; the server reads it through the {@link Clock} bean. */
     static final class SettableClock extends Clock {
         private volatile Instant now = Instant.now();
