@@ -7,6 +7,7 @@
 #   bench/qr-create.sh                # 32 clients, 20 s warm-up, 60 s measured
 #   CLIENTS=64 DURATION=30 bench/qr-create.sh
 #   CLIENT=java bench/qr-create.sh    # the JDK client instead of wrk
+#   JAR=/tmp/old.jar bench/qr-create.sh   # another build, for a before/after comparison
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,18 +19,19 @@ PORT=${PORT:-8090}
 export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
 DB=${BENCH_DB:-vointi_bench}
 PGHOST=${PGHOST:-127.0.0.1}
+JAR=${JAR:-service/target/vointi-service.jar}
 
 psql -q -h "$PGHOST" -U postgres -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-[ -f service/target/vointi-service.jar ] || ./mvnw -q -DskipTests package
+[ -f "$JAR" ] || ./mvnw -q -DskipTests package
 mkdir -p target
 # A stand-in identity provider: static JWKS for the server, a backend-client token for the load.
-TOKEN=$(java -cp service/target/vointi-service.jar bench/BenchToken.java target/bench-jwks.json "system/QuestionnaireResponse.c")
+TOKEN=$(java -cp "$JAR" bench/BenchToken.java target/bench-jwks.json "system/QuestionnaireResponse.c")
 export TOKEN
 # Outside dev mode the public base of feedback links is required (docs/feedback.md).
 export VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 export VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir"
 MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgres VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres \
-  VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar > target/bench-server.log 2>&1 &
+  VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar "$JAR" > target/bench-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

@@ -70,7 +70,7 @@ public class PatientErasure {
             }
             return null;
         });
-        long versions = 0;
+        long versions = current.size(); // the current versions; the superseded ones are counted below
         for (Map.Entry<String, String> row : current.entrySet()) {
             String oldId = row.getKey();
             String newId = UUID.randomUUID().toString();
@@ -197,8 +197,9 @@ public class PatientErasure {
             // a deleted feedback response takes its fact row (with its open text) along; the anonymous
             // counts in the rollups stay, as statistics no longer tied to any stored answer
             update("DELETE FROM feedback_fact WHERE response_id" + in + gone.formatted("feedback_fact.response_id"), chunk.toArray());
+            // versions: the superseded ones in history and the current one of each deleted response
             counts = counts.plus(new GdprCounts(responses,
-                    update("DELETE FROM questionnaire_response_history WHERE id" + in
+                    responses + update("DELETE FROM questionnaire_response_history WHERE id" + in
                             + gone.formatted("questionnaire_response_history.id"), chunk.toArray()),
                     update("DELETE FROM sharing_decision WHERE response_id" + in
                             + gone.formatted("sharing_decision.response_id"), chunk.toArray()),

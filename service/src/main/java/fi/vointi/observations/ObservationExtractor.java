@@ -52,8 +52,10 @@ public class ObservationExtractor implements ResponseWriteListener {
 
 
     private final AdaptiveBanks banks;
+    private final java.time.Clock clock;
 
-    ObservationExtractor(ObservationStore store, FhirJson json, AdaptiveBanks banks) {
+    ObservationExtractor(ObservationStore store, FhirJson json, AdaptiveBanks banks, java.time.Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.json = json;
         this.banks = banks;
@@ -70,7 +72,7 @@ public class ObservationExtractor implements ResponseWriteListener {
             }
             Map<String, StoredObservation> existing = write.previousStatus() == null ? Map.of()
                     : store.ofResponse(responseId).stream().collect(Collectors.toMap(StoredObservation::scoreKey, Function.identity()));
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             List<ObservationStore.Write> inserts = new ArrayList<>();
             for (ExtractedScore score : scores) {
                 StoredObservation earlier = existing.get(score.key());
@@ -86,7 +88,7 @@ public class ObservationExtractor implements ResponseWriteListener {
             }
             store.insertAll(inserts);
         } else if (response.getStatus() == QuestionnaireResponseStatus.ENTEREDINERROR && write.replacesFinalVersion()) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             for (StoredObservation earlier : store.ofResponse(responseId)) {
                 Observation observation = json.parseStored(earlier.resourceJson(), Observation.class);
                 observation.setStatus(ObservationStatus.ENTEREDINERROR);

@@ -47,13 +47,15 @@ public class ResponseService {
     private final ResponseValidator validator = new ResponseValidator();
     private final AdaptiveResponses adaptive;
     private final AnonymousAdmission admission;
+    private final java.time.Clock clock;
 
     private final int guardianAgeLimit;
 
     public ResponseService(QuestionnaireCatalog catalog, FhirJson json, ResponseStore store,
                            ResponseRepository responses, ResponseVersionRepository versions, AdaptiveResponses adaptive,
-                           AnonymousAdmission admission,
+                           AnonymousAdmission admission, java.time.Clock clock,
                            @io.micronaut.context.annotation.Value("${vointi.privacy.guardian-age-limit:10}") int guardianAgeLimit) {
+        this.clock = clock;
         this.guardianAgeLimit = guardianAgeLimit;
         this.adaptive = adaptive;
         this.admission = admission;
@@ -92,7 +94,7 @@ public class ResponseService {
         }
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
         if (!anonymous) {
-            recordWhoAnswered(caller, response);
+            recordWhoAnswered(caller, response, null);
         }
         if (condition.isPresent()) {
             Optional<StoredResponse> existing = findExisting(condition.get(), response);
@@ -108,17 +110,9 @@ public class ResponseService {
         if (anonymous) {
             // every path, with or without a token, whatever the role: one unit rule and one rate limit
             admission.admit(unitRefOf(response), !imported);
-            if (!imported && !caller.systemMay("QuestionnaireResponse", 'c')) {
-                // a live answer is given now: the client can neither back- nor forward-date it. Only an admin's
-                // import and a registered backend integration with create scope (an SMS gateway relaying answers
-                // collected elsewhere) bring answers with their original time.
-                response.setAuthored(new Date());
-            }
         }
-        if (!response.hasAuthored()) {
-            // authored is when the answers were given; a client that omits it means "now".
-            response.setAuthored(new Date());
-        }
+        // only an admin's import and a backend integration with create scope bring answers with their own time
+        setAuthored(response, null, imported || caller.systemMay("QuestionnaireResponse", 'c'));
         if (anonymous) {
             hourOnly(response);
         }
@@ -162,13 +156,17 @@ public class ResponseService {
     }
 
     public QuestionnaireResponse readVersion(Caller caller, String id, String versionId) {
-        readable(caller, id);
+        StoredResponse current = readable(caller, id);
         int version;
         try {
             version = Integer.parseInt(versionId);
         } catch (NumberFormatException e) {
             throw FhirException.notFound("QuestionnaireResponse/" + id + "/_history/" + versionId + " is not known");
         }
+        if (version == current.versionId()) {
+            return json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
+        }
+        // history holds the superseded versions only
         return versions.find(id, version).map(v -> json.parseStored(v.resourceJson(), QuestionnaireResponse.class))
                 .orElseThrow(() -> FhirException.notFound("QuestionnaireResponse/" + id + "/_history/" + versionId
                         + " is not known"));
@@ -196,7 +194,7 @@ public class ResponseService {
         }
         QuestionnaireResponse before = json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
         if (!anonymous) {
-            recordWhoAnswered(caller, response);
+            recordWhoAnswered(caller, response, before);
         }
         adaptive.prepare(response);
         CanonicalRef given = CanonicalRef.parse(response.getQuestionnaire() == null ? "" : response.getQuestionnaire());
@@ -211,6 +209,8 @@ public class ResponseService {
         if (response.getStatus() == null) {
             throw FhirException.unprocessable(IssueType.REQUIRED, "QuestionnaireResponse.status is required");
         }
+        // before the transition check: a client's authored is server-managed unless it may bring its own
+        setAuthored(response, before, caller.systemMay("QuestionnaireResponse", 'u'));
         ResponseStatusRules.transitionError(before.getStatus(), response.getStatus(), contentChanged(before, response))
                 .ifPresent(message -> {
                     throw new FhirException(io.micronaut.http.HttpStatus.CONFLICT, OperationOutcomes.error(
@@ -219,14 +219,11 @@ public class ResponseService {
         Questionnaire questionnaire = served.orElseThrow(() -> FhirException.unprocessable(
                 IssueType.NOTFOUND, "Questionnaire " + storedCanonical + " is no longer served; the response cannot be changed"));
         validateAgainst(questionnaire, response);
-        if (!response.hasAuthored()) {
-            response.setAuthoredElement(before.getAuthoredElement());
-        }
         StoredResponse row = toRow(response, current.versionId() + 1, current.shared(), anonymous,
                 closedToGuardians(caller, response, current.closedToGuardians()));
         boolean updated;
         try {
-            updated = store.update(new ResponseWrite(questionnaire, response, before.getStatus(), row), current.versionId());
+            updated = store.update(new ResponseWrite(questionnaire, response, before.getStatus(), row), current);
         } catch (DataAccessException e) {
             if (isUniqueViolation(e)) {
                 throw duplicateIdentifier(response);
@@ -239,9 +236,24 @@ public class ResponseService {
         return response;
     }
 
+    /**
+     * The server dates the version ({@link AuthoredRules}): the completion time, or the save time of a draft; a
+     * client's value only when {@code mayBringOwn}, and never a future one (422).
+     */
+    private void setAuthored(QuestionnaireResponse response, @Nullable QuestionnaireResponse before, boolean mayBringOwn) {
+        AuthoredRules.Decision decision = AuthoredRules.decide(response.hasAuthored() ? response.getAuthoredElement() : null,
+                response.getStatus(), before == null ? null : before.getStatus(),
+                before == null ? null : before.getAuthoredElement(), mayBringOwn, clock.instant());
+        if (decision.refused()) {
+            throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(
+                    IssueType.BUSINESSRULE, decision.problem(), "QuestionnaireResponse.authored"));
+        }
+        response.setAuthoredElement(decision.authored());
+    }
+
     /** author and source from the caller, never from the client (ResponseAuthors); a mismatch is a 422. */
-    private static void recordWhoAnswered(Caller caller, QuestionnaireResponse response) {
-        ResponseAuthors.apply(caller, response).ifPresent(problem -> {
+    private static void recordWhoAnswered(Caller caller, QuestionnaireResponse response, @Nullable QuestionnaireResponse before) {
+        ResponseAuthors.apply(caller, response, before).ifPresent(problem -> {
             throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(
                     IssueType.BUSINESSRULE, problem, problem.startsWith("QuestionnaireResponse.author")
                             ? "QuestionnaireResponse.author" : "QuestionnaireResponse.source"));
@@ -340,13 +352,13 @@ public class ResponseService {
         }
         String subject = ResponseReferences.of(response.getSubject()).id();
         boolean ownAnswers = caller.has(fi.vointi.security.Role.PATIENT) && subject != null && subject.equals(caller.patientId());
-        return ownAnswers && GuardianAge.closedToGuardians(caller.birthDate(), java.time.LocalDate.now(java.time.ZoneId.of("Europe/Helsinki")),
+        return ownAnswers && GuardianAge.closedToGuardians(caller.birthDate(), java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of("Europe/Helsinki"))),
                 guardianAgeLimit);
     }
 
     private StoredResponse toRow(QuestionnaireResponse response, int versionId, boolean shared, boolean anonymous,
                                  boolean closedToGuardians) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (anonymous) {
             now = now.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         }

@@ -5,7 +5,7 @@ import io.micronaut.data.annotation.MappedEntity;
 
 import java.time.Instant;
 
-/** One stored version of a QuestionnaireResponse (key: id + versionId); rows are never changed. */
+/** One superseded version of a QuestionnaireResponse (key: id + versionId); rows are never changed. */
 @MappedEntity("questionnaire_response_history")
 public record ResponseVersion(
         @Id String id,

@@ -71,7 +71,7 @@ class RetentionJobTest {
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM sharing_decision WHERE response_id = ?", old));
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM invitation WHERE id = ?", oldInvitation));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE id = ?", recent));
-        assertEquals(2, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE id = ?", recent));
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE id = ?", recent));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM sharing_decision WHERE response_id = ?", recent));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM invitation WHERE id = ?", recentInvitation));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE operation = 'retention' AND action = 'D'"

@@ -132,7 +132,9 @@ class ObservationExtractionTest {
         for (Observation o : byCode.values()) {
             assertEquals(Observation.ObservationStatus.FINAL, o.getStatus());
             assertEquals("Patient/" + patient, o.getSubject().getReference());
-            assertEquals("2026-03-02T09:30:00+02:00", o.getEffectiveDateTimeType().getValueAsString());
+            // effective is the response's authored: the time the patient completed it (not the client's 2026-03-02)
+            assertEquals(created.resource(QuestionnaireResponse.class).getAuthoredElement().getValueAsString(),
+                    o.getEffectiveDateTimeType().getValueAsString());
             assertEquals("QuestionnaireResponse/" + id + "/_history/1", o.getDerivedFromFirstRep().getReference());
             assertEquals(SCORE, o.getCode().getCodingFirstRep().getSystem());
             assertEquals("survey", o.getCategoryFirstRep().getCodingFirstRep().getCode());
@@ -246,8 +248,10 @@ class ObservationExtractionTest {
     @Test
     void searchBySubjectCodeDateWithSortingAndPaging() {
         String[] dates = {"2026-01-10T10:00:00+02:00", "2026-02-10T10:00:00+02:00", "2026-03-10T10:00:00+02:00"};
+        // answers given on those dates, brought by a history import (only such a backend client dates answers itself)
+        FhirTestClient importer = anonymous.as(tokens.system("history-import", "system/QuestionnaireResponse.c"));
         for (String date : dates) {
-            assertEquals(201, asPatient.post("/fhir/QuestionnaireResponse", prom(patient, "completed", date, firstAnswers())).status());
+            assertEquals(201, importer.post("/fhir/QuestionnaireResponse", prom(patient, "completed", date, firstAnswers())).status());
         }
         String total = SCORE + "%7Cdemo-wellbeing-prom.total";
         Bundle all = asPatient.get("/fhir/Observation?subject=Patient/" + patient + "&code=" + total + "&_sort=date").resource(Bundle.class);

@@ -64,23 +64,25 @@ class ScoreSeriesApiTest {
         FhirTestClient anonymous = new FhirTestClient(server);
         String patient = "series-" + UUID.randomUUID();
         FhirTestClient asPatient = anonymous.as(tokens.patient(patient));
+        // answers given on the dates below, brought by a history import (only such a backend client dates answers)
+        FhirTestClient importer = anonymous.as(tokens.system("history-import", "system/QuestionnaireResponse.c"));
         String unit = "demo-unit-pain-clinic";
         List<String> ids = new ArrayList<>();
         // 1: total 21.43 (7 of 10 answered, 15 × 10 / 7), moderate
-        ids.add(store(asPatient, patient, "2026-01-15T10:00:00+02:00", firstAnswers(), unit));
+        ids.add(store(importer, patient, "2026-01-15T10:00:00+02:00", firstAnswers(), unit));
         // 2: all answered, 6 + (1 + 1 + 0 + 1) + 6 = 15, mild
-        ids.add(store(asPatient, patient, "2026-02-15T10:00:00+02:00", answers("sleep.1", 2, "sleep.2", 2, "sleep.3", 2,
+        ids.add(store(importer, patient, "2026-02-15T10:00:00+02:00", answers("sleep.1", 2, "sleep.2", 2, "sleep.3", 2,
                 "mood.1", 1, "mood.2", 1, "mood.3", 4, "mood.4", 1, "activity.1", 2, "activity.2", 2, "activity.3", 2), unit));
         // 3: one item per domain: 3 of 10 < 5, no total
-        ids.add(store(asPatient, patient, "2026-03-15T10:00:00+02:00", answers("sleep.1", 4, "mood.1", 4, "activity.1", 4), unit));
+        ids.add(store(importer, patient, "2026-03-15T10:00:00+02:00", answers("sleep.1", 4, "mood.1", 4, "activity.1", 4), unit));
         // 4: all 1s: 3 + (1 + 1 + 3 + 1) + 3 = 12
-        ids.add(store(asPatient, patient, "2026-04-15T10:00:00+03:00", answers("sleep.1", 1, "sleep.2", 1, "sleep.3", 1,
+        ids.add(store(importer, patient, "2026-04-15T10:00:00+03:00", answers("sleep.1", 1, "sleep.2", 1, "sleep.3", 1,
                 "mood.1", 1, "mood.2", 1, "mood.3", 1, "mood.4", 1, "activity.1", 1, "activity.2", 1, "activity.3", 1), unit));
         // 5: all 3s: 9 + (3 + 3 + 1 + 3) + 9 = 28
-        ids.add(store(asPatient, patient, "2026-05-15T10:00:00+03:00", answers("sleep.1", 3, "sleep.2", 3, "sleep.3", 3,
+        ids.add(store(importer, patient, "2026-05-15T10:00:00+03:00", answers("sleep.1", 3, "sleep.2", 3, "sleep.3", 3,
                 "mood.1", 3, "mood.2", 3, "mood.3", 3, "mood.4", 3, "activity.1", 3, "activity.2", 3, "activity.3", 3), unit));
         // 6: withdrawn as entered in error: not part of the series
-        String withdrawn = store(asPatient, patient, "2026-06-15T10:00:00+03:00", firstAnswers(), unit);
+        String withdrawn = store(importer, patient, "2026-06-15T10:00:00+03:00", firstAnswers(), unit);
         QuestionnaireResponse w = asPatient.get("/fhir/QuestionnaireResponse/" + withdrawn).resource(QuestionnaireResponse.class);
         w.setStatus(QuestionnaireResponseStatus.ENTEREDINERROR);
         assertEquals(200, asPatient.put("/fhir/QuestionnaireResponse/" + withdrawn, w).status());

@@ -61,8 +61,13 @@ class QuestionnaireResponseApiTest {
         String identifier = UUID.randomUUID().toString();
         response.setIdentifier(new Identifier().setSystem("urn:vointi:test-client").setValue(identifier));
         String ifNoneExist = "identifier=urn:vointi:test-client|" + identifier;
+        // an answer given on 3 November, brought by a history import: the one kind of client that dates answers and
+        // names who gave them (a patient's own post is dated and authored by the server, ResponseWritePathTest)
+        response.setAuthor(new org.hl7.fhir.r4.model.Reference(patient)).setSource(new org.hl7.fhir.r4.model.Reference(patient));
+        FhirTestClient importer = new FhirTestClient(server).as(new fi.vointi.support.Tokens(issuer)
+                .system("history-import", "system/QuestionnaireResponse.c"));
 
-        Reply created = fhir.post("/fhir/QuestionnaireResponse", response, "If-None-Exist", ifNoneExist);
+        Reply created = importer.post("/fhir/QuestionnaireResponse", response, "If-None-Exist", ifNoneExist);
         assertEquals(201, created.status(), created.body());
         assertEquals("W/\"1\"", created.header("ETag"));
         QuestionnaireResponse stored = created.resource(QuestionnaireResponse.class);
@@ -76,7 +81,6 @@ class QuestionnaireResponseApiTest {
         QuestionnaireResponse readBack = read.copy();
         readBack.setMeta(null);
         readBack.setIdElement(null);
-        // author and source are the server's (who answered: the signed-in patient, docs/web.md)
         assertEquals(patient, read.getAuthor().getReference());
         assertTrue(readBack.equalsDeep(response.copy().setQuestionnaire(stored.getQuestionnaire())
                 .setAuthor(new org.hl7.fhir.r4.model.Reference(patient)).setSource(new org.hl7.fhir.r4.model.Reference(patient))),
@@ -216,7 +220,8 @@ class QuestionnaireResponseApiTest {
         assertEquals("1", v1.getMeta().getVersionId());
         QuestionnaireResponse current = fhir.get("/fhir/QuestionnaireResponse/" + id).resource(QuestionnaireResponse.class);
         assertEquals(QuestionnaireResponse.QuestionnaireResponseStatus.AMENDED, current.getStatus());
-        assertEquals(4, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE id = ?", id));
+        // history holds the superseded versions 1–3; version 4 is the current row
+        assertEquals(3, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response_history WHERE id = ?", id));
         fhir.get("/fhir/QuestionnaireResponse/" + id + "/_history/9").outcome(404);
     }
 
@@ -284,14 +289,17 @@ class QuestionnaireResponseApiTest {
     @Test
     void searchPagesSortsAndFilters() {
         String[] days = {"2026-10-01", "2026-10-05", "2026-10-09", "2026-10-13", "2026-10-17"};
+        // answers given on those days, brought by a history import (only such a backend client dates answers itself)
+        FhirTestClient importer = new FhirTestClient(server).as(new fi.vointi.support.Tokens(issuer)
+                .system("history-import", "system/QuestionnaireResponse.c"));
         for (String day : days) {
             QuestionnaireResponse response = completeProm().build("completed", patient);
             response.setAuthoredElement(new DateTimeType(day + "T12:00:00+03:00"));
-            assertEquals(201, fhir.post("/fhir/QuestionnaireResponse", response).status());
+            assertEquals(201, importer.post("/fhir/QuestionnaireResponse", response).status());
         }
         QuestionnaireResponse draft = completeProm().build("in-progress", patient);
         draft.setAuthoredElement(new DateTimeType("2026-10-20T12:00:00+03:00"));
-        assertEquals(201, fhir.post("/fhir/QuestionnaireResponse", draft).status());
+        assertEquals(201, importer.post("/fhir/QuestionnaireResponse", draft).status());
 
         Bundle page1 = fhir.get("/fhir/QuestionnaireResponse?subject=" + patient
                 + "&status=completed&_sort=-authored&_count=2&_total=accurate").resource(Bundle.class);

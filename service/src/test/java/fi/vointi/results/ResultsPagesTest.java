@@ -117,9 +117,11 @@ public class ResultsPagesTest {
         // self-reports: 21 (moderate) → 12 (mild) → 28 (moderate); MID 5
         Map<String, Integer> first = all(2);
         first.put("mood.3", 1); // 2*9 + (4 - 1) = 21
-        String r1 = store(asPatient, prom(patient, "2026-01-15T10:00:00+02:00", first));
-        String r2 = store(asPatient, prom(patient, "2026-02-15T10:00:00+02:00", all(1))); // 9 + 3 = 12
-        String r3 = store(asPatient, prom(patient, "2026-03-15T10:00:00+02:00", all(3))); // 27 + 1 = 28
+        // answers given on those dates, brought by a history import (only such a backend client dates answers itself)
+        FhirTestClient importer = anonymous.as(tokens.system("history-import", "system/QuestionnaireResponse.c"));
+        String r1 = store(importer, prom(patient, "2026-01-15T10:00:00+02:00", first));
+        String r2 = store(importer, prom(patient, "2026-02-15T10:00:00+02:00", all(1))); // 9 + 3 = 12
+        String r3 = store(importer, prom(patient, "2026-03-15T10:00:00+02:00", all(3))); // 27 + 1 = 28
         // a proxy report by a guardian (the server records a contained RelatedPerson as author): its own series
         QuestionnaireResponse proxy = prom(patient, "2026-03-20T10:00:00+02:00", all(4)); // 36 + 0 = 36
         String r4 = store(anonymous.as(tokens.guardian(patient)), proxy);

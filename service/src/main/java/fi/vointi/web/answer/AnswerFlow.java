@@ -188,7 +188,7 @@ public class AnswerFlow {
         QuestionnaireResponse completed = target.draft().copy();
         completed.setStatus(QuestionnaireResponseStatus.COMPLETED);
         completed.setItem(QuestionnaireForm.responseItems(questionnaire.getItem(), values, item -> enabled.contains(item.getLinkId())));
-        completed.setAuthored(new java.util.Date());
+        // authored is the server's: the time ResponseService stores it as completed (README, "authored")
         String next;
         try {
             next = sender.send(completed);
