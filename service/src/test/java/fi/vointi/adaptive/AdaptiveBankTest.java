@@ -12,6 +12,7 @@ import fi.vointi.cat.SelectionMethod;
 import fi.vointi.cat.TwoPlItem;
 import fi.vointi.catalog.ProfileValidator;
 import fi.vointi.catalog.QuestionnaireCatalog;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
@@ -350,15 +351,66 @@ class AdaptiveBankTest {
     }
 
     @Test
+    void coarseOrNarrowGridsAreRefusedNamingTheBank() {
+        // 9 points on -4..4: step 1.0 (a 9-point grid reports SE 0.244 where the true RMSE is 0.33)
+        refused(q -> design(q).addExtension("quadraturePoints", new IntegerType(9)),
+                "https://test.example/fhir/Questionnaire/test-bank|1.0", "step 1.0", "at most 0.2");
+        // 0.2 itself is fine: 41 points on -4..4
+        Questionnaire fine = bank(grm("g1"), grm("g2"));
+        design(fine).addExtension("quadraturePoints", new IntegerType(41));
+        assertEquals(41, AdaptiveBank.read(fine).design().quadraturePoints());
+        // prior N(0, 1.2): needs -4.8..4.8
+        refused(q -> design(q).addExtension("priorSd", new DecimalType(1.2)), "test-bank|1.0", "-4.8..4.8");
+        // prior mean 1: needs -3..5
+        refused(q -> design(q).addExtension("priorMean", new DecimalType(1)), "must cover the prior mean", "-3.0..5.0");
+        // a previous-score prior may move the mean to +-2: needs -6..6
+        refused(q -> design(q).addExtension("previousScorePrior", new BooleanType(true)), "-6.0..6.0");
+    }
+
+    @Test
+    void contentBalancingEnemiesAndExposureParametersAreRead() {
+        Questionnaire q = bank(grm("g1"), grm("g2"), grm("g3"));
+        irt(q.getItem().get(0)).addExtension("domain", new CodeType("a"));
+        irt(q.getItem().get(1)).addExtension("domain", new CodeType("b"));
+        irt(q.getItem().get(2)).addExtension("domain", new CodeType("a"));
+        irt(q.getItem().get(1)).addExtension("exposureParameter", new DecimalType(0.4));
+        design(q).addExtension("contentTarget", new StringType("a=0.75"));
+        design(q).addExtension("contentTarget", new StringType("b=0.25"));
+        CatDesign design = AdaptiveBank.read(q).design();
+        assertEquals(List.of("a", "b"), List.copyOf(design.contentTargets().keySet()));
+        assertEquals(0.25, design.contentTargets().get("b"));
+        assertEquals(java.util.Map.of("g1", "a", "g2", "b", "g3", "a"), design.itemDomains());
+        assertEquals(java.util.Map.of("g2", 0.4), design.exposureParameters());
+        // refused: shares not adding up to 1, a domain without a target, targets without domains, unknown enemies
+        refused(b -> {
+            irt(b.getItem().get(0)).addExtension("domain", new CodeType("a"));
+            irt(b.getItem().get(1)).addExtension("domain", new CodeType("a"));
+            design(b).addExtension("contentTarget", new StringType("a=0.5"));
+        }, "add up to 1");
+        refused(b -> {
+            irt(b.getItem().get(0)).addExtension("domain", new CodeType("a"));
+            irt(b.getItem().get(1)).addExtension("domain", new CodeType("c"));
+            design(b).addExtension("contentTarget", new StringType("a=1"));
+        }, "item 'g2' has domain 'c'");
+        refused(b -> design(b).addExtension("contentTarget", new StringType("a=1")), "needs a domain on every item");
+        refused(b -> design(b).addExtension("enemySet", new StringType("g1 nope")), "'nope' is not the linkId");
+        refused(b -> irt(b.getItem().get(0)).addExtension("exposureParameter", new DecimalType(1.5)), "at most 1");
+        refused(b -> {
+            irt(b.getItem().get(0)).addExtension("exposureParameter", new DecimalType(0.5));
+            design(b).addExtension("randomesque", new IntegerType(2));
+        }, "choose one exposure control");
+    }
+
+    @Test
     void designValuesAreRead() {
         Questionnaire q = bank(grm("g1"), grm("g2"), grm("g3"));
         Extension design = design(q);
         design.addExtension("maxItems", new IntegerType(2));
         design.addExtension("standardErrorStop", new DecimalType(0.25));
-        design.addExtension("selection", new CodeType("max-posterior-info"));
+        design.addExtension("selection", new CodeType("max-info"));
         design.addExtension("estimator", new CodeType("map"));
         design.addExtension("priorMean", new DecimalType(-0.5));
-        design.addExtension("priorSd", new DecimalType(1.2));
+        design.addExtension("priorSd", new DecimalType(1.1));
         design.addExtension("quadratureMin", new DecimalType(-5));
         design.addExtension("quadratureMax", new DecimalType(5));
         design.addExtension("quadraturePoints", new IntegerType(101));
@@ -367,11 +419,18 @@ class AdaptiveBankTest {
         design.addExtension("randomesque", new IntegerType(3));
         design.addExtension("firstItem", new StringType("g2"));
         design.addExtension("startTheta", new DecimalType(0.5));
+        design.addExtension("scoreDecimals", new IntegerType(1));
+        design.addExtension("thetaChangeStop", new DecimalType(0.02));
+        design.addExtension("previousScorePrior", new BooleanType(true));
+        design.addExtension("previousScoreLimit", new DecimalType(0.5));
+        design.addExtension("enemySet", new StringType("g1 g3"));
+        design.addExtension("enemySet", new StringType("g2 g3"));
         CatDesign read = AdaptiveBank.read(q).design();
         assertEquals(CatDesign.builder().minItems(1).maxItems(2).standardErrorStop(0.25)
-                .selection(SelectionMethod.MAX_POSTERIOR_INFO).estimator(EstimationMethod.MAP).priorMean(-0.5).priorSd(1.2)
+                .selection(SelectionMethod.MAX_INFO).estimator(EstimationMethod.MAP).priorMean(-0.5).priorSd(1.1)
                 .quadrature(-5, 5, 101).scoreMean(100).scoreSd(15).randomesque(3).firstItemId("g2").startTheta(0.5)
-                .build(), read);
+                .scoreDecimals(1).thetaChangeStop(0.02).previousScorePrior(true, 0.5)
+                .enemySets(List.of(Set.of("g1", "g3"), Set.of("g2", "g3"))).build(), read);
         assertEquals("g2", AdaptiveBank.read(q).engine().next(List.of()).nextItemId());
         // an empty design is the defaults except what it gives
         Questionnaire defaults = bank(grm("g1"));

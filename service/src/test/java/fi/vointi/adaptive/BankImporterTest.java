@@ -109,7 +109,8 @@ class BankImporterTest {
         GeneralizedPartialCreditItem gpcm = assertInstanceOf(GeneralizedPartialCreditItem.class, bank.items().get("GARD03"));
         assertArrayEquals(new double[] {-0.9, 0.3, -0.1, 1.2}, gpcm.steps());
         assertEquals(new TwoPlItem("GARD04", 1.3, 0.2), bank.items().get("GARD04"));
-        assertEquals(CatDesign.defaults(), bank.design());
+        // the importer writes CHOIR's PROMIS CAT (changed in issue 14 from the engine defaults)
+        assertEquals(CatDesign.promisCompatible(), bank.design());
         // option sets: the reversed set makes "always" the lowest category of the negatively worded item
         assertEquals(OptionalInt.of(4), bank.category("GARD01", new Coding(SYSTEM, "always", null)));
         assertEquals(OptionalInt.of(0), bank.category("GARD05", new Coding(SYSTEM, "always", null)));
@@ -139,8 +140,9 @@ class BankImporterTest {
         assertEquals("Test licence", q.getCopyright());
         assertEquals("Description", AdaptiveBankTest.translation(q.getDescriptionElement(), "en"));
         CatDesign design = AdaptiveBank.read(q).design();
-        assertEquals(CatDesign.builder().maxItems(5).standardErrorStop(0.35).estimator(EstimationMethod.MAP)
-                .firstItemId("GARD02").quadrature(-4, 4, 41).build(), design);
+        // a theta-unit standardErrorStop replaces the PROMIS score-unit rule; the rest is CHOIR's PROMIS CAT
+        assertEquals(CatDesign.promisCompatible().toBuilder().maxItems(5).scoreStandardErrorStop(0).standardErrorStop(0.35)
+                .estimator(EstimationMethod.MAP).firstItemId("GARD02").quadrature(-4, 4, 41).build(), design);
         assertEquals(List.of(), BankImporter.validate(FHIR, q, List.of()));
     }
 
