@@ -124,7 +124,9 @@ public final class CatSimulator {
     /**
      * Sympson-Hetter exposure parameters for a cap {@code maxRate} (Sympson &amp; Hetter 1985): starting from K = 1,
      * simulate {@code respondents} from the design's prior, estimate each item's selection rate P(S) = P(A) / K and set
-     * K = min(1, maxRate / P(S)); repeat {@code iterations} times. Items whose parameter stays 1 are left out.
+     * K = min(1, maxRate / P(S)); repeat at most {@code iterations} times, until the simulated maximum exposure is
+     * within the cap. Returns the parameters whose simulation had the lowest maximum exposure (the procedure converges
+     * slowly and not monotonically). Items whose parameter is 1 are left out.
      *
      * @return exposure parameters by item id, for the design's {@code exposureParameters}
      */
@@ -140,9 +142,18 @@ public final class CatSimulator {
         double[] k = new double[bank.size()];
         java.util.Arrays.fill(k, 1.0);
         Map<String, Double> parameters = Map.of();
+        Map<String, Double> best = parameters;
+        double bestMax = Double.POSITIVE_INFINITY;
         for (int round = 0; round < iterations; round++) {
             CatEngine engine = new CatEngine(tables, design.toBuilder().exposureParameters(parameters).build());
             ExposureSummary exposure = new CatSimulator(engine).simulateFromPrior(respondents, seed + round).exposure();
+            if (exposure.maxExposureRate() < bestMax) {
+                bestMax = exposure.maxExposureRate();
+                best = parameters;
+            }
+            if (exposure.maxExposureRate() <= maxRate) {
+                break;
+            }
             Map<String, Double> next = new LinkedHashMap<>();
             for (int i = 0; i < bank.size(); i++) {
                 double administered = exposure.exposureRates().get(bank.item(i).id());
@@ -154,7 +165,7 @@ public final class CatSimulator {
             }
             parameters = next;
         }
-        return parameters;
+        return best;
     }
 
     private static SimulationReport summarise(ItemBank bank, List<SimulatedRespondent> rows, long[] itemCounts) {
