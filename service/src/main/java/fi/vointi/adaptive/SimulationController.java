@@ -44,8 +44,8 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SimulationController {
     static final int MAX_RESPONDENTS = 20_000;
-    static final int CALIBRATION_RESPONDENTS = 2_000;
-    static final int CALIBRATION_ROUNDS = 8;
+    static final int CALIBRATION_RESPONDENTS = 1_000;
+    static final int CALIBRATION_ROUNDS = 30;
     private final AdaptiveBanks banks;
     private final CallerResolver callers;
     private final FhirResponses responses;

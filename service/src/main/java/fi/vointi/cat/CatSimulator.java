@@ -123,10 +123,12 @@ public final class CatSimulator {
 
     /**
      * Sympson-Hetter exposure parameters for a cap {@code maxRate} (Sympson &amp; Hetter 1985): starting from K = 1,
-     * simulate {@code respondents} from the design's prior, estimate each item's selection rate P(S) = P(A) / K and set
-     * K = min(1, maxRate / P(S)); repeat at most {@code iterations} times, until the simulated maximum exposure is
-     * within the cap. Returns the parameters whose simulation had the lowest maximum exposure (the procedure converges
-     * slowly and not monotonically). Items whose parameter is 1 are left out.
+     * simulate {@code respondents} from the design's prior and lower the parameter of every item asked more often than
+     * the cap, K = K x maxRate / P(A); repeat until no item exceeds the cap, at most {@code iterations} times. The
+     * classic update K = min(1, maxRate / P(S)) also raises parameters again and oscillates for many rounds (items
+     * take turns at being over-exposed); parameters that only decrease settle in a few rounds at the price of
+     * restricting some items a little more than needed. Each round draws new simulees. Items whose parameter is 1 are
+     * left out.
      *
      * @return exposure parameters by item id, for the design's {@code exposureParameters}
      */
@@ -142,30 +144,25 @@ public final class CatSimulator {
         double[] k = new double[bank.size()];
         java.util.Arrays.fill(k, 1.0);
         Map<String, Double> parameters = Map.of();
-        Map<String, Double> best = parameters;
-        double bestMax = Double.POSITIVE_INFINITY;
         for (int round = 0; round < iterations; round++) {
             CatEngine engine = new CatEngine(tables, design.toBuilder().exposureParameters(parameters).build());
             ExposureSummary exposure = new CatSimulator(engine).simulateFromPrior(respondents, seed + round).exposure();
-            if (exposure.maxExposureRate() < bestMax) {
-                bestMax = exposure.maxExposureRate();
-                best = parameters;
-            }
             if (exposure.maxExposureRate() <= maxRate) {
                 break;
             }
             Map<String, Double> next = new LinkedHashMap<>();
             for (int i = 0; i < bank.size(); i++) {
                 double administered = exposure.exposureRates().get(bank.item(i).id());
-                double selected = administered / k[i];
-                k[i] = selected > maxRate ? maxRate / selected : 1.0;
+                if (administered > maxRate) {
+                    k[i] *= maxRate / administered;
+                }
                 if (k[i] < 1.0) {
                     next.put(bank.item(i).id(), k[i]);
                 }
             }
             parameters = next;
         }
-        return best;
+        return parameters;
     }
 
     private static SimulationReport summarise(ItemBank bank, List<SimulatedRespondent> rows, long[] itemCounts) {
