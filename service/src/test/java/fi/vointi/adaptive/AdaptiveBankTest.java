@@ -137,7 +137,7 @@ class AdaptiveBankTest {
         Questionnaire q = demo();
         assertTrue(AdaptiveBank.isAdaptive(q));
         AdaptiveBank bank = AdaptiveBank.read(q);
-        assertEquals("https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.0.0", bank.canonical());
+        assertEquals("https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.1.0", bank.canonical());
         assertTrue(bank.items().size() >= 30 && bank.items().size() <= 40, "items: " + bank.items().size());
         assertEquals(q.getItem().stream().map(QuestionnaireItemComponent::getLinkId).toList(),
                 bank.items().items().stream().map(IrtItem::id).toList(), "engine items in questionnaire order");
@@ -150,18 +150,20 @@ class AdaptiveBankTest {
             assertTrue(b[0] >= -2.5 && b[3] <= 2.0, grm.toString());
             assertTrue(parameters.add(grm.slope() + java.util.Arrays.toString(b)), "no two items alike: " + grm);
         }
-        // the design spells out the engine defaults
+        // the design spells out CHOIR's PROMIS CAT (1.1.0, issue 14; 1.0.0 spelled out the engine defaults)
         CatDesign design = bank.design();
-        assertEquals(CatDesign.defaults(), design);
+        assertEquals(CatDesign.promisCompatible(), design);
         assertEquals(4, design.minItems());
         assertEquals(12, design.maxItems());
-        assertEquals(0.3, design.standardErrorStop());
-        assertEquals(SelectionMethod.MAX_INFO, design.selection());
+        assertEquals(3.0, design.scoreStandardErrorStop());
+        assertEquals(0.0, design.standardErrorStop());
+        assertEquals(SelectionMethod.MAX_POSTERIOR_INFO, design.selection());
         assertEquals(EstimationMethod.EAP, design.estimator());
         assertEquals(81, design.quadraturePoints());
         assertEquals(50.0, design.scoreMean());
         assertEquals(1, design.randomesque());
-        assertEquals(15 - 1, design(q).getExtension().size(), "every design value but firstItem is spelled out");
+        assertEquals(1, design.scoreDecimals());
+        assertEquals(14, design(q).getExtension().size(), "the PROMIS design is spelled out");
         assertTrue(q.getExtensionByUrl(BankImporter.SDC_ADAPTIVE).getValue() instanceof org.hl7.fhir.r4.model.BooleanType b
                 && b.booleanValue(), "marked adaptive the SDC way");
     }

@@ -74,7 +74,8 @@ class NextQuestionApiTest {
         double theta = decimal(estimate, "theta");
         double se = decimal(estimate, "standardError");
         assertTrue(se <= 0.3 || length == 12, "stopped for precision or length");
-        assertEquals(50 + 10 * theta, decimal(estimate, "score"), 1e-3);
+        // the demo bank reports T to 1 decimal (CHOIR's PROMIS CAT, issue 14)
+        assertEquals(50 + 10 * theta, decimal(estimate, "score"), 0.05 + 1e-6);
 
         // the same figures as the engine itself on the answers in the order asked
         List<Answer> answers = new ArrayList<>();
