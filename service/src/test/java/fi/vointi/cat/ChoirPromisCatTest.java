@@ -36,8 +36,11 @@ class ChoirPromisCatTest {
     void followsChoirsItemSequenceForAThousandSimulees() {
         ChoirReference choir = new ChoirReference(SLEEP, 4, 12, 3.0);
         CatEngine engine = new CatEngine(SLEEP, CatDesign.promisCompatible());
+        CatEngine maxInfo = new CatEngine(SLEEP, CatDesign.defaults());
         Random random = new Random(20261201L);
         int same = 0;
+        int sameUnderMaxInfo = 0;
+        double largestTDifference = 0;
         int firstItemDiffersFromInformationAtZero = 0;
         String informationAtZero = new CatEngine(SLEEP, CatDesign.defaults()).next(List.of()).nextItemId();
         for (int person = 0; person < 1000; person++) {
@@ -59,14 +62,24 @@ class ChoirPromisCatTest {
             assertEquals(choirScore[0], step.estimate().theta(), 1e-9);
             assertEquals(Math.round(choirScore[1] * 10) / 10.0, step.score().value(), 1e-9, "T to 1 decimal");
             same++;
+            List<Answer> other = new ArrayList<>();
+            CatStep otherStep = maxInfo.next(other);
+            while (!otherStep.finished()) {
+                other.add(new Answer(otherStep.nextItemId(), responses[SLEEP.indexOf(otherStep.nextItemId())]));
+                otherStep = maxInfo.next(other);
+            }
+            sameUnderMaxInfo += other.equals(answers) ? 1 : 0;
+            largestTDifference = Math.max(largestTDifference, Math.abs(otherStep.score().value() - choirScore[1]));
             if (!asked.get(0).equals(informationAtZero)) {
                 firstItemDiffersFromInformationAtZero++;
             }
         }
         assertEquals(1000, same);
+        assertTrue(sameUnderMaxInfo < 1000, "the engine defaults (max-info) are not CHOIR's rule");
         System.out.printf("CHOIR comparison: 1000 of 1000 sequences equal; first item %s (information at theta 0 would"
-                + " choose %s in %d tests)%n", engine.next(List.of()).nextItemId(), informationAtZero,
-                1000 - firstItemDiffersFromInformationAtZero);
+                + " choose %s in %d tests); engine defaults (max-info, SE 0.3): %d of 1000 equal, T up to %.1f apart%n",
+                engine.next(List.of()).nextItemId(), informationAtZero, 1000 - firstItemDiffersFromInformationAtZero,
+                sameUnderMaxInfo, largestTDifference);
     }
 
     @Test
