@@ -25,35 +25,49 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>{@link ChoirReference} below is written here from that description with plain products of probabilities (no log
  * space, no precomputed tables shared with the engine); it is not CHOIR's code. Bank: PROMIS Item Bank v1.0 - Sleep
- * Disturbance, 27 items, parameters as distributed with CHOIR (test resource
- * reference/promis-sleep-disturbance-v1.0.csv; numbers only).
+ * Disturbance, 27 items, and v2.0 - Cognitive Function, 31 items, parameters as distributed with CHOIR (test
+ * resources reference/promis-*.csv; numbers only).
  */
 class ChoirPromisCatTest {
 
     static final ItemBank SLEEP = readBank("/reference/promis-sleep-disturbance-v1.0.csv");
+    /** PROMIS Item Bank v2.0 - Cognitive Function: here prior-weighted information (PC51r) and information at theta 0
+     * (PC36r) choose different first items, so the first-item rule is tested as well. */
+    static final ItemBank COGNITIVE_FUNCTION = readBank("/reference/promis-cognitive-function-v2.0.csv");
 
     @Test
     void followsChoirsItemSequenceForAThousandSimulees() {
-        ChoirReference choir = new ChoirReference(SLEEP, 4, 12, 3.0);
-        CatEngine engine = new CatEngine(SLEEP, CatDesign.promisCompatible());
-        CatEngine maxInfo = new CatEngine(SLEEP, CatDesign.defaults());
-        Random random = new Random(20261201L);
+        compare(SLEEP, 20261201L);
+    }
+
+    @Test
+    void followsChoirsFirstItemWherePriorWeightedInformationDiffers() {
+        assertEquals("PC36r", new CatEngine(COGNITIVE_FUNCTION, CatDesign.defaults()).next(List.of()).nextItemId());
+        assertEquals("PC51r", new CatEngine(COGNITIVE_FUNCTION, CatDesign.promisCompatible()).next(List.of()).nextItemId());
+        compare(COGNITIVE_FUNCTION, 20261202L);
+    }
+
+    private static void compare(ItemBank bank, long seed) {
+        ChoirReference choir = new ChoirReference(bank, 4, 12, 3.0);
+        CatEngine engine = new CatEngine(bank, CatDesign.promisCompatible());
+        CatEngine maxInfo = new CatEngine(bank, CatDesign.defaults());
+        Random random = new Random(seed);
         int same = 0;
         int sameUnderMaxInfo = 0;
         double largestTDifference = 0;
         int firstItemDiffersFromInformationAtZero = 0;
-        String informationAtZero = new CatEngine(SLEEP, CatDesign.defaults()).next(List.of()).nextItemId();
+        String informationAtZero = new CatEngine(bank, CatDesign.defaults()).next(List.of()).nextItemId();
         for (int person = 0; person < 1000; person++) {
             double trueTheta = random.nextGaussian();
-            int[] responses = new int[SLEEP.size()];
-            for (int i = 0; i < SLEEP.size(); i++) {
-                responses[i] = ChoirReference.draw(SLEEP.item(i), trueTheta, random.nextDouble());
+            int[] responses = new int[bank.size()];
+            for (int i = 0; i < bank.size(); i++) {
+                responses[i] = ChoirReference.draw(bank.item(i), trueTheta, random.nextDouble());
             }
             List<String> expected = choir.administer(responses);
             List<Answer> answers = new ArrayList<>();
             CatStep step = engine.next(answers);
             while (!step.finished()) {
-                answers.add(new Answer(step.nextItemId(), responses[SLEEP.indexOf(step.nextItemId())]));
+                answers.add(new Answer(step.nextItemId(), responses[bank.indexOf(step.nextItemId())]));
                 step = engine.next(answers);
             }
             List<String> asked = answers.stream().map(Answer::itemId).toList();
@@ -65,7 +79,7 @@ class ChoirPromisCatTest {
             List<Answer> other = new ArrayList<>();
             CatStep otherStep = maxInfo.next(other);
             while (!otherStep.finished()) {
-                other.add(new Answer(otherStep.nextItemId(), responses[SLEEP.indexOf(otherStep.nextItemId())]));
+                other.add(new Answer(otherStep.nextItemId(), responses[bank.indexOf(otherStep.nextItemId())]));
                 otherStep = maxInfo.next(other);
             }
             sameUnderMaxInfo += other.equals(answers) ? 1 : 0;
@@ -76,7 +90,7 @@ class ChoirPromisCatTest {
         }
         assertEquals(1000, same);
         assertTrue(sameUnderMaxInfo < 1000, "the engine defaults (max-info) are not CHOIR's rule");
-        System.out.printf("CHOIR comparison: 1000 of 1000 sequences equal; first item %s (information at theta 0 would"
+        System.out.printf("CHOIR comparison, " + bank.item(0).id() + "...: 1000 of 1000 sequences equal; first item %s (information at theta 0 would"
                 + " choose %s in %d tests); engine defaults (max-info, SE 0.3): %d of 1000 equal, T up to %.1f apart%n",
                 engine.next(List.of()).nextItemId(), informationAtZero, 1000 - firstItemDiffersFromInformationAtZero,
                 sameUnderMaxInfo, largestTDifference);
