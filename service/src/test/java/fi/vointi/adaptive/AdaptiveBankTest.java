@@ -517,6 +517,23 @@ class AdaptiveBankTest {
         design(q).addExtension("selection", new CodeType("max-posterior-info"));
         design(q).addExtension("firstItem", new StringType("d1"));
         assertEquals(List.of(), messages(q));
+        // the parts added in issue 14, repeatable ones twice
+        Questionnaire options = bank(grm("g1"), grm("g2"), grm("g3"));
+        irt(options.getItem().get(0)).addExtension("domain", new CodeType("a"));
+        irt(options.getItem().get(1)).addExtension("domain", new CodeType("b"));
+        irt(options.getItem().get(2)).addExtension("domain", new CodeType("b"));
+        irt(options.getItem().get(2)).addExtension("exposureParameter", new DecimalType(0.5));
+        design(options).addExtension("scoreStandardErrorStop", new DecimalType(3));
+        design(options).addExtension("scoreDecimals", new IntegerType(1));
+        design(options).addExtension("thetaChangeStop", new DecimalType(0.01));
+        design(options).addExtension("previousScorePrior", new BooleanType(false));
+        design(options).addExtension("previousScoreLimit", new DecimalType(1.5));
+        design(options).addExtension("contentTarget", new StringType("a=0.5"));
+        design(options).addExtension("contentTarget", new StringType("b=0.5"));
+        design(options).addExtension("enemySet", new StringType("g1 g2"));
+        design(options).addExtension("enemySet", new StringType("g2 g3"));
+        assertEquals(List.of(), messages(options));
+        AdaptiveBank.read(options);
     }
 
     @Test
