@@ -16,7 +16,7 @@ DURATION=${DURATION:-60}
 PORT=${PORT:-8091}
 # health and metrics answer on the management port only (docs/operations.md)
 export VOINTI_MANAGEMENT_PORT=${MANAGEMENT_PORT:-$((PORT + 100))}
-BANK=${BANK:-https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.0.0}
+BANK=${BANK:-https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.1.0}
 # The respondent's language (QuestionnaireResponse.language): items come in that language only. "all" sends
 # every translation on every call (about three times the bytes).
 LANGUAGE=${LANGUAGE:-fi}

@@ -21,6 +21,9 @@ SEED = 20261125
 ID = "demo-everyday-energy-bank"
 URL = "https://vointi.fi/fhir/Questionnaire/" + ID
 VERSION = "1.0.0"
+# 1.1.0: the bank's design became CHOIR's PROMIS CAT (issue 14); items and parameters are those of 1.0.0, and the
+# short form (still 1.0.0, derived from bank 1.0.0) is unchanged.
+BANK_VERSION = "1.1.0"
 DATE = "2026-11-25"
 CODE_SYSTEM = "https://vointi.fi/fhir/CodeSystem/energy-frequency-5"
 SD = "https://vointi.fi/fhir/StructureDefinition/"
@@ -215,6 +218,19 @@ def cat_design():
     return {"url": SD + "cat-design", "extension": [{"url": u, t: v} for u, t, v in values]}
 
 
+def promis_cat_design():
+    """CHOIR's / Assessment Center's PROMIS CAT: 4..12 items, stop at SE <= 3.0 T, posterior-weighted information from
+    the first item on, EAP under N(0, 1) on -4..4 (81 points), T to 1 decimal (docs/adaptive.md)."""
+    values = [("minItems", "valueInteger", 4), ("maxItems", "valueInteger", 12),
+              ("selection", "valueCode", "max-posterior-info"),
+              ("estimator", "valueCode", "eap"), ("priorMean", "valueDecimal", 0), ("priorSd", "valueDecimal", 1),
+              ("quadratureMin", "valueDecimal", -4), ("quadratureMax", "valueDecimal", 4),
+              ("quadraturePoints", "valueInteger", 81), ("scoreMean", "valueDecimal", 50),
+              ("scoreSd", "valueDecimal", 10), ("randomesque", "valueInteger", 1),
+              ("scoreStandardErrorStop", "valueDecimal", 3), ("scoreDecimals", "valueInteger", 1)]
+    return {"url": SD + "cat-design", "extension": [{"url": u, t: v} for u, t, v in values]}
+
+
 def main():
     rng = random.Random(SEED)
     params = parameters(rng, len(ITEMS))
@@ -251,9 +267,9 @@ def main():
         "meta": {"profile": [SD + "vointi-questionnaire"]},
         "language": "fi",
         "text": {"status": "generated", "div": div},
-        "extension": [{"url": SDC_ADAPTIVE, "valueBoolean": True}, cat_design()],
+        "extension": [{"url": SDC_ADAPTIVE, "valueBoolean": True}, promis_cat_design()],
         "url": URL,
-        "version": VERSION,
+        "version": BANK_VERSION,
         "name": "VointiDemoEverydayEnergyBank",
         "title": TITLE[0],
         "_title": translations(TITLE[1], TITLE[2]),

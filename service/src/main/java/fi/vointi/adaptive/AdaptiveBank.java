@@ -50,14 +50,18 @@ public final class AdaptiveBank {
     public static final String ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
 
     /** The parts of the irt-item extension. */
-    static final Set<String> IRT_PARTS = Set.of("model", "slope", "threshold");
+    static final Set<String> IRT_PARTS = Set.of("model", "slope", "threshold", "domain", "exposureParameter");
     /** The parts of the cat-design extension, in the order of the profile. */
     static final List<String> DESIGN_PARTS = List.of("minItems", "maxItems", "standardErrorStop", "selection",
             "estimator", "priorMean", "priorSd", "quadratureMin", "quadratureMax", "quadraturePoints", "scoreMean",
-            "scoreSd", "randomesque", "firstItem", "startTheta");
-    private static final Set<String> INTEGER_PARTS = Set.of("minItems", "maxItems", "quadraturePoints", "randomesque");
+            "scoreSd", "randomesque", "firstItem", "startTheta", "scoreStandardErrorStop", "scoreDecimals",
+            "thetaChangeStop", "previousScorePrior", "previousScoreLimit", "contentTarget", "enemySet");
+    /** Design parts that may be given more than once. */
+    static final Set<String> REPEATED_DESIGN_PARTS = Set.of("contentTarget", "enemySet");
+    private static final Set<String> INTEGER_PARTS = Set.of("minItems", "maxItems", "quadraturePoints", "randomesque",
+            "scoreDecimals");
     private static final Set<String> CODE_PARTS = Set.of("selection", "estimator");
-    private static final Set<String> STRING_PARTS = Set.of("firstItem");
+    private static final Set<String> STRING_PARTS = Set.of("firstItem", "contentTarget", "enemySet");
 
     private final Questionnaire questionnaire;
     private final String canonical;
@@ -74,7 +78,11 @@ public final class AdaptiveBank {
         this.canonical = questionnaire.getUrl() + "|" + questionnaire.getVersion();
         this.items = items;
         this.design = design;
-        this.engine = new CatEngine(items, design);
+        try {
+            this.engine = new CatEngine(items, design);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Questionnaire " + canonical + ": cat-design: " + e.getMessage(), e);
+        }
         this.definitions = Map.copyOf(definitions);
         this.categories = Map.copyOf(categories);
     }
@@ -119,6 +127,8 @@ public final class AdaptiveBank {
         List<IrtItem> engineItems = new ArrayList<>();
         Map<String, QuestionnaireItemComponent> definitions = new LinkedHashMap<>();
         Map<String, Map<OptionKey, Integer>> categories = new HashMap<>();
+        Map<String, String> domains = new LinkedHashMap<>();
+        Map<String, Double> exposure = new LinkedHashMap<>();
         int position = 0;
         for (QuestionnaireItemComponent item : q.getItem()) {
             position++;
@@ -130,12 +140,17 @@ public final class AdaptiveBank {
                 throw new IllegalArgumentException("item '" + linkId + "': the linkId is used by more than one item");
             }
             Map<OptionKey, Integer> optionCategories = new HashMap<>();
-            engineItems.add(readItem(item, optionCategories));
+            engineItems.add(readItem(item, optionCategories, domains, exposure));
             definitions.put(linkId, item);
             categories.put(linkId, Map.copyOf(optionCategories));
         }
         ItemBank bank = new ItemBank(engineItems);
-        CatDesign design = readDesign(designs.get(0), definitions.keySet());
+        CatDesign design;
+        try {
+            design = readDesign(designs.get(0), definitions.keySet(), domains, exposure);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Questionnaire " + name + "|" + q.getVersion() + ": " + e.getMessage(), e);
+        }
         return new AdaptiveBank(q, bank, design, definitions, categories);
     }
 
@@ -196,7 +211,8 @@ public final class AdaptiveBank {
     private record Option(OptionKey key, BigDecimal ordinal) {
     }
 
-    private static IrtItem readItem(QuestionnaireItemComponent item, Map<OptionKey, Integer> categoriesOut) {
+    private static IrtItem readItem(QuestionnaireItemComponent item, Map<OptionKey, Integer> categoriesOut,
+                                    Map<String, String> domainsOut, Map<String, Double> exposureOut) {
         String linkId = item.getLinkId();
         String where = "item '" + linkId + "'";
         if (item.getType() == QuestionnaireItemType.GROUP) {
@@ -244,9 +260,29 @@ public final class AdaptiveBank {
             String url = part.getUrl();
             if (!IRT_PARTS.contains(url)) {
                 throw new IllegalArgumentException(where + ": irt-item has an unknown part '" + url
-                        + "' (known: model, slope, threshold)");
+                        + "' (known: model, slope, threshold, domain, exposureParameter)");
             }
             switch (url) {
+                case "domain" -> {
+                    if (domainsOut.containsKey(linkId)) {
+                        throw new IllegalArgumentException(where + ": irt-item gives the domain twice");
+                    }
+                    if (!(part.getValue() instanceof org.hl7.fhir.r4.model.CodeType code) || !code.hasValue()) {
+                        throw new IllegalArgumentException(where + ": irt-item domain must be a valueCode");
+                    }
+                    domainsOut.put(linkId, code.getValue());
+                }
+                case "exposureParameter" -> {
+                    if (exposureOut.containsKey(linkId)) {
+                        throw new IllegalArgumentException(where + ": irt-item gives the exposureParameter twice");
+                    }
+                    double k = decimal(part, where + ": irt-item exposureParameter");
+                    if (!(k > 0 && k <= 1)) {
+                        throw new IllegalArgumentException(where + ": irt-item exposureParameter must be above 0 and at"
+                                + " most 1, was " + k);
+                    }
+                    exposureOut.put(linkId, k);
+                }
                 case "model" -> {
                     if (model != null) {
                         throw new IllegalArgumentException(where + ": irt-item gives the model twice");
@@ -382,7 +418,8 @@ public final class AdaptiveBank {
 
     // ---------------------------------------------------------------- design
 
-    private static CatDesign readDesign(Extension extension, Set<String> linkIds) {
+    private static CatDesign readDesign(Extension extension, Set<String> linkIds, Map<String, String> domains,
+                                        Map<String, Double> exposure) {
         if (extension.hasValue()) {
             throw new IllegalArgumentException("cat-design has a value; it has only parts (minItems, maxItems, ...)");
         }
@@ -392,13 +429,17 @@ public final class AdaptiveBank {
         double quadratureMax = defaults.quadratureMax();
         int quadraturePoints = defaults.quadraturePoints();
         Set<String> seen = new HashSet<>();
+        Map<String, Double> contentTargets = new LinkedHashMap<>();
+        List<Set<String>> enemySets = new ArrayList<>();
+        boolean previousScorePrior = false;
+        double previousScoreLimit = defaults.previousScoreLimit();
         for (Extension part : extension.getExtension()) {
             String name = part.getUrl();
             if (!DESIGN_PARTS.contains(name)) {
                 throw new IllegalArgumentException("cat-design has an unknown part '" + name + "' (known: "
                         + String.join(", ", DESIGN_PARTS) + ")");
             }
-            if (!seen.add(name)) {
+            if (!seen.add(name) && !REPEATED_DESIGN_PARTS.contains(name)) {
                 throw new IllegalArgumentException("cat-design gives " + name + " twice");
             }
             Type value = part.getValue();
@@ -412,6 +453,7 @@ public final class AdaptiveBank {
                     case "minItems" -> builder.minItems(v);
                     case "maxItems" -> builder.maxItems(v);
                     case "quadraturePoints" -> quadraturePoints = v;
+                    case "scoreDecimals" -> builder.scoreDecimals(v);
                     default -> builder.randomesque(v);
                 }
             } else if (CODE_PARTS.contains(name)) {
@@ -432,9 +474,22 @@ public final class AdaptiveBank {
                         default -> throw new IllegalArgumentException(where + " '" + code.getValue() + "' is not eap or map");
                     });
                 }
+            } else if (name.equals("previousScorePrior")) {
+                if (!(value instanceof org.hl7.fhir.r4.model.BooleanType flag) || !flag.hasValue()) {
+                    throw new IllegalArgumentException(where + " must be a valueBoolean");
+                }
+                previousScorePrior = flag.booleanValue();
             } else if (STRING_PARTS.contains(name)) {
                 if (!(value instanceof StringType string) || value.fhirType().equals("code") || !string.hasValue()) {
-                    throw new IllegalArgumentException(where + " must be a valueString (a linkId)");
+                    throw new IllegalArgumentException(where + " must be a valueString");
+                }
+                if (name.equals("contentTarget")) {
+                    readContentTarget(string.getValue(), contentTargets);
+                    continue;
+                }
+                if (name.equals("enemySet")) {
+                    enemySets.add(readEnemySet(string.getValue(), linkIds));
+                    continue;
                 }
                 if (!linkIds.contains(string.getValue())) {
                     throw new IllegalArgumentException(where + " '" + string.getValue() + "' is not the linkId of an item"
@@ -451,16 +506,63 @@ public final class AdaptiveBank {
                     case "quadratureMax" -> quadratureMax = v;
                     case "scoreMean" -> builder.scoreMean(v);
                     case "scoreSd" -> builder.scoreSd(v);
+                    case "scoreStandardErrorStop" -> builder.scoreStandardErrorStop(v);
+                    case "thetaChangeStop" -> builder.thetaChangeStop(v);
+                    case "previousScoreLimit" -> previousScoreLimit = v;
                     default -> builder.startTheta(v);
                 }
             }
         }
         builder.quadrature(quadratureMin, quadratureMax, quadraturePoints);
+        if (seen.contains("scoreStandardErrorStop") && !seen.contains("standardErrorStop")) {
+            builder.standardErrorStop(0.0); // the score-unit rule replaces the theta default
+        }
+        if (!domains.isEmpty() && contentTargets.isEmpty()) {
+            throw new IllegalArgumentException("cat-design: items carry a domain but there is no contentTarget");
+        }
+        builder.previousScorePrior(previousScorePrior, previousScoreLimit)
+                .contentBalancing(contentTargets, contentTargets.isEmpty() ? Map.of() : domains)
+                .enemySets(enemySets).exposureParameters(exposure);
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cat-design: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code domain=share}, e.g. {@code sleep-quality=0.5}. */
+    private static void readContentTarget(String text, Map<String, Double> targets) {
+        String where = "cat-design contentTarget '" + text + "'";
+        int equals = text.indexOf('=');
+        if (equals <= 0 || equals == text.length() - 1) {
+            throw new IllegalArgumentException(where + " must be domain=share, e.g. impact=0.5");
+        }
+        String domain = text.substring(0, equals).trim();
+        double share;
+        try {
+            share = new BigDecimal(text.substring(equals + 1).trim()).doubleValue();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + ": the share is not a number");
+        }
+        if (targets.put(domain, share) != null) {
+            throw new IllegalArgumentException(where + ": domain '" + domain + "' has two targets");
+        }
+    }
+
+    /** Item linkIds separated by spaces, at least two, all of this bank. */
+    private static Set<String> readEnemySet(String text, Set<String> linkIds) {
+        Set<String> set = new java.util.LinkedHashSet<>();
+        for (String linkId : text.trim().split("\\s+")) {
+            if (!linkIds.contains(linkId)) {
+                throw new IllegalArgumentException("cat-design enemySet '" + text + "': '" + linkId
+                        + "' is not the linkId of an item of this bank");
+            }
+            set.add(linkId);
+        }
+        if (set.size() < 2) {
+            throw new IllegalArgumentException("cat-design enemySet '" + text + "' needs at least two different linkIds");
+        }
+        return set;
     }
 
     // ---------------------------------------------------------------- option matching

@@ -66,7 +66,8 @@ public final class BankImporter {
     private static final Pattern THRESHOLD_COLUMN = Pattern.compile("threshold_(\\d+)");
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Set<String> MODELS = Set.of("grm", "gpcm", "2pl");
-    private static final Set<String> INTEGER_DESIGN_PARTS = Set.of("minItems", "maxItems", "quadraturePoints", "randomesque");
+    private static final Set<String> INTEGER_DESIGN_PARTS = Set.of("minItems", "maxItems", "quadraturePoints", "randomesque",
+            "scoreDecimals");
     private static final Set<String> CODE_DESIGN_PARTS = Set.of("selection", "estimator");
 
     private BankImporter() {
@@ -177,7 +178,10 @@ public final class BankImporter {
          * A cat-design value by its part name ({@code minItems}, {@code maxItems}, {@code standardErrorStop},
          * {@code selection}, {@code estimator}, {@code priorMean}, {@code priorSd}, {@code quadratureMin},
          * {@code quadratureMax}, {@code quadraturePoints}, {@code scoreMean}, {@code scoreSd},
-         * {@code randomesque}, {@code firstItem}, {@code startTheta}); the others keep the engine defaults.
+         * {@code randomesque}, {@code firstItem}, {@code startTheta}, {@code scoreStandardErrorStop},
+         * {@code scoreDecimals}, {@code thetaChangeStop}, {@code previousScorePrior}, {@code previousScoreLimit}); the
+         * others are written out as {@link CatDesign#promisCompatible()} (CHOIR's PROMIS CAT). The repeatable parts
+         * contentTarget and enemySet are added to the JSON by hand.
          */
         public Request design(String part, String value) {
             design.put(part, value);
@@ -706,12 +710,17 @@ public final class BankImporter {
             String part = entry.getKey();
             String text = entry.getValue() == null ? "" : entry.getValue().trim();
             String option = "--" + part.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-            if (!AdaptiveBank.DESIGN_PARTS.contains(part)) {
+            if (!AdaptiveBank.DESIGN_PARTS.contains(part) || AdaptiveBank.REPEATED_DESIGN_PARTS.contains(part)) {
                 problems.add("unknown design option " + option);
                 continue;
             }
             try {
-                if (INTEGER_DESIGN_PARTS.contains(part)) {
+                if (part.equals("previousScorePrior")) {
+                    if (!text.equals("true") && !text.equals("false")) {
+                        throw new NumberFormatException();
+                    }
+                    parsed.put(part, new org.hl7.fhir.r4.model.BooleanType(Boolean.parseBoolean(text)));
+                } else if (INTEGER_DESIGN_PARTS.contains(part)) {
                     parsed.put(part, new IntegerType(Integer.parseInt(text)));
                 } else if (CODE_DESIGN_PARTS.contains(part)) {
                     if (text.isEmpty()) {
@@ -731,15 +740,15 @@ public final class BankImporter {
                 }
             } catch (NumberFormatException e) {
                 problems.add(option + ": '" + text + "' is not " + (INTEGER_DESIGN_PARTS.contains(part) ? "an integer"
+                        : part.equals("previousScorePrior") ? "true or false"
                         : CODE_DESIGN_PARTS.contains(part) || part.equals("firstItem") ? "a value" : "a number"));
             }
         }
-        // The defaults spelled out, so that the file states its whole design; given values replace them.
+        // CHOIR's PROMIS CAT spelled out, so that the file states its whole design; given values replace them.
         Map<String, Type> design = new LinkedHashMap<>();
-        CatDesign defaults = CatDesign.defaults();
+        CatDesign defaults = CatDesign.promisCompatible();
         design.put("minItems", new IntegerType(defaults.minItems()));
         design.put("maxItems", new IntegerType(defaults.maxItems()));
-        design.put("standardErrorStop", decimal(defaults.standardErrorStop()));
         design.put("selection", new CodeType(defaults.selection().name().toLowerCase(Locale.ROOT).replace('_', '-')));
         design.put("estimator", new CodeType(defaults.estimator().name().toLowerCase(Locale.ROOT)));
         design.put("priorMean", decimal(defaults.priorMean()));
@@ -751,7 +760,10 @@ public final class BankImporter {
         design.put("scoreSd", decimal(defaults.scoreSd()));
         design.put("randomesque", new IntegerType(defaults.randomesque()));
         design.put("firstItem", null);
-        design.put("startTheta", decimal(defaults.startTheta()));
+        if (!parsed.containsKey("standardErrorStop")) {
+            design.put("scoreStandardErrorStop", decimal(defaults.scoreStandardErrorStop()));
+        }
+        design.put("scoreDecimals", new IntegerType(defaults.scoreDecimals()));
         design.putAll(parsed);
         List<Extension> parts = new ArrayList<>();
         for (String part : AdaptiveBank.DESIGN_PARTS) {
@@ -797,10 +809,12 @@ public final class BankImporter {
             Optional: --id ID  --status draft|active|retired  --date DATE  --publisher TEXT  --copyright TEXT
                       --description-fi/-sv/-en TEXT  --conformance FOLDER (repeatable: CodeSystems/ValueSets to validate with)
                       --no-validate
-            Design (defaults as in docs/adaptive.md): --min-items N --max-items N --standard-error-stop X
+            Design (default: CHOIR's PROMIS CAT, see docs/adaptive.md): --min-items N --max-items N
+                      --standard-error-stop X | --score-standard-error-stop X  --score-decimals N
                       --selection max-info|max-posterior-info --estimator eap|map --prior-mean X --prior-sd X
                       --quadrature-min X --quadrature-max X --quadrature-points N --score-mean X --score-sd X
-                      --randomesque N --first-item LINKID --start-theta X
+                      --randomesque N --first-item LINKID --start-theta X (max-info only) --theta-change-stop X
+                      --previous-score-prior true|false --previous-score-limit X
             """;
 
     public static void main(String[] args) {
@@ -856,7 +870,7 @@ public final class BankImporter {
                 case "--out" -> output = Path.of(value);
                 default -> {
                     String part = kebabToCamel(flag.substring(2));
-                    if (!AdaptiveBank.DESIGN_PARTS.contains(part)) {
+                    if (!AdaptiveBank.DESIGN_PARTS.contains(part) || AdaptiveBank.REPEATED_DESIGN_PARTS.contains(part)) {
                         err.println("unknown option " + flag);
                         err.print(USAGE);
                         return 2;

@@ -1,6 +1,8 @@
 package fi.vointi.adaptive;
 
+import fi.vointi.cat.CatEngine;
 import fi.vointi.cat.CatSimulator;
+import fi.vointi.cat.ExposureSummary;
 import fi.vointi.cat.ConditionalSummary;
 import fi.vointi.cat.SimulationReport;
 import fi.vointi.fhir.FhirException;
@@ -28,10 +30,13 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code POST /fhir/Questionnaire/{id}/$simulate}: simulated respondents for a bank and its CAT design — mean
- * test length, bias, RMSE and correlation with the full-bank estimate, overall and per true theta. The
+ * test length, bias, RMSE and correlation with the full-bank estimate, overall and per true theta, and item exposure
+ * (rate per item, the largest, the share never used, test overlap); with {@code exposureCap} also Sympson-Hetter
+ * exposure parameters calibrated for that cap and the figures under them. The
  * evidence a county needs before choosing a design; administrators only (it is CPU work, not health data).
  */
 @Controller("/fhir/Questionnaire")
@@ -39,6 +44,8 @@ import java.util.Locale;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class SimulationController {
     static final int MAX_RESPONDENTS = 20_000;
+    static final int CALIBRATION_RESPONDENTS = 1_000;
+    static final int CALIBRATION_ROUNDS = 30;
     private final AdaptiveBanks banks;
     private final CallerResolver callers;
     private final FhirResponses responses;
@@ -57,12 +64,25 @@ public class SimulationController {
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> simulate(@PathVariable String id, @Nullable @QueryValue Integer respondents,
                                          @Nullable @QueryValue String thetas, @Nullable @QueryValue Integer replications,
-                                         @Nullable @QueryValue Long seed, HttpRequest<?> request) {
+                                         @Nullable @QueryValue Long seed, @Nullable @QueryValue Double exposureCap,
+                                         HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.simulate(callers.resolve(request)));
         AdaptiveBank bank = banks.byId(id).orElseThrow(() ->
                 FhirException.notFound("Questionnaire/" + id + " is not an adaptive questionnaire of this server"));
-        CatSimulator simulator = new CatSimulator(bank.engine());
         long randomSeed = seed == null ? 1L : seed;
+        CatSimulator simulator = new CatSimulator(bank.engine());
+        Map<String, Double> exposureParameters = null;
+        if (exposureCap != null) {
+            if (!(exposureCap > 0 && exposureCap < 1) || bank.design().randomesque() > 1) {
+                throw FhirException.badRequest("exposureCap must be between 0 and 1 (exclusive), on a design with"
+                        + " randomesque 1 (Sympson-Hetter replaces randomesque)");
+            }
+            // Calibrated on other simulees (seed + 1000 + round) than the ones the report describes.
+            exposureParameters = CatSimulator.sympsonHetter(bank.items(), bank.design().toBuilder().exposureParameters(
+                    Map.of()).build(), exposureCap, CALIBRATION_RESPONDENTS, CALIBRATION_ROUNDS, randomSeed + 1000);
+            simulator = new CatSimulator(new CatEngine(bank.engine().tables(),
+                    bank.design().toBuilder().exposureParameters(exposureParameters).build()));
+        }
         SimulationReport report;
         if (thetas != null) {
             double[] values = parseThetas(thetas);
@@ -80,9 +100,19 @@ public class SimulationController {
             if (n < 1 || n > MAX_RESPONDENTS) {
                 throw FhirException.badRequest("respondents must be between 1 and " + MAX_RESPONDENTS);
             }
-            report = simulator.simulateStandardNormal(n, randomSeed);
+            report = simulator.simulateFromPrior(n, randomSeed);
         }
-        return responses.ok(toParameters(bank, report), request);
+        Parameters out = toParameters(bank, report, thetas == null);
+        if (exposureParameters != null) {
+            var part = out.addParameter().setName("sympsonHetter");
+            part.addPart().setName("exposureCap").setValue(new DecimalType(BigDecimal.valueOf(exposureCap)));
+            exposureParameters.forEach((item, k) -> {
+                var parameter = part.addPart().setName("exposureParameter");
+                parameter.addPart().setName("item").setValue(new StringType(item));
+                parameter.addPart().setName("value").setValue(decimal(k));
+            });
+        }
+        return responses.ok(out, request);
     }
 
     private static double[] parseThetas(String thetas) {
@@ -97,16 +127,31 @@ public class SimulationController {
         }
     }
 
-    private static Parameters toParameters(AdaptiveBank bank, SimulationReport report) {
+    private static Parameters toParameters(AdaptiveBank bank, SimulationReport report, boolean drawnFromPrior) {
         Parameters out = new Parameters();
         out.addParameter().setName("bank").setValue(new StringType(bank.canonical()));
         out.addParameter().setName("respondents").setValue(new IntegerType(report.respondents()));
+        if (drawnFromPrior) {
+            out.addParameter().setName("trueThetaDistribution").setValue(new StringType("N(" + bank.design().priorMean()
+                    + ", " + bank.design().priorSd() + "^2), the design's prior"));
+        }
         out.addParameter().setName("meanTestLength").setValue(decimal(report.meanTestLength()));
         out.addParameter().setName("bias").setValue(decimal(report.bias()));
         out.addParameter().setName("rmse").setValue(decimal(report.rmse()));
         if (Double.isFinite(report.correlationWithFullBank())) {
             out.addParameter().setName("correlationWithFullBank").setValue(decimal(report.correlationWithFullBank()));
         }
+        ExposureSummary exposure = report.exposure();
+        out.addParameter().setName("maxExposureRate").setValue(decimal(exposure.maxExposureRate()));
+        out.addParameter().setName("unusedItemShare").setValue(decimal(exposure.unusedShare()));
+        if (Double.isFinite(exposure.testOverlapRate())) {
+            out.addParameter().setName("testOverlapRate").setValue(decimal(exposure.testOverlapRate()));
+        }
+        exposure.exposureRates().forEach((item, rate) -> {
+            var part = out.addParameter().setName("itemExposure");
+            part.addPart().setName("item").setValue(new StringType(item));
+            part.addPart().setName("rate").setValue(decimal(rate));
+        });
         report.stopReasons().forEach((reason, count) -> {
             var part = out.addParameter().setName("stopReason");
             part.addPart().setName("reason").setValue(new StringType(reason.name().toLowerCase(Locale.ROOT).replace('_', '-')));

@@ -35,6 +35,20 @@ public final class CatSimulator {
 
     /** Simulates {@code respondents} people with true thetas drawn from N(0, 1). */
     public SimulationReport simulateStandardNormal(int respondents, long seed) {
+        return simulateNormal(respondents, 0.0, 1.0, seed);
+    }
+
+    /**
+     * Simulates {@code respondents} people with true thetas drawn from the design's prior N(priorMean, priorSd^2): the
+     * population the design assumes, so exposure and length figures describe that population.
+     */
+    public SimulationReport simulateFromPrior(int respondents, long seed) {
+        NormalPrior prior = engine.design().prior();
+        return simulateNormal(respondents, prior.mean(), prior.sd(), seed);
+    }
+
+    /** Simulates {@code respondents} people with true thetas drawn from N(mean, sd^2). */
+    public SimulationReport simulateNormal(int respondents, double mean, double sd, long seed) {
         if (respondents < 1) {
             throw new IllegalArgumentException("need at least one respondent, was " + respondents);
         }
@@ -47,7 +61,7 @@ public final class CatSimulator {
             do {
                 u = random.nextDouble();
             } while (u == 0.0);
-            thetas[p] = standardNormal.inverseCumulativeProbability(u);
+            thetas[p] = mean + sd * standardNormal.inverseCumulativeProbability(u);
         }
         return simulate(thetas, seed);
     }
@@ -63,6 +77,7 @@ public final class CatSimulator {
         double[] probabilities = new double[bank.maxCategories()];
         int[] responses = new int[bank.size()];
         List<SimulatedRespondent> rows = new ArrayList<>(trueThetas.length);
+        long[] itemCounts = new long[bank.size()];
 
         for (int p = 0; p < trueThetas.length; p++) {
             double trueTheta = trueThetas[p];
@@ -81,13 +96,15 @@ public final class CatSimulator {
             CatStep step = engine.next(answers, p);
             while (!step.finished()) {
                 int index = bank.indexOf(step.nextItemId());
+                itemCounts[index]++;
                 answers.add(new Answer(step.nextItemId(), responses[index]));
                 step = engine.next(answers, p);
             }
             rows.add(new SimulatedRespondent(trueTheta, step.estimate().theta(), step.estimate().standardError(),
-                    full.theta(), full.standardError(), step.itemsAdministered(), step.stopReason()));
+                    full.theta(), full.standardError(), step.itemsAdministered(), step.stopReason(),
+                    answers.stream().map(Answer::itemId).toList()));
         }
-        return summarise(rows);
+        return summarise(bank, rows, itemCounts);
     }
 
     /** Category whose cumulative probability first exceeds u (inverse-CDF sampling). */
@@ -104,7 +121,51 @@ public final class CatSimulator {
         return last;
     }
 
-    private static SimulationReport summarise(List<SimulatedRespondent> rows) {
+    /**
+     * Sympson-Hetter exposure parameters for a cap {@code maxRate} (Sympson &amp; Hetter 1985): starting from K = 1,
+     * simulate {@code respondents} from the design's prior and lower the parameter of every item asked more often than
+     * the cap, K = K x maxRate / P(A); repeat until no item exceeds the cap, at most {@code iterations} times. The
+     * classic update K = min(1, maxRate / P(S)) also raises parameters again and oscillates for many rounds (items
+     * take turns at being over-exposed); parameters that only decrease settle in a few rounds at the price of
+     * restricting some items a little more than needed. Each round draws new simulees. Items whose parameter is 1 are
+     * left out.
+     *
+     * @return exposure parameters by item id, for the design's {@code exposureParameters}
+     */
+    public static Map<String, Double> sympsonHetter(ItemBank bank, CatDesign design, double maxRate, int respondents,
+                                                    int iterations, long seed) {
+        if (!(maxRate > 0 && maxRate < 1)) {
+            throw new IllegalArgumentException("the exposure cap must be between 0 and 1 (exclusive), was " + maxRate);
+        }
+        if (design.randomesque() > 1) {
+            throw new IllegalArgumentException("Sympson-Hetter replaces randomesque; use a design with randomesque 1");
+        }
+        BankTables tables = BankTables.build(bank, design.grid());
+        double[] k = new double[bank.size()];
+        java.util.Arrays.fill(k, 1.0);
+        Map<String, Double> parameters = Map.of();
+        for (int round = 0; round < iterations; round++) {
+            CatEngine engine = new CatEngine(tables, design.toBuilder().exposureParameters(parameters).build());
+            ExposureSummary exposure = new CatSimulator(engine).simulateFromPrior(respondents, seed + round).exposure();
+            if (exposure.maxExposureRate() <= maxRate) {
+                break;
+            }
+            Map<String, Double> next = new LinkedHashMap<>();
+            for (int i = 0; i < bank.size(); i++) {
+                double administered = exposure.exposureRates().get(bank.item(i).id());
+                if (administered > maxRate) {
+                    k[i] *= maxRate / administered;
+                }
+                if (k[i] < 1.0) {
+                    next.put(bank.item(i).id(), k[i]);
+                }
+            }
+            parameters = next;
+        }
+        return parameters;
+    }
+
+    private static SimulationReport summarise(ItemBank bank, List<SimulatedRespondent> rows, long[] itemCounts) {
         int n = rows.size();
         double length = 0.0;
         double error = 0.0;
@@ -143,7 +204,7 @@ public final class CatSimulator {
                     Math.sqrt(groupSquared / m), groupSe / m));
         }
         return new SimulationReport(n, length / n, error / n, Math.sqrt(squared / n), correlation(cat, full),
-                reasons, conditional, rows);
+                reasons, conditional, rows, ExposureSummary.of(bank, itemCounts, n, length / n));
     }
 
     private static double correlation(double[] x, double[] y) {

@@ -1,5 +1,8 @@
 package fi.vointi.cat;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
 /**
  * Linear reporting scale, e.g. the PROMIS T-score metric T = 50 + 10 theta.
  *
@@ -28,5 +31,22 @@ public record ScoreScale(double mean, double sd) {
 
     public ScaleScore apply(Estimate estimate) {
         return new ScaleScore(score(estimate.theta()), standardError(estimate.standardError()));
+    }
+
+    /**
+     * The reported score: computed from the unrounded theta, then rounded to {@code decimals} half away from zero
+     * (as PROMIS reports T to 1 decimal); -1 leaves it unrounded.
+     */
+    public ScaleScore apply(Estimate estimate, int decimals) {
+        ScaleScore exact = apply(estimate);
+        if (decimals < 0) {
+            return exact;
+        }
+        return new ScaleScore(round(exact.value(), decimals), round(exact.standardError(), decimals));
+    }
+
+    /** Half away from zero on the shortest decimal form of the double (so 45.25 becomes 45.3, -45.25 becomes -45.3). */
+    static double round(double value, int decimals) {
+        return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP).doubleValue();
     }
 }

@@ -10,7 +10,13 @@ package fi.vointi.cat;
  * @param fullBankStandardError posterior SD of the full-bank EAP
  * @param itemsAdministered     CAT length
  * @param stopReason            why the CAT stopped
+ * @param items                 the items asked, in order
  */
 public record SimulatedRespondent(double trueTheta, double catTheta, double catStandardError, double fullBankTheta,
-                                  double fullBankStandardError, int itemsAdministered, StopReason stopReason) {
+                                  double fullBankStandardError, int itemsAdministered, StopReason stopReason,
+                                  java.util.List<String> items) {
+
+    public SimulatedRespondent {
+        items = java.util.List.copyOf(items);
+    }
 }

@@ -15,10 +15,12 @@ import java.util.Map;
  * @param stopReasons             count of respondents per stop reason
  * @param byTrueTheta             conditional summaries, one per distinct true theta in first-seen order
  * @param rows                    every respondent, in simulation order
+ * @param exposure                how often each item was asked
  */
 public record SimulationReport(int respondents, double meanTestLength, double bias, double rmse,
                                double correlationWithFullBank, Map<StopReason, Integer> stopReasons,
-                               List<ConditionalSummary> byTrueTheta, List<SimulatedRespondent> rows) {
+                               List<ConditionalSummary> byTrueTheta, List<SimulatedRespondent> rows,
+                               ExposureSummary exposure) {
 
     public SimulationReport {
         stopReasons = Map.copyOf(stopReasons);

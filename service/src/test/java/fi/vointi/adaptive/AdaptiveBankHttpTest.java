@@ -22,7 +22,7 @@ class AdaptiveBankHttpTest {
         assertEquals(200, reply.status(), reply.body());
         Questionnaire bank = reply.resource(Questionnaire.class);
         assertEquals("https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank", bank.getUrl());
-        assertEquals("1.0.0", bank.getVersion());
+        assertEquals("1.1.0", bank.getVersion()); // 1.1.0: CHOIR's PROMIS CAT design
         assertTrue(AdaptiveBank.isAdaptive(bank));
         assertEquals(AdaptiveBankTest.demo().getItem().size(), AdaptiveBank.read(bank).items().size());
     }

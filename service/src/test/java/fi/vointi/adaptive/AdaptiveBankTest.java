@@ -12,6 +12,7 @@ import fi.vointi.cat.SelectionMethod;
 import fi.vointi.cat.TwoPlItem;
 import fi.vointi.catalog.ProfileValidator;
 import fi.vointi.catalog.QuestionnaireCatalog;
+import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateType;
@@ -136,7 +137,7 @@ class AdaptiveBankTest {
         Questionnaire q = demo();
         assertTrue(AdaptiveBank.isAdaptive(q));
         AdaptiveBank bank = AdaptiveBank.read(q);
-        assertEquals("https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.0.0", bank.canonical());
+        assertEquals("https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.1.0", bank.canonical());
         assertTrue(bank.items().size() >= 30 && bank.items().size() <= 40, "items: " + bank.items().size());
         assertEquals(q.getItem().stream().map(QuestionnaireItemComponent::getLinkId).toList(),
                 bank.items().items().stream().map(IrtItem::id).toList(), "engine items in questionnaire order");
@@ -149,18 +150,20 @@ class AdaptiveBankTest {
             assertTrue(b[0] >= -2.5 && b[3] <= 2.0, grm.toString());
             assertTrue(parameters.add(grm.slope() + java.util.Arrays.toString(b)), "no two items alike: " + grm);
         }
-        // the design spells out the engine defaults
+        // the design spells out CHOIR's PROMIS CAT (1.1.0, issue 14; 1.0.0 spelled out the engine defaults)
         CatDesign design = bank.design();
-        assertEquals(CatDesign.defaults(), design);
+        assertEquals(CatDesign.promisCompatible(), design);
         assertEquals(4, design.minItems());
         assertEquals(12, design.maxItems());
-        assertEquals(0.3, design.standardErrorStop());
-        assertEquals(SelectionMethod.MAX_INFO, design.selection());
+        assertEquals(3.0, design.scoreStandardErrorStop());
+        assertEquals(0.0, design.standardErrorStop());
+        assertEquals(SelectionMethod.MAX_POSTERIOR_INFO, design.selection());
         assertEquals(EstimationMethod.EAP, design.estimator());
         assertEquals(81, design.quadraturePoints());
         assertEquals(50.0, design.scoreMean());
         assertEquals(1, design.randomesque());
-        assertEquals(15 - 1, design(q).getExtension().size(), "every design value but firstItem is spelled out");
+        assertEquals(1, design.scoreDecimals());
+        assertEquals(14, design(q).getExtension().size(), "the PROMIS design is spelled out");
         assertTrue(q.getExtensionByUrl(BankImporter.SDC_ADAPTIVE).getValue() instanceof org.hl7.fhir.r4.model.BooleanType b
                 && b.booleanValue(), "marked adaptive the SDC way");
     }
@@ -350,15 +353,66 @@ class AdaptiveBankTest {
     }
 
     @Test
+    void coarseOrNarrowGridsAreRefusedNamingTheBank() {
+        // 9 points on -4..4: step 1.0 (a 9-point grid reports SE 0.244 where the true RMSE is 0.33)
+        refused(q -> design(q).addExtension("quadraturePoints", new IntegerType(9)),
+                "https://test.example/fhir/Questionnaire/test-bank|1.0", "step 1.0", "at most 0.2");
+        // 0.2 itself is fine: 41 points on -4..4
+        Questionnaire fine = bank(grm("g1"), grm("g2"));
+        design(fine).addExtension("quadraturePoints", new IntegerType(41));
+        assertEquals(41, AdaptiveBank.read(fine).design().quadraturePoints());
+        // prior N(0, 1.2): needs -4.8..4.8
+        refused(q -> design(q).addExtension("priorSd", new DecimalType(1.2)), "test-bank|1.0", "-4.8..4.8");
+        // prior mean 1: needs -3..5
+        refused(q -> design(q).addExtension("priorMean", new DecimalType(1)), "must cover the prior mean", "-3.0..5.0");
+        // a previous-score prior may move the mean to +-2: needs -6..6
+        refused(q -> design(q).addExtension("previousScorePrior", new BooleanType(true)), "-6.0..6.0");
+    }
+
+    @Test
+    void contentBalancingEnemiesAndExposureParametersAreRead() {
+        Questionnaire q = bank(grm("g1"), grm("g2"), grm("g3"));
+        irt(q.getItem().get(0)).addExtension("domain", new CodeType("a"));
+        irt(q.getItem().get(1)).addExtension("domain", new CodeType("b"));
+        irt(q.getItem().get(2)).addExtension("domain", new CodeType("a"));
+        irt(q.getItem().get(1)).addExtension("exposureParameter", new DecimalType(0.4));
+        design(q).addExtension("contentTarget", new StringType("a=0.75"));
+        design(q).addExtension("contentTarget", new StringType("b=0.25"));
+        CatDesign design = AdaptiveBank.read(q).design();
+        assertEquals(List.of("a", "b"), List.copyOf(design.contentTargets().keySet()));
+        assertEquals(0.25, design.contentTargets().get("b"));
+        assertEquals(java.util.Map.of("g1", "a", "g2", "b", "g3", "a"), design.itemDomains());
+        assertEquals(java.util.Map.of("g2", 0.4), design.exposureParameters());
+        // refused: shares not adding up to 1, a domain without a target, targets without domains, unknown enemies
+        refused(b -> {
+            irt(b.getItem().get(0)).addExtension("domain", new CodeType("a"));
+            irt(b.getItem().get(1)).addExtension("domain", new CodeType("a"));
+            design(b).addExtension("contentTarget", new StringType("a=0.5"));
+        }, "add up to 1");
+        refused(b -> {
+            irt(b.getItem().get(0)).addExtension("domain", new CodeType("a"));
+            irt(b.getItem().get(1)).addExtension("domain", new CodeType("c"));
+            design(b).addExtension("contentTarget", new StringType("a=1"));
+        }, "item 'g2' has domain 'c'");
+        refused(b -> design(b).addExtension("contentTarget", new StringType("a=1")), "needs a domain on every item");
+        refused(b -> design(b).addExtension("enemySet", new StringType("g1 nope")), "'nope' is not the linkId");
+        refused(b -> irt(b.getItem().get(0)).addExtension("exposureParameter", new DecimalType(1.5)), "at most 1");
+        refused(b -> {
+            irt(b.getItem().get(0)).addExtension("exposureParameter", new DecimalType(0.5));
+            design(b).addExtension("randomesque", new IntegerType(2));
+        }, "choose one exposure control");
+    }
+
+    @Test
     void designValuesAreRead() {
         Questionnaire q = bank(grm("g1"), grm("g2"), grm("g3"));
         Extension design = design(q);
         design.addExtension("maxItems", new IntegerType(2));
         design.addExtension("standardErrorStop", new DecimalType(0.25));
-        design.addExtension("selection", new CodeType("max-posterior-info"));
+        design.addExtension("selection", new CodeType("max-info"));
         design.addExtension("estimator", new CodeType("map"));
         design.addExtension("priorMean", new DecimalType(-0.5));
-        design.addExtension("priorSd", new DecimalType(1.2));
+        design.addExtension("priorSd", new DecimalType(1.1));
         design.addExtension("quadratureMin", new DecimalType(-5));
         design.addExtension("quadratureMax", new DecimalType(5));
         design.addExtension("quadraturePoints", new IntegerType(101));
@@ -367,11 +421,18 @@ class AdaptiveBankTest {
         design.addExtension("randomesque", new IntegerType(3));
         design.addExtension("firstItem", new StringType("g2"));
         design.addExtension("startTheta", new DecimalType(0.5));
+        design.addExtension("scoreDecimals", new IntegerType(1));
+        design.addExtension("thetaChangeStop", new DecimalType(0.02));
+        design.addExtension("previousScorePrior", new BooleanType(true));
+        design.addExtension("previousScoreLimit", new DecimalType(0.5));
+        design.addExtension("enemySet", new StringType("g1 g3"));
+        design.addExtension("enemySet", new StringType("g2 g3"));
         CatDesign read = AdaptiveBank.read(q).design();
         assertEquals(CatDesign.builder().minItems(1).maxItems(2).standardErrorStop(0.25)
-                .selection(SelectionMethod.MAX_POSTERIOR_INFO).estimator(EstimationMethod.MAP).priorMean(-0.5).priorSd(1.2)
+                .selection(SelectionMethod.MAX_INFO).estimator(EstimationMethod.MAP).priorMean(-0.5).priorSd(1.1)
                 .quadrature(-5, 5, 101).scoreMean(100).scoreSd(15).randomesque(3).firstItemId("g2").startTheta(0.5)
-                .build(), read);
+                .scoreDecimals(1).thetaChangeStop(0.02).previousScorePrior(true, 0.5)
+                .enemySets(List.of(Set.of("g1", "g3"), Set.of("g2", "g3"))).build(), read);
         assertEquals("g2", AdaptiveBank.read(q).engine().next(List.of()).nextItemId());
         // an empty design is the defaults except what it gives
         Questionnaire defaults = bank(grm("g1"));
@@ -456,6 +517,23 @@ class AdaptiveBankTest {
         design(q).addExtension("selection", new CodeType("max-posterior-info"));
         design(q).addExtension("firstItem", new StringType("d1"));
         assertEquals(List.of(), messages(q));
+        // the parts added in issue 14, repeatable ones twice
+        Questionnaire options = bank(grm("g1"), grm("g2"), grm("g3"));
+        irt(options.getItem().get(0)).addExtension("domain", new CodeType("a"));
+        irt(options.getItem().get(1)).addExtension("domain", new CodeType("b"));
+        irt(options.getItem().get(2)).addExtension("domain", new CodeType("b"));
+        irt(options.getItem().get(2)).addExtension("exposureParameter", new DecimalType(0.5));
+        design(options).addExtension("scoreStandardErrorStop", new DecimalType(3));
+        design(options).addExtension("scoreDecimals", new IntegerType(1));
+        design(options).addExtension("thetaChangeStop", new DecimalType(0.01));
+        design(options).addExtension("previousScorePrior", new BooleanType(false));
+        design(options).addExtension("previousScoreLimit", new DecimalType(1.5));
+        design(options).addExtension("contentTarget", new StringType("a=0.5"));
+        design(options).addExtension("contentTarget", new StringType("b=0.5"));
+        design(options).addExtension("enemySet", new StringType("g1 g2"));
+        design(options).addExtension("enemySet", new StringType("g2 g3"));
+        assertEquals(List.of(), messages(options));
+        AdaptiveBank.read(options);
     }
 
     @Test

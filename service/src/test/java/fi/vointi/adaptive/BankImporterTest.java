@@ -109,7 +109,8 @@ class BankImporterTest {
         GeneralizedPartialCreditItem gpcm = assertInstanceOf(GeneralizedPartialCreditItem.class, bank.items().get("GARD03"));
         assertArrayEquals(new double[] {-0.9, 0.3, -0.1, 1.2}, gpcm.steps());
         assertEquals(new TwoPlItem("GARD04", 1.3, 0.2), bank.items().get("GARD04"));
-        assertEquals(CatDesign.defaults(), bank.design());
+        // the importer writes CHOIR's PROMIS CAT (changed in issue 14 from the engine defaults)
+        assertEquals(CatDesign.promisCompatible(), bank.design());
         // option sets: the reversed set makes "always" the lowest category of the negatively worded item
         assertEquals(OptionalInt.of(4), bank.category("GARD01", new Coding(SYSTEM, "always", null)));
         assertEquals(OptionalInt.of(0), bank.category("GARD05", new Coding(SYSTEM, "always", null)));
@@ -139,8 +140,9 @@ class BankImporterTest {
         assertEquals("Test licence", q.getCopyright());
         assertEquals("Description", AdaptiveBankTest.translation(q.getDescriptionElement(), "en"));
         CatDesign design = AdaptiveBank.read(q).design();
-        assertEquals(CatDesign.builder().maxItems(5).standardErrorStop(0.35).estimator(EstimationMethod.MAP)
-                .firstItemId("GARD02").quadrature(-4, 4, 41).build(), design);
+        // a theta-unit standardErrorStop replaces the PROMIS score-unit rule; the rest is CHOIR's PROMIS CAT
+        assertEquals(CatDesign.promisCompatible().toBuilder().maxItems(5).scoreStandardErrorStop(0).standardErrorStop(0.35)
+                .estimator(EstimationMethod.MAP).firstItemId("GARD02").quadrature(-4, 4, 41).build(), design);
         assertEquals(List.of(), BankImporter.validate(FHIR, q, List.of()));
     }
 
@@ -359,6 +361,29 @@ class BankImporterTest {
         assertTrue(problems.get(0).contains("cat-design firstItem 'GARD77'"), problems::toString);
         problems = problems(request().design("selection", "random"));
         assertTrue(problems.get(0).contains("selection 'random'"), problems::toString);
+        problems = problems(request().design("previousScorePrior", "maybe").design("enemySet", "GARD01 GARD02"));
+        assertEquals(List.of("--previous-score-prior: 'maybe' is not true or false", "unknown design option --enemy-set"),
+                problems);
+        // the grid check at load: a previous-score prior needs -6..6 with the default clamp 2
+        problems = problems(request().design("previousScorePrior", "true"));
+        assertTrue(problems.get(0).contains("must cover the prior mean +- 4 prior SD"), problems::toString);
+        problems = problems(request().design("quadraturePoints", "9"));
+        assertTrue(problems.get(0).contains("it must be at most 0.2"), problems::toString);
+        // max-posterior-info (the PROMIS default written out) chooses the first item by prior-weighted information
+        problems = problems(request().design("startTheta", "0.5"));
+        assertTrue(problems.get(0).contains("startTheta applies to max-info only"), problems::toString);
+    }
+
+    @Test
+    void newDesignOptionsAreWritten() throws Exception {
+        Questionnaire q = BankImporter.importBank(request().design("scoreStandardErrorStop", "2.5")
+                .design("scoreDecimals", "0").design("thetaChangeStop", "0.02").design("previousScorePrior", "true")
+                .design("previousScoreLimit", "1.5").design("quadratureMin", "-6").design("quadratureMax", "6")
+                .design("quadraturePoints", "121"));
+        assertEquals(CatDesign.promisCompatible().toBuilder().scoreStandardErrorStop(2.5).scoreDecimals(0)
+                .thetaChangeStop(0.02).previousScorePrior(true, 1.5).quadrature(-6, 6, 121).build(),
+                AdaptiveBank.read(q).design());
+        assertEquals(List.of(), BankImporter.validate(FHIR, q, List.of()));
     }
 
     @Test

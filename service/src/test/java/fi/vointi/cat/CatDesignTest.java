@@ -2,6 +2,10 @@ package fi.vointi.cat;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,12 +31,15 @@ class CatDesignTest {
 
     @Test
     void builderSetsEveryOptionAndRoundTrips() {
+        // startTheta applies to max-info only, and the grid must cover 0.5 +- 4 x 1.5 (intended since issue 14)
         CatDesign design = CatDesign.builder().minItems(2).maxItems(20).standardErrorStop(0.25)
-                .selection(SelectionMethod.MAX_POSTERIOR_INFO).estimator(EstimationMethod.MAP).priorMean(0.5)
-                .priorSd(1.5).quadrature(-5, 5, 101).scoreMean(0).scoreSd(1).randomesque(3).firstItemId("X")
-                .startTheta(-1).randomSeed(7).build();
-        assertEquals(new CatDesign(2, 20, 0.25, SelectionMethod.MAX_POSTERIOR_INFO, EstimationMethod.MAP, 0.5, 1.5,
-                -5, 5, 101, 0, 1, 3, "X", -1, 7), design);
+                .selection(SelectionMethod.MAX_INFO).estimator(EstimationMethod.MAP).priorMean(0.5)
+                .priorSd(1.5).quadrature(-7, 7, 141).scoreMean(0).scoreSd(1).randomesque(3).firstItemId("X")
+                .startTheta(-1).randomSeed(7).scoreDecimals(2).thetaChangeStop(0.05).previousScorePrior(true, 0.5)
+                .contentBalancing(Map.of("a", 1.0), Map.of("X", "a")).enemySets(List.of(Set.of("X", "Y"))).build();
+        assertEquals(new CatDesign(2, 20, 0.25, SelectionMethod.MAX_INFO, EstimationMethod.MAP, 0.5, 1.5,
+                -7, 7, 141, 0, 1, 3, "X", -1, 7, 0.0, 2, 0.05, true, 0.5, Map.of("a", 1.0), Map.of("X", "a"),
+                List.of(Set.of("X", "Y")), Map.of()), design);
         assertEquals(design, design.toBuilder().build());
     }
 

@@ -231,12 +231,12 @@ class CatEngineTest {
 
     @Test
     void quadratureSettingsDefineTheGrid() {
-        CatDesign design = CatDesign.builder().quadrature(-3, 3, 31).build();
+        CatDesign design = CatDesign.builder().quadrature(-5, 5, 51).build();
         CatEngine engine = new CatEngine(BANK, design);
-        assertEquals(new QuadratureGrid(-3, 3, 31), engine.tables().grid());
+        assertEquals(new QuadratureGrid(-5, 5, 51), engine.tables().grid());
         List<Answer> answers = List.of(new Answer("G002", 4), new Answer("G009", 4));
         double[] expected = EapBruteForceTest.bruteForceEap(List.of(BANK.get("G002"), BANK.get("G009")),
-                new int[] {4, 4}, -3, 3, 31, 0, 1);
+                new int[] {4, 4}, -5, 5, 51, 0, 1);
         Estimate estimate = engine.next(answers).estimate();
         assertEquals(expected[0], estimate.theta(), 1e-9);
         assertEquals(expected[1], estimate.standardError(), 1e-9);

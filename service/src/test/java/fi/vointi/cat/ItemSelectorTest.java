@@ -97,12 +97,17 @@ class ItemSelectorTest {
     }
 
     @Test
-    void posteriorWeightedSelectionUsesInformationAtStartThetaBeforeAnyAnswer() {
+    void posteriorWeightedSelectionUsesPriorWeightedInformationBeforeAnyAnswer() {
+        // Changed in issue 14 (as CHOIR/Assessment Center): the first item is the best by prior-weighted information,
+        // whatever the start theta; before, MPWI used plain information at the start theta here.
         Posterior empty = new Posterior(TABLES, NormalPrior.STANDARD);
         ItemSelector mpwi = new ItemSelector(SelectionMethod.MAX_POSTERIOR_INFO, 1);
+        int expected = bestPosteriorWeighted(new int[0], new int[0], Set.of());
         for (double start : new double[] {-2.0, 0.0, 1.5}) {
-            assertEquals(rankByInformation(Set.of(), start).get(0), mpwi.select(empty, start, null));
+            assertEquals(expected, mpwi.select(empty, start, null));
         }
+        assertNotEquals(rankByInformation(Set.of(), 0.0).get(0), expected,
+                "this bank must tell prior-weighted information from information at 0");
     }
 
     @Test

@@ -124,7 +124,7 @@ class LordWingerskyTest {
 
     @Test
     void designOverloadUsesTheDesignsGridPriorAndScale() {
-        CatDesign design = CatDesign.builder().priorMean(0.5).scoreMean(100).scoreSd(15).build();
+        CatDesign design = CatDesign.builder().priorMean(0.5).quadrature(-4, 5, 91).scoreMean(100).scoreSd(15).build();
         assertEquals(SumScoreTable.build(SMALL_ITEMS, 0, design.grid(), design.prior(), design.scoreScale()),
                 SumScoreTable.build(SMALL_ITEMS, 0, design));
     }

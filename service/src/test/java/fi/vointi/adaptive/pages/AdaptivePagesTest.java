@@ -181,7 +181,7 @@ class AdaptivePagesTest {
         assertEquals(responseId, start(patientToken, taskId), "starting again resumes the same response");
         QuestionnaireResponse started = stored(responseId);
         assertEquals(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS, started.getStatus());
-        assertEquals(BANK + "|1.0.0", started.getQuestionnaire());
+        assertEquals(BANK + "|1.1.0", started.getQuestionnaire());
         assertEquals("Patient/" + patientId, started.getSubject().getReference());
         assertEquals("Patient/" + patientId, started.getAuthor().getReference(), "self-report");
         assertEquals(List.of(responseId), Db.strings(dataSource, "SELECT draft_response_id FROM invitation WHERE id = ?", taskId),
@@ -217,7 +217,7 @@ class AdaptivePagesTest {
 
         QuestionnaireResponse completed = stored(responseId);
         assertEquals(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED, completed.getStatus());
-        assertEquals(BANK + "|1.0.0", completed.getQuestionnaire(), "pointed at the bank, as for an API client");
+        assertEquals(BANK + "|1.1.0", completed.getQuestionnaire(), "pointed at the bank, as for an API client");
         assertFalse(completed.hasContained(), "the working copy is not stored");
         assertEquals(asked, completed.getItem().stream().map(i -> i.getLinkId()).toList());
         Extension estimate = completed.getExtensionByUrl(AdaptiveBank.CAT_ESTIMATE);
