@@ -36,13 +36,24 @@ public final class ResponseAuthors {
     private ResponseAuthors() {
     }
 
-    /**
-     * Sets {@code author} and {@code source} for {@code caller}; returns a problem when the response names someone else.
-     * Call after the access policy allowed the write.
-     */
+    /** {@link #apply(Caller, QuestionnaireResponse, RespondentType)} for a questionnaire that declares no respondent type. */
     public static Optional<String> apply(Caller caller, QuestionnaireResponse response) {
+        return apply(caller, response, null);
+    }
+
+    /**
+     * Sets {@code author} and {@code source} for {@code caller}; returns a problem when the response names someone else,
+     * or when the caller is not who the questionnaire's declared respondent type ({@code declared}, null: none) allows.
+     * Call after the access policy allowed the write.
+     *
+     * <p>Declared {@code proxy}: the patient's own sign-in is refused (their answers are no proxy report), a guardian
+     * records a proxy report as usual. Declared {@code self}: a guardian signed in records the child's own answers
+     * (author = the guardian, who recorded them; source = the child, who answered), so the score stays in the child's
+     * self-report series. Backend clients: a source (else author) contradicting the declaration is refused.
+     */
+    public static Optional<String> apply(Caller caller, QuestionnaireResponse response, RespondentType declared) {
         if (caller.has(Role.SYSTEM)) {
-            return Optional.empty();
+            return declared == null ? Optional.empty() : backendMismatch(response, declared);
         }
         ResponseReferences subject = ResponseReferences.of(response.getSubject());
         String patientId = subject.id();
@@ -54,9 +65,17 @@ public final class ResponseAuthors {
         if (!self && !proxy) {
             return Optional.empty();
         }
-        String expected = self ? "Patient/" + patientId : "#" + PROXY_ID;
+        if (self && declared == RespondentType.PROXY) {
+            return Optional.of("This questionnaire is a proxy report, answered by a guardian about the patient;"
+                    + " the patient's own answers cannot be recorded on it (use the self-report version)");
+        }
+        // a guardian recording a self-report questionnaire: the child answered, the guardian's session recorded it
+        boolean childAnswers = proxy && declared == RespondentType.SELF;
+        String expectedAuthor = self ? "Patient/" + patientId : "#" + PROXY_ID;
+        String expectedSource = self || childAnswers ? "Patient/" + patientId : "#" + PROXY_ID;
         for (String element : new String[] {"author", "source"}) {
             Reference given = element.equals("author") ? response.getAuthor() : response.getSource();
+            String expected = element.equals("author") ? expectedAuthor : expectedSource;
             if (given != null && !given.isEmpty() && !expected.equals(given.getReference())) {
                 return Optional.of("QuestionnaireResponse." + element + " is set by the server from who is signed in ("
                         + (self ? "the patient" : "the guardian, as a contained RelatedPerson") + "); leave it out");
@@ -64,8 +83,8 @@ public final class ResponseAuthors {
         }
         response.getContained().removeIf(r -> PROXY_ID.equals(localId(r)));
         if (self) {
-            response.setAuthor(keep(response.getAuthor(), expected));
-            response.setSource(keep(response.getSource(), expected));
+            response.setAuthor(keep(response.getAuthor(), expectedAuthor));
+            response.setSource(keep(response.getSource(), expectedSource));
         } else {
             RelatedPerson guardian = new RelatedPerson();
             guardian.setId(PROXY_ID);
@@ -74,9 +93,37 @@ public final class ResponseAuthors {
             guardian.addRelationship(new CodeableConcept(new Coding(ROLE_CODES, "GUARD", "guardian")));
             response.addContained(guardian);
             response.setAuthor(new Reference("#" + PROXY_ID));
-            response.setSource(new Reference("#" + PROXY_ID));
+            response.setSource(childAnswers ? keep(response.getSource(), expectedSource) : new Reference("#" + PROXY_ID));
         }
         return Optional.empty();
+    }
+
+    /** A backend client's source (else author) against the declaration: a Patient on a proxy form, a RelatedPerson on a self form. */
+    private static Optional<String> backendMismatch(QuestionnaireResponse response, RespondentType declared) {
+        Reference who = response.hasSource() ? response.getSource() : response.hasAuthor() ? response.getAuthor() : null;
+        String type = who == null ? null : typeOf(response, who);
+        if (declared == RespondentType.PROXY && "Patient".equals(type)) {
+            return Optional.of("This questionnaire is a proxy report: its source (who answered) must be a"
+                    + " RelatedPerson, not the Patient");
+        }
+        if (declared == RespondentType.SELF && "RelatedPerson".equals(type)) {
+            return Optional.of("This questionnaire is a self-report: its source (who answered) must be the"
+                    + " Patient, not a RelatedPerson");
+        }
+        return Optional.empty();
+    }
+
+    private static String typeOf(QuestionnaireResponse response, Reference reference) {
+        String value = reference.getReference();
+        if (value != null && value.startsWith("#")) {
+            String local = value.substring(1);
+            return response.getContained().stream().filter(r -> local.equals(localId(r))).map(Resource::fhirType)
+                    .findFirst().orElse(null);
+        }
+        if (value != null && value.contains("/")) {
+            return new org.hl7.fhir.r4.model.IdType(value).getResourceType();
+        }
+        return reference.hasType() ? reference.getType() : null;
     }
 
     /** Whether the response was answered by someone for the patient (a contained RelatedPerson as author). */

@@ -92,7 +92,7 @@ public class ResponseService {
         }
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
         if (!anonymous) {
-            recordWhoAnswered(caller, response);
+            recordWhoAnswered(caller, response, questionnaire);
         }
         if (condition.isPresent()) {
             Optional<StoredResponse> existing = findExisting(condition.get(), response);
@@ -196,7 +196,7 @@ public class ResponseService {
         }
         QuestionnaireResponse before = json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
         if (!anonymous) {
-            recordWhoAnswered(caller, response);
+            recordWhoAnswered(caller, response, served.orElse(null));
         }
         adaptive.prepare(response);
         CanonicalRef given = CanonicalRef.parse(response.getQuestionnaire() == null ? "" : response.getQuestionnaire());
@@ -240,8 +240,8 @@ public class ResponseService {
     }
 
     /** author and source from the caller, never from the client (ResponseAuthors); a mismatch is a 422. */
-    private static void recordWhoAnswered(Caller caller, QuestionnaireResponse response) {
-        ResponseAuthors.apply(caller, response).ifPresent(problem -> {
+    private static void recordWhoAnswered(Caller caller, QuestionnaireResponse response, @Nullable Questionnaire questionnaire) {
+        ResponseAuthors.apply(caller, response, RespondentType.declaredBy(questionnaire).orElse(null)).ifPresent(problem -> {
             throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(
                     IssueType.BUSINESSRULE, problem, problem.startsWith("QuestionnaireResponse.author")
                             ? "QuestionnaireResponse.author" : "QuestionnaireResponse.source"));
