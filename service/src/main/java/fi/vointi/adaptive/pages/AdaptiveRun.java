@@ -6,7 +6,6 @@ import fi.vointi.adaptive.NextQuestionService;
 import fi.vointi.catalog.CanonicalRef;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
-import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
