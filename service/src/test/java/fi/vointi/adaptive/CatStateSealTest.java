@@ -1,10 +1,12 @@
 package fi.vointi.adaptive;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,5 +61,29 @@ class CatStateSealTest {
         assertEquals(KEY_A, CatStateSeal.checkedKey(KEY_A, production, false));
         assertEquals(CatStateSeal.DEV_KEY, CatStateSeal.checkedKey(null, Set.of(), true), "dev mode");
         assertEquals(CatStateSeal.DEV_KEY, CatStateSeal.checkedKey("", Set.of(Environment.TEST), false), "tests");
+    }
+
+    @Test
+    void aProductionStartWithoutAStateKeyIsRefused() {
+        // no test environment, no dev mode, every other production setting present
+        ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false)
+                .properties(Map.of(
+                        "vointi.security.dev-issuer.enabled", "false",
+                        "vointi.fhir.base-url", "https://vointi.example/fhir",
+                        "vointi.feedback.public-base-url", "https://palaute.vointi.example",
+                        "datasources.default.url", "jdbc:h2:mem:cat-state-key;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                        "datasources.default.username", "sa",
+                        "datasources.default.driver-class-name", "org.h2.Driver",
+                        "datasources.default.dialect", "H2",
+                        "micronaut.server.port", "-1"))
+                .build();
+        assertFalse(context.getEnvironment().getActiveNames().contains(Environment.TEST));
+        Exception e = assertThrows(Exception.class, context::start);
+        context.close();
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(" | ");
+        }
+        assertTrue(messages.toString().contains("VOINTI_ADAPTIVE_STATE_KEY"), messages.toString());
     }
 }
