@@ -39,4 +39,11 @@ URL="http://127.0.0.1:$PORT/fhir/Questionnaire/\$next-question"
 echo "warm-up ${WARMUP}s:"
 wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/next-question.lua "$URL" | tail -2
 echo "measured ${DURATION}s, $CLIENTS connections:"
-wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/next-question.lua "$URL" | tail -2
+# the server's CPU time per call (utime + stime of its process): steadier than throughput on a shared machine
+cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+CPU_BEFORE=$(cpu)
+RESULT=$(wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/next-question.lua "$URL" | tail -2)
+CPU_AFTER=$(cpu)
+echo "$RESULT"
+REQUESTS=$(echo "$RESULT" | sed -n 's/.*requests=\([0-9]*\).*/\1/p' | head -1)
+echo "server CPU per call: $(awk -v t="$(getconf CLK_TCK)" -v c="$((CPU_AFTER - CPU_BEFORE))" -v n="$REQUESTS" 'BEGIN { printf "%.3f ms", c * 1000 / t / n }')"

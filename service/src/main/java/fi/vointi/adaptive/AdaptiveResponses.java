@@ -1,5 +1,7 @@
 package fi.vointi.adaptive;
 
+import fi.vointi.cat.Answer;
+import fi.vointi.cat.CatReplay;
 import fi.vointi.cat.CatStep;
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.fhir.FhirException;
@@ -44,39 +46,63 @@ public class AdaptiveResponses {
                     FhirException.unprocessable(IssueType.NOTFOUND, "QuestionnaireResponse.questionnaire '" + reference
                             + "' names no contained Questionnaire"));
             AdaptiveBank bank = nextQuestion.bankOf(asked);
+            CatState state = CatState.of(asked).orElseThrow(() -> CatState.altered("the contained Questionnaire has none"));
             String language = response.hasLanguage() ? response.getLanguage() : null;
-            CatStep step = score(bank, linkId -> banks.presented(bank, linkId, language), asked.getItem(),
+            AdaptiveSession.Checked checked = checked(bank, linkId -> banks.presented(bank, linkId, language), asked.getItem(),
                     response.getItem(), isFinal);
-            if (isFinal && !step.finished()) {
-                throw FhirException.unprocessable(IssueType.BUSINESSRULE, "The adaptive test has not finished ("
-                        + step.itemsAdministered() + " items, standard error " + String.format(java.util.Locale.ROOT, "%.3f",
-                        step.estimate().standardError()) + "): ask $next-question for the next item");
-            }
+            List<String> askedIds = asked.getItem().stream().map(Questionnaire.QuestionnaireItemComponent::getLinkId).toList();
+            CatStep step = state.replay(nextQuestion.seals(), bank, askedIds, checked.answers(), isFinal).last();
+            // stored form: the bank's url|version, the answers, and the state sealed over the answered items
+            List<String> answered = checked.answers().stream().map(Answer::itemId).toList();
             response.getContained().remove(asked);
             response.setQuestionnaire(bank.canonical());
+            new CatState(state.seed(), nextQuestion.seals().seal(bank.canonical(), state.seed(), answered)).putOn(response);
             setEstimate(response, step);
             return;
         }
-        Optional<AdaptiveBank> bank = banks.resolve(CanonicalRef.parse(reference));
-        if (bank.isPresent()) {
-            // Answered without $next-question (a fixed selection of bank items, e.g. a short form): scored by EAP
-            // on the items answered, in the order given.
-            List<Questionnaire.QuestionnaireItemComponent> asked = new ArrayList<>();
-            for (QuestionnaireResponseItemComponent item : response.getItem()) {
-                bank.get().item(item.getLinkId()).ifPresent(asked::add);
-            }
-            setEstimate(response, score(bank.get(), bank.get()::item, asked, response.getItem(), isFinal));
+        Optional<AdaptiveBank> found = banks.resolve(CanonicalRef.parse(reference));
+        if (found.isEmpty() || response.getStatus() == QuestionnaireResponseStatus.ENTEREDINERROR) {
+            // not an adaptive test; or withdrawing one, which changes nothing that was measured
+            return;
         }
+        // The stored form (the pages' drafts, a client's PUT of what it read): the answers must be exactly those its
+        // cat-state was sealed over, replayed under the design; a test is continued through $next-question only.
+        AdaptiveBank bank = found.get();
+        List<Questionnaire.QuestionnaireItemComponent> asked = new ArrayList<>();
+        for (QuestionnaireResponseItemComponent item : response.getItem()) {
+            bank.item(item.getLinkId()).ifPresent(asked::add);
+        }
+        AdaptiveSession.Checked checked = checked(bank, bank::item, asked, response.getItem(), true);
+        Optional<CatState> state = CatState.of(response);
+        CatStep step;
+        if (state.isEmpty()) {
+            if (response.hasItem()) {
+                throw CatState.altered("answers to an adaptive test are stored with the server's state; answer it through"
+                        + " $next-question");
+            }
+            // a test started by storing it empty (the answering pages): the server draws its seed now
+            long seed = nextQuestion.seals().newSeed();
+            new CatState(seed, nextQuestion.seals().seal(bank.canonical(), seed, List.of())).putOn(response);
+            step = CatReplay.replay(bank.engine(), seed, List.of(), List.of(), isFinal).last();
+            if (isFinal) {
+                throw FhirException.unprocessable(IssueType.BUSINESSRULE, "The adaptive test has not finished (no answers)");
+            }
+        } else {
+            List<String> answered = checked.answers().stream().map(Answer::itemId).toList();
+            step = state.get().replay(nextQuestion.seals(), bank, answered, checked.answers(), isFinal).last();
+        }
+        setEstimate(response, step);
     }
 
-    private static CatStep score(AdaptiveBank bank, Function<String, Optional<Questionnaire.QuestionnaireItemComponent>> shown,
-                                 List<Questionnaire.QuestionnaireItemComponent> asked,
-                                 List<QuestionnaireResponseItemComponent> answers, boolean requireAnswers) {
+    private static AdaptiveSession.Checked checked(AdaptiveBank bank,
+                                                   Function<String, Optional<Questionnaire.QuestionnaireItemComponent>> shown,
+                                                   List<Questionnaire.QuestionnaireItemComponent> asked,
+                                                   List<QuestionnaireResponseItemComponent> answers, boolean requireAnswers) {
         AdaptiveSession.Checked checked = AdaptiveSession.check(bank, shown, asked, answers, requireAnswers);
         if (!checked.ok()) {
             throw FhirException.unprocessable(checked.problems());
         }
-        return bank.engine().next(checked.answers());
+        return checked;
     }
 
     private static void setEstimate(QuestionnaireResponse response, CatStep step) {

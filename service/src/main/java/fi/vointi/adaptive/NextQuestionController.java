@@ -38,20 +38,24 @@ public class NextQuestionController {
     @Post(uris = {"/$next-question", "/%24next-question"}, consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> nextQuestion(@Body String body, HttpRequest<?> request) {
-        return responses.ok(service.next(input(json.parseAnyBody(body))), request);
+        IBaseResource resource = json.parseAnyBody(body);
+        if (resource instanceof QuestionnaireResponse response) {
+            return responses.ok(service.next(response), request);
+        }
+        // Parameters: the answer names its output as the version of SDC the caller's input follows
+        for (String[] names : PARAMETER_NAMES) {
+            if (resource instanceof Parameters parameters && parameters.getParameter().size() == 1
+                    && names[0].equals(parameters.getParameterFirstRep().getName())
+                    && parameters.getParameterFirstRep().getResource() instanceof QuestionnaireResponse response) {
+                Parameters out = new Parameters();
+                out.addParameter().setName(names[1]).setResource(service.next(response));
+                return responses.ok(out, request);
+            }
+        }
+        throw FhirException.badRequest("$next-question takes a QuestionnaireResponse, or Parameters with one parameter"
+                + " holding it: 'questionnaire-response' (SDC STU4) or 'in' (SDC STU3)");
     }
 
-    /** The response itself, or Parameters with it as {@code in} (the operation's formal form). */
-    private static QuestionnaireResponse input(IBaseResource resource) {
-        if (resource instanceof QuestionnaireResponse response) {
-            return response;
-        }
-        if (resource instanceof Parameters parameters && parameters.getParameter().size() == 1
-                && "in".equals(parameters.getParameterFirstRep().getName())
-                && parameters.getParameterFirstRep().getResource() instanceof QuestionnaireResponse response) {
-            return response;
-        }
-        throw FhirException.badRequest("$next-question takes a QuestionnaireResponse, or Parameters with one"
-                + " parameter 'in' holding it");
-    }
+    /** Input and output parameter names: SDC STU4 ({@code questionnaire-response} → {@code return}), STU3 ({@code in} → {@code out}). */
+    private static final String[][] PARAMETER_NAMES = {{"questionnaire-response", "return"}, {"in", "out"}};
 }

@@ -11,9 +11,12 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 import org.hl7.fhir.r4.model.Resource;
 
-import java.nio.charset.StandardCharsets;
+import io.micronaut.core.annotation.Nullable;
+import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import java.util.zip.CRC32;
 
 /**
  * The SDC {@code $next-question} operation, statelessly: the client's QuestionnaireResponse holds a contained
@@ -25,9 +28,15 @@ public class NextQuestionService {
     /** Id of the contained Questionnaire the server creates when a test starts. */
     public static final String CONTAINED_ID = "cat";
     private final AdaptiveBanks banks;
+    private final CatStateSeal seals;
 
-    public NextQuestionService(AdaptiveBanks banks) {
+    public NextQuestionService(AdaptiveBanks banks, CatStateSeal seals) {
         this.banks = banks;
+        this.seals = seals;
+    }
+
+    CatStateSeal seals() {
+        return seals;
     }
 
     public QuestionnaireResponse next(QuestionnaireResponse response) {
@@ -43,10 +52,12 @@ public class NextQuestionService {
         }
         Questionnaire asked;
         AdaptiveBank bank;
+        CatState state;
         if (reference.startsWith("#")) {
             asked = contained(response, reference.substring(1)).orElseThrow(() -> FhirException.unprocessable(
                     IssueType.NOTFOUND, "QuestionnaireResponse.questionnaire '" + reference + "' names no contained Questionnaire"));
             bank = bankOf(asked);
+            state = CatState.of(asked).orElseThrow(() -> CatState.altered("the contained Questionnaire has none"));
         } else {
             bank = banks.resolve(CanonicalRef.parse(reference)).orElseThrow(() -> FhirException.unprocessable(
                     IssueType.NOTFOUND, "'" + reference + "' is not an adaptive questionnaire of this server"));
@@ -54,14 +65,10 @@ public class NextQuestionService {
                 throw FhirException.unprocessable(IssueType.BUSINESSRULE,
                         "A new adaptive test starts without answers or contained resources");
             }
-            asked = new Questionnaire();
-            asked.setId(CONTAINED_ID);
-            asked.setStatus(PublicationStatus.ACTIVE);
-            asked.addDerivedFrom(bank.canonical());
-            asked.setTitle(bank.questionnaire().getTitle());
-            asked.getTitleElement().setExtension(bank.questionnaire().getTitleElement().getExtension());
+            asked = newWorkingCopy(bank);
             response.addContained(asked);
             response.setQuestionnaire("#" + CONTAINED_ID);
+            state = null;
         }
         String language = response.hasLanguage() ? response.getLanguage() : null;
         AdaptiveSession.Checked checked = AdaptiveSession.check(bank, linkId -> banks.presented(bank, linkId, language),
@@ -69,15 +76,77 @@ public class NextQuestionService {
         if (!checked.ok()) {
             throw FhirException.unprocessable(checked.problems());
         }
-        CatStep step = bank.engine().next(checked.answers(), salt(response, asked));
+        List<String> askedIds = new ArrayList<>(asked.getItem().size() + 1);
+        asked.getItem().forEach(item -> askedIds.add(item.getLinkId()));
+        long seed;
+        CatStep step;
+        if (state == null) {
+            // a new test: the server alone draws its seed, whatever the client sends (an identifier chooses nothing)
+            seed = seals.newSeed();
+            step = bank.engine().next(List.of(), seed);
+        } else {
+            seed = state.seed();
+            step = state.replay(seals, bank, askedIds, checked.answers(), false).last();
+        }
         response.getExtension().removeIf(e -> AdaptiveBank.CAT_ESTIMATE.equals(e.getUrl()));
         response.addExtension(AdaptiveSession.estimateExtension(step));
         if (step.finished()) {
             response.setStatus(QuestionnaireResponseStatus.COMPLETED);
         } else {
             asked.addItem(banks.presented(bank, step.nextItemId(), language).orElseThrow().copy());
+            askedIds.add(step.nextItemId());
         }
+        new CatState(seed, seals.seal(bank.canonical(), seed, askedIds)).putOn(asked);
         return response;
+    }
+
+    /**
+     * The {@code $next-question} working copy of a stored adaptive response (the bank's url|version, the answers in the
+     * order asked, the server's cat-state sealed over them), with {@code newAnswer} added when given: what the answering
+     * pages pass to {@link #next}. A stored response without state and without answers (started before tests had
+     * state) gets a fresh seed.
+     */
+    public QuestionnaireResponse workingCopy(AdaptiveBank bank, QuestionnaireResponse stored,
+                                             @Nullable QuestionnaireResponseItemComponent newAnswer) {
+        List<String> answered = new ArrayList<>();
+        stored.getItem().forEach(item -> answered.add(item.getLinkId()));
+        CatState state = CatState.of(stored).orElse(null);
+        if (state == null) {
+            if (stored.hasItem()) {
+                throw CatState.altered("the stored response has none");
+            }
+            long seed = seals.newSeed();
+            state = new CatState(seed, seals.seal(bank.canonical(), seed, answered));
+        } else if (!seals.verify(bank.canonical(), state.seed(), answered, state.seal())) {
+            throw CatState.altered("its seal does not match the stored answers");
+        }
+        QuestionnaireResponse working = new QuestionnaireResponse();
+        working.setStatus(QuestionnaireResponseStatus.INPROGRESS);
+        Questionnaire asked = newWorkingCopy(bank);
+        List<QuestionnaireResponseItemComponent> answers = new ArrayList<>(stored.getItem());
+        if (newAnswer != null) {
+            answers.add(newAnswer);
+        }
+        List<String> askedIds = new ArrayList<>();
+        for (QuestionnaireResponseItemComponent answer : answers) {
+            banks.presented(bank, answer.getLinkId(), null).ifPresent(item -> asked.addItem(item.copy()));
+            askedIds.add(answer.getLinkId());
+            working.addItem(answer.copy());
+        }
+        new CatState(state.seed(), seals.seal(bank.canonical(), state.seed(), askedIds)).putOn(asked);
+        working.addContained(asked);
+        working.setQuestionnaire("#" + CONTAINED_ID);
+        return working;
+    }
+
+    private static Questionnaire newWorkingCopy(AdaptiveBank bank) {
+        Questionnaire asked = new Questionnaire();
+        asked.setId(CONTAINED_ID);
+        asked.setStatus(PublicationStatus.ACTIVE);
+        asked.addDerivedFrom(bank.canonical());
+        asked.setTitle(bank.questionnaire().getTitle());
+        asked.getTitleElement().setExtension(bank.questionnaire().getTitleElement().getExtension());
+        return asked;
     }
 
     /** The bank a contained Questionnaire was derived from: exactly the version the test started on. */
@@ -104,13 +173,5 @@ public class NextQuestionService {
         return Optional.empty();
     }
 
-    /** Randomesque choices are reproducible within one test: the same identifier gives the same path. */
-    private static long salt(QuestionnaireResponse response, Questionnaire asked) {
-        String key = response.hasIdentifier() ? response.getIdentifier().getSystem() + "|" + response.getIdentifier().getValue()
-                : asked.getIdElement().getIdPart();
-        CRC32 crc = new CRC32();
-        crc.update(String.valueOf(key).getBytes(StandardCharsets.UTF_8));
-        return crc.getValue();
-    }
 
 }

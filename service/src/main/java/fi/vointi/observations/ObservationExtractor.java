@@ -40,11 +40,14 @@ import java.util.stream.Collectors;
  *   <li>completed: one Observation per score (status final);</li>
  *   <li>amended: a new version of each of those Observations (status amended; earlier versions stay readable);</li>
  *   <li>entered-in-error: a new version of each with status entered-in-error;</li>
- *   <li>in-progress and stopped: nothing.</li>
+ *   <li>stopped: for an adaptive test with at least minItems answers, one provisional Observation (status
+ *   preliminary); otherwise nothing;</li>
+ *   <li>in-progress: nothing.</li>
  * </ul>
  */
 @Singleton
 public class ObservationExtractor implements ResponseWriteListener {
+    private static final String PRELIMINARY = ObservationStatus.PRELIMINARY.toCode();
     private final ObservationStore store;
     private final FhirJson json;
     /** Rules per questionnaire url|version: the content of a version never changes. */
@@ -76,7 +79,9 @@ public class ObservationExtractor implements ResponseWriteListener {
             List<ObservationStore.Write> inserts = new ArrayList<>();
             for (ExtractedScore score : scores) {
                 StoredObservation earlier = existing.get(score.key());
-                ObservationStatus status = earlier == null ? ObservationStatus.FINAL : ObservationStatus.AMENDED;
+                // a provisional score of a stopped test that was resumed and finished becomes the final one
+                ObservationStatus status = earlier == null || PRELIMINARY.equals(earlier.status())
+                        ? ObservationStatus.FINAL : ObservationStatus.AMENDED;
                 String id = earlier == null ? UUID.randomUUID().toString() : earlier.id();
                 Observation observation = ObservationFactory.build(id, status, write.questionnaire(), response, score, Date.from(now));
                 ObservationStore.Write row = row(observation, earlier, write, score.key(), now);
@@ -87,13 +92,54 @@ public class ObservationExtractor implements ResponseWriteListener {
                 }
             }
             store.insertAll(inserts);
-        } else if (response.getStatus() == QuestionnaireResponseStatus.ENTEREDINERROR && write.replacesFinalVersion()) {
+        } else if (response.getStatus() == QuestionnaireResponseStatus.STOPPED) {
+            provisional(write);
+        } else if (response.getStatus() == QuestionnaireResponseStatus.ENTEREDINERROR && (write.replacesFinalVersion()
+                || write.previousStatus() == QuestionnaireResponseStatus.STOPPED)) {
             Instant now = clock.instant();
             for (StoredObservation earlier : store.ofResponse(responseId)) {
                 Observation observation = json.parseStored(earlier.resourceJson(), Observation.class);
                 observation.setStatus(ObservationStatus.ENTEREDINERROR);
                 replace(row(observation, earlier, write, earlier.scoreKey(), now));
             }
+        }
+    }
+
+    /**
+     * An adaptive test stopped before its stopping rule (abandoned) with at least the design's minItems answers: its
+     * estimate so far as a provisional Observation (status preliminary, marked in its code text and a note), never part
+     * of a score series (those read final and amended only). Fewer answers: nothing.
+     */
+    private void provisional(ResponseWrite write) {
+        QuestionnaireResponse response = write.response();
+        Questionnaire questionnaire = write.questionnaire();
+        Optional<AdaptiveBank> bank = banks.resolve(new CanonicalRef(questionnaire.getUrl(), questionnaire.getVersion()));
+        Extension estimate = response.getExtensionByUrl(AdaptiveBank.CAT_ESTIMATE);
+        if (bank.isEmpty() || estimate == null) {
+            return;
+        }
+        int answered = integer(estimate, "itemsAdministered");
+        if (answered < bank.get().design().minItems()) {
+            return;
+        }
+        ExtractedScore score = catScore(questionnaire, bank.get(), estimate);
+        String responseId = response.getIdElement().getIdPart();
+        StoredObservation earlier = write.previousStatus() == null ? null : store.ofResponse(responseId).stream()
+                .filter(o -> o.scoreKey().equals(score.key())).findFirst().orElse(null);
+        Instant now = Instant.now();
+        String id = earlier == null ? UUID.randomUUID().toString() : earlier.id();
+        Observation observation = ObservationFactory.build(id, ObservationStatus.PRELIMINARY, questionnaire, response, score,
+                Date.from(now));
+        String text = observation.getCode().getText() + " – provisional: test stopped before its end";
+        observation.getCode().setText(text);
+        observation.addNote().setText("Provisional score: the adaptive test was stopped after " + answered + " items,"
+                + " before its stopping rule was met (minimum " + bank.get().design().minItems() + " items). Not a final"
+                + " result; not used in change over time.");
+        ObservationStore.Write row = row(observation, earlier, write, score.key(), now);
+        if (earlier == null) {
+            store.insertAll(List.of(row));
+        } else {
+            replace(row);
         }
     }
 

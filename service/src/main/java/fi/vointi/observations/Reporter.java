@@ -32,20 +32,23 @@ public enum Reporter {
     }
 
     /**
-     * Proxy when the response's author or source is a RelatedPerson — referenced, or contained as the server records a
-     * guardian's answer (ResponseAuthors: {@code #answerer}); otherwise self.
+     * Proxy when who answered is a RelatedPerson — referenced, or contained as the server records a guardian's answer
+     * (ResponseAuthors: {@code #answerer}); otherwise self. Who answered is the response's {@code source} when it has
+     * one (a child's self-report recorded in a guardian's session has the guardian as author and the child as source),
+     * else its {@code author}.
      */
     public static Reporter of(QuestionnaireResponse response) {
-        return isRelatedPerson(response, response.getAuthor()) || isRelatedPerson(response, response.getSource()) ? PROXY : SELF;
+        Reference answered = response.hasSource() ? response.getSource() : response.getAuthor();
+        return isRelatedPerson(response, answered) ? PROXY : SELF;
     }
 
     /**
-     * Who answered (author, else source) when it is a Patient or a RelatedPerson, as a reference an Observation can
+     * Who answered (source, else author) when it is a Patient or a RelatedPerson, as a reference an Observation can
      * carry: a contained RelatedPerson cannot be pointed at from another resource, so it becomes a logical reference
      * (type and the guardian's identifier).
      */
     public static Reference performer(QuestionnaireResponse response) {
-        for (Reference who : new Reference[]{response.getAuthor(), response.getSource()}) {
+        for (Reference who : new Reference[]{response.getSource(), response.getAuthor()}) {
             Optional<Resource> contained = contained(response, who);
             if (contained.isPresent() && contained.get() instanceof RelatedPerson person) {
                 Reference logical = new Reference().setType("RelatedPerson");

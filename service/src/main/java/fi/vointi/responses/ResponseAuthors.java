@@ -47,22 +47,35 @@ public final class ResponseAuthors {
     private ResponseAuthors() {
     }
 
-    /**
-     * Sets {@code author} and {@code source} for {@code caller}; returns a problem when the response names someone else.
-     * Call after the access policy allowed the write.
-     */
+    /** A new response to a questionnaire that declares no respondent type: {@link #apply(Caller, QuestionnaireResponse, QuestionnaireResponse, RespondentType)}. */
     public static Optional<String> apply(Caller caller, QuestionnaireResponse response) {
-        return apply(caller, response, null);
+        return apply(caller, response, null, null);
+    }
+
+    /** A new response to a questionnaire that declares {@code declared} (null: none). */
+    public static Optional<String> apply(Caller caller, QuestionnaireResponse response, RespondentType declared) {
+        return apply(caller, response, null, declared);
     }
 
     /**
-     * As {@link #apply(Caller, QuestionnaireResponse)}, for an update of {@code stored}: who answered as a backend client
-     * recorded it (an imported answer: a Device, a Practitioner) is kept when a person sends it back unchanged, say
-     * when the patient marks the imported answer entered-in-error.
+     * Sets {@code author} and {@code source} for {@code caller}; returns a problem when the response names someone else,
+     * or when the caller is not who the questionnaire's declared respondent type ({@code declared}, null: none) allows.
+     * Call after the access policy allowed the write.
+     *
+     * <p>On an update of {@code stored} (null for a create), who answered as a backend client recorded it (an imported
+     * answer: a Device, a Practitioner) is kept when a person sends it back unchanged, say when the patient marks the
+     * imported answer entered-in-error.
+     *
+     * <p>Declared {@code proxy}: the patient's own sign-in is refused (their answers are no proxy report), a guardian
+     * records a proxy report as usual. Declared {@code self}: a guardian signed in records the child's own answers
+     * (author = the guardian, who recorded them; source = the child, who answered), so the score stays in the child's
+     * self-report series. Backend clients: a source (else author) contradicting the declaration is refused.
      */
-    public static Optional<String> apply(Caller caller, QuestionnaireResponse response, QuestionnaireResponse stored) {
+    public static Optional<String> apply(Caller caller, QuestionnaireResponse response, QuestionnaireResponse stored,
+                                         RespondentType declared) {
         if (caller.has(Role.SYSTEM)) {
-            return recordedByBackend(caller, response);
+            Optional<String> problem = recordedByBackend(caller, response);
+            return problem.isPresent() || declared == null ? problem : backendMismatch(response, declared);
         }
         if (stored != null && unchangedFromBackend(stored, response)) {
             return Optional.empty();
@@ -77,8 +90,16 @@ public final class ResponseAuthors {
         if (!self && !proxy) {
             return Optional.empty();
         }
-        String expected = self ? "Patient/" + patientId : "#" + PROXY_ID;
+        if (self && declared == RespondentType.PROXY) {
+            return Optional.of("This questionnaire is a proxy report, answered by a guardian about the patient;"
+                    + " the patient's own answers cannot be recorded on it (use the self-report version)");
+        }
+        // a guardian recording a self-report questionnaire: the child answered, the guardian's session recorded it
+        boolean childAnswers = proxy && declared == RespondentType.SELF;
+        String expectedAuthor = self ? "Patient/" + patientId : "#" + PROXY_ID;
+        String expectedSource = self || childAnswers ? "Patient/" + patientId : "#" + PROXY_ID;
         for (String element : new String[] {"author", "source"}) {
+            String expected = element.equals("author") ? expectedAuthor : expectedSource;
             Reference given = element.equals("author") ? response.getAuthor() : response.getSource();
             if (given != null && !given.isEmpty() && !expected.equals(given.getReference())) {
                 return Optional.of("QuestionnaireResponse." + element + " is set by the server from who is signed in ("
@@ -87,8 +108,8 @@ public final class ResponseAuthors {
         }
         response.getContained().removeIf(r -> PROXY_ID.equals(localId(r)));
         if (self) {
-            response.setAuthor(keep(response.getAuthor(), expected));
-            response.setSource(keep(response.getSource(), expected));
+            response.setAuthor(keep(response.getAuthor(), expectedAuthor));
+            response.setSource(keep(response.getSource(), expectedSource));
         } else {
             RelatedPerson guardian = new RelatedPerson();
             guardian.setId(PROXY_ID);
@@ -97,7 +118,7 @@ public final class ResponseAuthors {
             guardian.addRelationship(new CodeableConcept(new Coding(ROLE_CODES, "GUARD", "guardian")));
             response.addContained(guardian);
             response.setAuthor(new Reference("#" + PROXY_ID));
-            response.setSource(new Reference("#" + PROXY_ID));
+            response.setSource(childAnswers ? keep(response.getSource(), expectedSource) : new Reference("#" + PROXY_ID));
         }
         return Optional.empty();
     }
@@ -129,6 +150,21 @@ public final class ResponseAuthors {
         if ((response.getAuthor() == null || response.getAuthor().isEmpty()) && client != null) {
             response.setAuthor(new Reference().setType("Device")
                     .setIdentifier(new Identifier().setSystem(CLIENT_SYSTEM).setValue(client)));
+        }
+        return Optional.empty();
+    }
+
+    /** A backend client's source (else author) against the declaration: a Patient on a proxy form, a RelatedPerson on a self form. */
+    private static Optional<String> backendMismatch(QuestionnaireResponse response, RespondentType declared) {
+        Reference who = response.hasSource() ? response.getSource() : response.hasAuthor() ? response.getAuthor() : null;
+        String type = who == null ? null : typeOf(response, who);
+        if (declared == RespondentType.PROXY && "Patient".equals(type)) {
+            return Optional.of("This questionnaire is a proxy report: its source (who answered) must be a"
+                    + " RelatedPerson, not the Patient");
+        }
+        if (declared == RespondentType.SELF && "RelatedPerson".equals(type)) {
+            return Optional.of("This questionnaire is a self-report: its source (who answered) must be the"
+                    + " Patient, not a RelatedPerson");
         }
         return Optional.empty();
     }

@@ -94,7 +94,7 @@ public class ResponseService {
         }
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
         if (!anonymous) {
-            recordWhoAnswered(caller, response, null);
+            recordWhoAnswered(caller, response, null, questionnaire);
         }
         if (condition.isPresent()) {
             Optional<StoredResponse> existing = findExisting(condition.get(), response);
@@ -194,7 +194,7 @@ public class ResponseService {
         }
         QuestionnaireResponse before = json.parseStored(current.resourceJson(), QuestionnaireResponse.class);
         if (!anonymous) {
-            recordWhoAnswered(caller, response, before);
+            recordWhoAnswered(caller, response, before, served.orElse(null));
         }
         adaptive.prepare(response);
         CanonicalRef given = CanonicalRef.parse(response.getQuestionnaire() == null ? "" : response.getQuestionnaire());
@@ -252,8 +252,9 @@ public class ResponseService {
     }
 
     /** author and source from the caller, never from the client (ResponseAuthors); a mismatch is a 422. */
-    private static void recordWhoAnswered(Caller caller, QuestionnaireResponse response, @Nullable QuestionnaireResponse before) {
-        ResponseAuthors.apply(caller, response, before).ifPresent(problem -> {
+    private static void recordWhoAnswered(Caller caller, QuestionnaireResponse response, @Nullable QuestionnaireResponse before,
+                                          @Nullable Questionnaire questionnaire) {
+        ResponseAuthors.apply(caller, response, before, RespondentType.declaredBy(questionnaire).orElse(null)).ifPresent(problem -> {
             throw new FhirException(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY, OperationOutcomes.error(
                     IssueType.BUSINESSRULE, problem, problem.startsWith("QuestionnaireResponse.author")
                             ? "QuestionnaireResponse.author" : "QuestionnaireResponse.source"));

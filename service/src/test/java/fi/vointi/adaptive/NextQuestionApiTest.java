@@ -127,15 +127,34 @@ class NextQuestionApiTest {
     }
 
     @Test
-    void theFormalParametersFormWorksToo() {
-        QuestionnaireResponse start = new QuestionnaireResponse();
-        start.setStatus(QuestionnaireResponseStatus.INPROGRESS);
-        start.setQuestionnaire(bank.canonical());
-        Parameters in = new Parameters();
-        in.addParameter().setName("in").setResource(start);
-        Reply reply = anonymous.post("/fhir/Questionnaire/%24next-question", in);
-        assertEquals(200, reply.status(), reply.body());
-        assertEquals(1, contained(reply.resource(QuestionnaireResponse.class)).getItem().size());
+    void theFormalParametersFormsOfSdcStu3AndStu4AreAnsweredInKind() {
+        // SDC STU3: in -> out; SDC STU4: questionnaire-response -> return
+        for (String[] names : new String[][]{{"in", "out"}, {"questionnaire-response", "return"}}) {
+            QuestionnaireResponse start = new QuestionnaireResponse();
+            start.setStatus(QuestionnaireResponseStatus.INPROGRESS);
+            start.setQuestionnaire(bank.canonical());
+            Parameters in = new Parameters();
+            in.addParameter().setName(names[0]).setResource(start);
+            Reply reply = anonymous.post("/fhir/Questionnaire/%24next-question", in);
+            assertEquals(200, reply.status(), reply.body());
+            Parameters out = reply.resource(Parameters.class);
+            assertEquals(1, out.getParameter().size());
+            assertEquals(names[1], out.getParameterFirstRep().getName());
+            QuestionnaireResponse first = (QuestionnaireResponse) out.getParameterFirstRep().getResource();
+            assertEquals(1, contained(first).getItem().size());
+
+            // and the test continues in the same form
+            answerLast(first, 0, new Random(5));
+            Parameters again = new Parameters();
+            again.addParameter().setName(names[0]).setResource(first);
+            Parameters second = anonymous.post("/fhir/Questionnaire/$next-question", again).resource(Parameters.class);
+            assertEquals(names[1], second.getParameterFirstRep().getName());
+            assertEquals(2, contained((QuestionnaireResponse) second.getParameterFirstRep().getResource()).getItem().size());
+        }
+        Parameters wrongName = new Parameters();
+        wrongName.addParameter().setName("response").setResource(new QuestionnaireResponse()
+                .setStatus(QuestionnaireResponseStatus.INPROGRESS).setQuestionnaire(bank.canonical()));
+        assertTrue(anonymous.post(NEXT, wrongName).outcome(400).contains("questionnaire-response"));
     }
 
     @Test

@@ -55,4 +55,36 @@ class ResponseAuthorsTest {
         assertTrue(ResponseAuthors.apply(ehr, fromEhr).isEmpty());
         assertEquals("Practitioner/x", fromEhr.getAuthor().getReference());
     }
+
+    @Test
+    void aDeclaredRespondentTypeCounts() {
+        // proxy bank: the patient's own sign-in is refused, the guardian records a proxy report
+        assertTrue(ResponseAuthors.apply(patient("c1"), about("c1"), RespondentType.PROXY).orElseThrow().contains("proxy report"));
+        QuestionnaireResponse byGuardian = about("c1");
+        assertTrue(ResponseAuthors.apply(guardian("c1"), byGuardian, RespondentType.PROXY).isEmpty());
+        assertEquals("#answerer", byGuardian.getSource().getReference());
+
+        // self bank in a guardian's session: the guardian recorded it, the child answered (also when saved again)
+        QuestionnaireResponse childAnswers = about("c1");
+        for (int save = 0; save < 2; save++) {
+            assertTrue(ResponseAuthors.apply(guardian("c1"), childAnswers, RespondentType.SELF).isEmpty());
+            assertEquals("#answerer", childAnswers.getAuthor().getReference());
+            assertEquals("Patient/c1", childAnswers.getSource().getReference());
+            assertEquals(1, childAnswers.getContained().size());
+        }
+        assertTrue(ResponseAuthors.apply(guardian("c1"), about("c1").setSource(new Reference("#answerer")),
+                RespondentType.SELF).isPresent(), "on a self-report the guardian cannot claim to have answered");
+        QuestionnaireResponse own = about("p1");
+        assertTrue(ResponseAuthors.apply(patient("p1"), own, RespondentType.SELF).isEmpty());
+        assertEquals("Patient/p1", own.getSource().getReference());
+
+        // backend clients: kept, unless who answered contradicts the declaration
+        Caller ehr = new Caller("ehr", "ehr", Set.of(Role.SYSTEM), null, Set.of(), Set.of(), Set.of());
+        assertTrue(ResponseAuthors.apply(ehr, about("c1").setSource(new Reference("Patient/c1")), RespondentType.PROXY).isPresent());
+        assertTrue(ResponseAuthors.apply(ehr, about("c1").setSource(new Reference("RelatedPerson/r1")), RespondentType.PROXY).isEmpty());
+        assertTrue(ResponseAuthors.apply(ehr, about("c1").setAuthor(new Reference("RelatedPerson/r1")), RespondentType.SELF).isPresent());
+        assertTrue(ResponseAuthors.apply(ehr, about("c1").setAuthor(new Reference("RelatedPerson/r1"))
+                .setSource(new Reference("Patient/c1")), RespondentType.SELF).isEmpty(), "source decides who answered");
+        assertTrue(ResponseAuthors.apply(ehr, about("c1"), RespondentType.PROXY).isEmpty(), "not named: unknown, kept");
+    }
 }

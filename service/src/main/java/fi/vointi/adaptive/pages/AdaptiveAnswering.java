@@ -91,7 +91,12 @@ public class AdaptiveAnswering {
 
     /** Saves the answers so far (in the order asked) as the next in-progress version; 412/409 if it changed meanwhile. */
     public QuestionnaireResponse save(Caller caller, QuestionnaireResponse stored, AdaptiveRun.Position position) {
+        // sent as a $next-question client holds it (#cat with the sealed state), so the store replays it the same way
         QuestionnaireResponse next = stored.copy();
+        next.getContained().removeIf(r -> r instanceof Questionnaire);
+        Questionnaire asked = (Questionnaire) position.working().getContained().get(0);
+        next.addContained(asked.copy());
+        next.setQuestionnaire("#" + asked.getIdElement().getIdPart());
         next.setItem(position.working().getItem().stream().map(i -> i.copy()).toList());
         next.setAuthored(new Date());
         return responses.update(caller, stored.getIdElement().getIdPart(), next, ifMatch(stored));

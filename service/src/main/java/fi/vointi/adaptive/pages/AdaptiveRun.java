@@ -6,7 +6,6 @@ import fi.vointi.adaptive.NextQuestionService;
 import fi.vointi.catalog.CanonicalRef;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
-import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
@@ -55,26 +54,8 @@ public class AdaptiveRun {
 
     /** The position of a stored in-progress adaptive response, optionally with one more answer given. */
     public Position position(AdaptiveBank bank, QuestionnaireResponse stored, @Nullable QuestionnaireResponseItemComponent newAnswer) {
-        QuestionnaireResponse working = new QuestionnaireResponse();
-        working.setStatus(QuestionnaireResponseStatus.INPROGRESS);
-        if (stored.hasIdentifier()) {
-            // randomesque item choice is seeded from the identifier: the same path on every page and in every session
-            working.setIdentifier(stored.getIdentifier().copy());
-        }
-        Questionnaire asked = new Questionnaire();
-        asked.setId(NextQuestionService.CONTAINED_ID);
-        asked.setStatus(PublicationStatus.ACTIVE);
-        asked.addDerivedFrom(bank.canonical());
-        for (QuestionnaireResponseItemComponent answer : stored.getItem()) {
-            banks.presented(bank, answer.getLinkId(), null).ifPresent(item -> asked.addItem(item.copy()));
-            working.addItem(answer.copy());
-        }
-        if (newAnswer != null) {
-            banks.presented(bank, newAnswer.getLinkId(), null).ifPresent(item -> asked.addItem(item.copy()));
-            working.addItem(newAnswer.copy());
-        }
-        working.addContained(asked);
-        working.setQuestionnaire("#" + NextQuestionService.CONTAINED_ID);
+        // the stored answers with the server's sealed state (seed), replayed by $next-question's own code
+        QuestionnaireResponse working = nextQuestion.workingCopy(bank, stored, newAnswer);
         QuestionnaireResponse next = nextQuestion.next(working);
         int answered = next.getItem().size();
         if (next.getStatus() == QuestionnaireResponseStatus.COMPLETED) {
