@@ -57,7 +57,7 @@ public class AdaptiveResponses {
             response.getContained().remove(asked);
             response.setQuestionnaire(bank.canonical());
             new CatState(state.seed(), nextQuestion.seals().seal(bank.canonical(), state.seed(), answered)).putOn(response);
-            setEstimate(response, step);
+            setEstimate(response, bank, step);
             return;
         }
         Optional<AdaptiveBank> found = banks.resolve(CanonicalRef.parse(reference));
@@ -91,7 +91,7 @@ public class AdaptiveResponses {
             List<String> answered = checked.answers().stream().map(Answer::itemId).toList();
             step = state.get().replay(nextQuestion.seals(), bank, answered, checked.answers(), isFinal).last();
         }
-        setEstimate(response, step);
+        setEstimate(response, bank, step);
     }
 
     private static AdaptiveSession.Checked checked(AdaptiveBank bank,
@@ -105,8 +105,8 @@ public class AdaptiveResponses {
         return checked;
     }
 
-    private static void setEstimate(QuestionnaireResponse response, CatStep step) {
+    private static void setEstimate(QuestionnaireResponse response, AdaptiveBank bank, CatStep step) {
         response.getExtension().removeIf(e -> AdaptiveBank.CAT_ESTIMATE.equals(e.getUrl()));
-        response.addExtension(AdaptiveSession.estimateExtension(step));
+        response.addExtension(AdaptiveSession.estimateExtension(step, bank.design()));
     }
 }

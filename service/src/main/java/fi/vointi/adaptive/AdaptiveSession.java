@@ -107,13 +107,18 @@ public final class AdaptiveSession {
         return new Checked(answers, problems);
     }
 
-    /** The cat-estimate extension for a step: theta and SE, the scale score and its SE, items used, why it stopped. */
-    public static Extension estimateExtension(CatStep step) {
+    /**
+     * The cat-estimate extension for a step: theta and SE, the scale score and its SE, items used, why it stopped. The
+     * score carries the design's reported precision ({@code scoreDecimals}; 4 decimals when the design rounds nothing),
+     * since a FHIR decimal's trailing zeros state its precision.
+     */
+    public static Extension estimateExtension(CatStep step, fi.vointi.cat.CatDesign design) {
+        int scoreScale = design.scoreDecimals() < 0 ? 4 : design.scoreDecimals();
         Extension estimate = new Extension(AdaptiveBank.CAT_ESTIMATE);
         estimate.addExtension("theta", decimal(step.estimate().theta(), 6));
         estimate.addExtension("standardError", decimal(step.estimate().standardError(), 6));
-        estimate.addExtension("score", decimal(step.score().value(), 4));
-        estimate.addExtension("scoreStandardError", decimal(step.score().standardError(), 4));
+        estimate.addExtension("score", decimal(step.score().value(), scoreScale));
+        estimate.addExtension("scoreStandardError", decimal(step.score().standardError(), scoreScale));
         estimate.addExtension("itemsAdministered", new IntegerType(step.itemsAdministered()));
         if (step.finished()) {
             estimate.addExtension("stopReason", new CodeType(step.stopReason().name().toLowerCase(Locale.ROOT).replace('_', '-')));

@@ -89,7 +89,7 @@ public class NextQuestionService {
             step = state.replay(seals, bank, askedIds, checked.answers(), false).last();
         }
         response.getExtension().removeIf(e -> AdaptiveBank.CAT_ESTIMATE.equals(e.getUrl()));
-        response.addExtension(AdaptiveSession.estimateExtension(step));
+        response.addExtension(AdaptiveSession.estimateExtension(step, bank.design()));
         if (step.finished()) {
             response.setStatus(QuestionnaireResponseStatus.COMPLETED);
         } else {
