@@ -84,7 +84,11 @@ class AdaptiveAdministrationTest implements TestPropertyProvider {
             demo = fhir.newJsonParser().parseResource(Questionnaire.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             firstItem = demo.getItem().get(9).getLinkId();
             Path dir = Files.createTempDirectory("vointi-cat-designs");
-            write(fhir, dir, variant(demo, RANDOMESQUE, design -> part(design, "randomesque", new IntegerType(4)), null));
+            write(fhir, dir, variant(demo, RANDOMESQUE, design -> {
+                part(design, "randomesque", new IntegerType(4));
+                // the demo bank (1.1.0) selects by prior-weighted information; the spread test ranks by information at 0
+                part(design, "selection", new CodeType("max-info"));
+            }, null));
             write(fhir, dir, variant(demo, POSTERIOR, design -> {
                 part(design, "randomesque", new IntegerType(3));
                 part(design, "selection", new CodeType("max-posterior-info"));
