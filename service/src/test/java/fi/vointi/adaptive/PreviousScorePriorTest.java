@@ -13,7 +13,12 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
+import fi.vointi.responses.ResponseService;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -32,6 +37,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +65,7 @@ class PreviousScorePriorTest implements TestPropertyProvider {
     static final String NEXT = "/fhir/Questionnaire/$next-question";
     static final String PRIOR = "test-cat-previous-prior";
     static final double LIMIT = 0.5;
+    static final String SDC = "http://hl7.org/fhir/uv/sdc/CodeSystem/temp";
 
     @Inject
     EmbeddedServer server;
@@ -196,6 +203,38 @@ class PreviousScorePriorTest implements TestPropertyProvider {
         QuestionnaireResponse garbled = continuing(draft);
         contained(garbled).getExtensionByUrl(CatState.URL).getExtensionByUrl("previousTheta").setValue(new CodeType("x"));
         assertTrue(anonymous.post(NEXT, garbled).outcome(422).contains("previousTheta"));
+    }
+
+    @Test
+    void theAnsweringPagesStartWithThePreviousScore() {
+        String patient = "prior-" + UUID.randomUUID();
+        AdaptiveBank bank = bank();
+        store(forPatient(runToEnd(next(startBody()), 4), patient), patient);
+        String unit = "unit-" + UUID.randomUUID();
+        Task task = new Task();
+        task.setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER);
+        task.setCode(new CodeableConcept(new Coding(SDC, "complete-questionnaire", null)));
+        task.setFor(new Reference("Patient/" + patient));
+        task.addInput().setType(new CodeableConcept(new Coding(SDC, "questionnaire", null)))
+                .setValue(new CanonicalType(bank.questionnaire().getUrl()));
+        task.addExtension(ResponseService.SERVICE_UNIT_EXTENSION, new Reference("Organization/" + unit));
+        Reply invited = anonymous.as(tokens.clinician(unit)).post("/fhir/Task", task);
+        assertEquals(201, invited.status(), invited.body());
+        String token = tokens.patient(patient);
+        Reply started = anonymous.as(token).send(HttpRequest.newBuilder(anonymous.uri("/app/adaptive/start"))
+                .POST(HttpRequest.BodyPublishers.ofString("task=" + invited.resource(Task.class).getIdElement().getIdPart()
+                        + "&lang=en")).header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html"));
+        assertEquals(303, started.status(), started.body());
+        String responseId = started.header("Location").substring("/app/adaptive/".length());
+        Reply read = asPatient(patient).get("/fhir/QuestionnaireResponse/" + responseId);
+        assertEquals(200, read.status(), read.body());
+        CatState state = CatState.of(read.resource(QuestionnaireResponse.class)).orElseThrow();
+        assertTrue(state.previousTheta().isPresent(), "the pages' draft carries the previous score");
+        Reply shown = anonymous.as(token).send(HttpRequest.newBuilder(anonymous.uri("/app/adaptive/" + responseId + "?lang=en"))
+                .GET().header("Accept", "text/html"));
+        assertEquals(200, shown.status(), shown.body());
+        String expected = bank.engine().next(List.of(), state.seed(), state.previousTheta()).nextItemId();
+        assertTrue(shown.body().contains("name=\"question\" value=\"" + expected + "\""), "the first item with the prior: " + expected);
     }
 
     // ---- helpers -------------------------------------------------------------------------------
