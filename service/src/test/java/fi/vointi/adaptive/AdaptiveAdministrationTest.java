@@ -86,7 +86,7 @@ class AdaptiveAdministrationTest implements TestPropertyProvider {
             Path dir = Files.createTempDirectory("vointi-cat-designs");
             write(fhir, dir, variant(demo, RANDOMESQUE, design -> {
                 part(design, "randomesque", new IntegerType(4));
-                // the demo bank (1.1.0) selects by prior-weighted information; the spread test ranks by information at 0
+                // plain information at theta 0 ranks the first item (the demo bank itself is posterior-weighted)
                 part(design, "selection", new CodeType("max-info"));
             }, null));
             write(fhir, dir, variant(demo, POSTERIOR, design -> {
