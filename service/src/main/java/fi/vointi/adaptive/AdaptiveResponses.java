@@ -5,7 +5,9 @@ import fi.vointi.cat.CatReplay;
 import fi.vointi.cat.CatStep;
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.fhir.FhirException;
+import fi.vointi.observations.Reporter;
 import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
@@ -15,6 +17,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -29,10 +32,48 @@ public class AdaptiveResponses {
             Set.of(QuestionnaireResponseStatus.COMPLETED, QuestionnaireResponseStatus.AMENDED);
     private final AdaptiveBanks banks;
     private final NextQuestionService nextQuestion;
+    private final PreviousScores previousScores;
 
-    public AdaptiveResponses(AdaptiveBanks banks, NextQuestionService nextQuestion) {
+    public AdaptiveResponses(AdaptiveBanks banks, NextQuestionService nextQuestion, PreviousScores previousScores) {
         this.banks = banks;
         this.nextQuestion = nextQuestion;
+        this.previousScores = previousScores;
+    }
+
+    /**
+     * A new test of a bank whose design has {@code previousScorePrior}, created empty (the answering pages' draft, or an
+     * API client storing an empty in-progress response to start): looks up the patient's previous theta on the bank once
+     * ({@link PreviousScores}; the patient is the subject, the series is that of the reporter the response is recorded
+     * as: {@link Reporter#of}) and seals it into the test's state, so every later step and replay uses it. Call on a
+     * create after {@link #prepare} and after who answered was recorded (the caller was authorised for the subject).
+     */
+    public void startWithPreviousScore(QuestionnaireResponse response) {
+        String reference = response.getQuestionnaire();
+        if (reference == null || reference.isBlank() || reference.startsWith("#") || response.hasItem()
+                || response.getStatus() != QuestionnaireResponseStatus.INPROGRESS) {
+            return;
+        }
+        Optional<AdaptiveBank> found = banks.resolve(CanonicalRef.parse(reference));
+        if (found.isEmpty() || !found.get().design().previousScorePrior()) {
+            return;
+        }
+        AdaptiveBank bank = found.get();
+        Optional<CatState> state = CatState.of(response);
+        if (state.isEmpty() || state.get().previousTheta().isPresent()) {
+            return;
+        }
+        IdType subject = response.hasSubject() && response.getSubject().hasReference()
+                ? new IdType(response.getSubject().getReference()) : null;
+        if (subject == null || !"Patient".equals(subject.getResourceType()) || !subject.hasIdPart()) {
+            return;
+        }
+        OptionalDouble previous = previousScores.previousTheta(bank, subject.getIdPart(), Reporter.of(response));
+        if (previous.isEmpty()) {
+            return;
+        }
+        CatState started = CatState.sealed(nextQuestion.seals(), bank.canonical(), state.get().seed(), previous, List.of());
+        started.putOn(response);
+        setEstimate(response, bank, CatReplay.replay(bank.engine(), started.seed(), previous, List.of(), List.of(), false).last());
     }
 
     public void prepare(QuestionnaireResponse response) {
@@ -56,7 +97,7 @@ public class AdaptiveResponses {
             List<String> answered = checked.answers().stream().map(Answer::itemId).toList();
             response.getContained().remove(asked);
             response.setQuestionnaire(bank.canonical());
-            new CatState(state.seed(), nextQuestion.seals().seal(bank.canonical(), state.seed(), answered)).putOn(response);
+            state.resealed(nextQuestion.seals(), bank.canonical(), answered).putOn(response);
             setEstimate(response, bank, step);
             return;
         }

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -37,6 +38,9 @@ public class CatStateSeal {
     static final int MIN_KEY_LENGTH = 32;
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] DOMAIN = "vointi-cat-state-v1".getBytes(StandardCharsets.UTF_8);
+
+    /** Marks the optional previous-theta field in the sealed message. */
+    private static final byte PREVIOUS_THETA = 'p';
 
     private final SecretKeySpec current;
     private final List<SecretKeySpec> accepted;
@@ -97,11 +101,22 @@ public class CatStateSeal {
 
     /** The seal (base64) of a test's state with the current key. */
     public String seal(String bankCanonical, long seed, List<String> asked) {
-        return Base64.getEncoder().encodeToString(currentMac.get().doFinal(message(bankCanonical, seed, asked)));
+        return seal(bankCanonical, seed, asked, OptionalDouble.empty());
+    }
+
+    /** The seal of a state that also carries the person's previous theta (the prior mean of previousScorePrior). */
+    public String seal(String bankCanonical, long seed, List<String> asked, OptionalDouble previousTheta) {
+        return Base64.getEncoder().encodeToString(currentMac.get().doFinal(message(bankCanonical, seed, asked, previousTheta)));
     }
 
     /** Whether {@code seal} was made by this server (current or a previous key) for exactly this state. */
     public boolean verify(String bankCanonical, long seed, List<String> asked, @Nullable String seal) {
+        return verify(bankCanonical, seed, asked, OptionalDouble.empty(), seal);
+    }
+
+    /** {@link #verify(String, long, List, String)} for a state that may carry a previous theta. */
+    public boolean verify(String bankCanonical, long seed, List<String> asked, OptionalDouble previousTheta,
+                          @Nullable String seal) {
         if (seal == null) {
             return false;
         }
@@ -111,7 +126,7 @@ public class CatStateSeal {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        byte[] message = message(bankCanonical, seed, asked);
+        byte[] message = message(bankCanonical, seed, asked, previousTheta);
         if (MessageDigest.isEqual(currentMac.get().doFinal(message), given)) {
             return true;
         }
@@ -123,8 +138,12 @@ public class CatStateSeal {
         return false;
     }
 
-    /** Length-prefixed fields, so that no two different states give the same bytes. */
-    private static byte[] message(String bankCanonical, long seed, List<String> asked) {
+    /**
+     * Length-prefixed fields, so that no two different states give the same bytes. A previous theta is appended after
+     * the items (a marker byte and the double's bits); without one the message is exactly what it was before the field
+     * existed, so seals made then still verify.
+     */
+    static byte[] message(String bankCanonical, long seed, List<String> asked, OptionalDouble previousTheta) {
         List<byte[]> parts = new ArrayList<>(asked.size() + 1);
         byte[] bank = bankCanonical.getBytes(StandardCharsets.UTF_8);
         int size = DOMAIN.length + 4 + bank.length + 8 + 4;
@@ -133,10 +152,16 @@ public class CatStateSeal {
             parts.add(bytes);
             size += 4 + bytes.length;
         }
+        if (previousTheta.isPresent()) {
+            size += 1 + 8;
+        }
         ByteBuffer buffer = ByteBuffer.allocate(size);
         buffer.put(DOMAIN).putInt(bank.length).put(bank).putLong(seed).putInt(asked.size());
         for (byte[] part : parts) {
             buffer.putInt(part.length).put(part);
+        }
+        if (previousTheta.isPresent()) {
+            buffer.put(PREVIOUS_THETA).putLong(Double.doubleToLongBits(previousTheta.getAsDouble()));
         }
         return buffer.array();
     }

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComp
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The SDC {@code $next-question} operation, statelessly: the client's QuestionnaireResponse holds a contained
@@ -78,14 +79,14 @@ public class NextQuestionService {
         }
         List<String> askedIds = new ArrayList<>(asked.getItem().size() + 1);
         asked.getItem().forEach(item -> askedIds.add(item.getLinkId()));
-        long seed;
         CatStep step;
         if (state == null) {
-            // a new test: the server alone draws its seed, whatever the client sends (an identifier chooses nothing)
-            seed = seals.newSeed();
-            step = bank.engine().next(List.of(), seed);
+            // a new test: the server alone draws its seed, whatever the client sends (an identifier chooses nothing).
+            // No previous score: this operation needs no login, so it reads nothing about the subject a client names
+            // (a previousScorePrior test starts with the previous score by storing an empty draft first).
+            state = new CatState(seals.newSeed(), null);
+            step = bank.engine().next(List.of(), state.seed(), state.previousTheta());
         } else {
-            seed = state.seed();
             step = state.replay(seals, bank, askedIds, checked.answers(), false).last();
         }
         response.getExtension().removeIf(e -> AdaptiveBank.CAT_ESTIMATE.equals(e.getUrl()));
@@ -96,7 +97,7 @@ public class NextQuestionService {
             asked.addItem(banks.presented(bank, step.nextItemId(), language).orElseThrow().copy());
             askedIds.add(step.nextItemId());
         }
-        new CatState(seed, seals.seal(bank.canonical(), seed, askedIds)).putOn(asked);
+        state.resealed(seals, bank.canonical(), askedIds).putOn(asked);
         return response;
     }
 
@@ -115,9 +116,8 @@ public class NextQuestionService {
             if (stored.hasItem()) {
                 throw CatState.altered("the stored response has none");
             }
-            long seed = seals.newSeed();
-            state = new CatState(seed, seals.seal(bank.canonical(), seed, answered));
-        } else if (!seals.verify(bank.canonical(), state.seed(), answered, state.seal())) {
+            state = CatState.sealed(seals, bank.canonical(), seals.newSeed(), OptionalDouble.empty(), answered);
+        } else if (!state.verifies(seals, bank.canonical(), answered)) {
             throw CatState.altered("its seal does not match the stored answers");
         }
         QuestionnaireResponse working = new QuestionnaireResponse();
@@ -133,7 +133,7 @@ public class NextQuestionService {
             askedIds.add(answer.getLinkId());
             working.addItem(answer.copy());
         }
-        new CatState(state.seed(), seals.seal(bank.canonical(), state.seed(), askedIds)).putOn(asked);
+        state.resealed(seals, bank.canonical(), askedIds).putOn(asked);
         working.addContained(asked);
         working.setQuestionnaire("#" + CONTAINED_ID);
         return working;

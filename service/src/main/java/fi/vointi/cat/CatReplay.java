@@ -2,6 +2,7 @@ package fi.vointi.cat;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * Re-runs an administered adaptive test over its answers and says whether every item is the one the design would
@@ -12,7 +13,7 @@ import java.util.Locale;
  * (which includes more items than {@code maxItems}), more than one item asked ahead of the answers, and a test
  * declared completed before the stopping rule.
  *
- * <p>Uses only {@link CatEngine#next(List, long)}, so whatever the engine's design does (selection, exposure control,
+ * <p>Uses only {@link CatEngine#next(List, long, OptionalDouble)}, so whatever the engine's design does (selection, exposure control,
  * stopping rules) the replay checks exactly that. Cost: one engine step per answer plus one, i.e. a few microseconds
  * per item on a bank of tens of items. Stateless and thread-safe.
  */
@@ -49,6 +50,18 @@ public final class CatReplay {
      *                                  the answers against the asked items first), or an answer is invalid for the bank
      */
     public static Result replay(CatEngine engine, long testSeed, List<String> asked, List<Answer> answers, boolean completed) {
+        return replay(engine, testSeed, OptionalDouble.empty(), asked, answers, completed);
+    }
+
+    /**
+     * {@link #replay(CatEngine, long, List, List, boolean)} for a test whose prior mean comes from the person's previous
+     * theta ({@code previousScorePrior}): every step uses the same {@code previousTheta}, as the test did.
+     */
+    public static Result replay(CatEngine engine, long testSeed, OptionalDouble previousTheta, List<String> asked,
+                                List<Answer> answers, boolean completed) {
+        if (previousTheta == null) {
+            throw new IllegalArgumentException("previousTheta is required (OptionalDouble.empty() for none)");
+        }
         if (engine == null || asked == null || answers == null) {
             throw new IllegalArgumentException("engine, asked items and answers are required");
         }
@@ -63,7 +76,7 @@ public final class CatReplay {
         }
         CatStep step = null;
         for (int i = 0; i <= answers.size(); i++) {
-            step = engine.next(answers.subList(0, i), testSeed);
+            step = engine.next(answers.subList(0, i), testSeed, previousTheta);
             if (i == asked.size()) {
                 break;
             }

@@ -95,6 +95,8 @@ public class ResponseService {
         CallerResolver.enforce(AccessPolicy.create(caller, factsOf(response, false), anonymous));
         if (!anonymous) {
             recordWhoAnswered(caller, response, null, questionnaire);
+            // after authorisation and who answered: a previous-score prior reads the subject's series of that reporter
+            adaptive.startWithPreviousScore(response);
         }
         if (condition.isPresent()) {
             Optional<StoredResponse> existing = findExisting(condition.get(), response);

@@ -5,7 +5,13 @@ import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,6 +43,35 @@ class CatStateSealTest {
         assertFalse(seal.verify(BANK, 42L, asked, "not base64 !"));
         assertFalse(seal.verify(BANK, 42L, asked, null));
         assertNotEquals(seal.newSeed(), seal.newSeed());
+    }
+
+    @Test
+    void aStateWithoutPreviousThetaIsSealedExactlyAsBeforeTheFieldExisted() throws Exception {
+        // the v1 message written out here independently: domain, bank, seed, count, length-prefixed linkIds
+        List<String> asked = List.of("a1", "b22");
+        byte[] bank = BANK.getBytes(StandardCharsets.UTF_8);
+        byte[] domain = "vointi-cat-state-v1".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer v1 = ByteBuffer.allocate(domain.length + 4 + bank.length + 8 + 4 + 4 + 2 + 4 + 3);
+        v1.put(domain).putInt(bank.length).put(bank).putLong(42L).putInt(2)
+                .putInt(2).put("a1".getBytes(StandardCharsets.UTF_8)).putInt(3).put("b22".getBytes(StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(KEY_A.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String before = Base64.getEncoder().encodeToString(mac.doFinal(v1.array()));
+        CatStateSeal seal = new CatStateSeal(KEY_A, List.of());
+        assertEquals(before, seal.seal(BANK, 42L, asked));
+        assertEquals(before, seal.seal(BANK, 42L, asked, OptionalDouble.empty()));
+        assertTrue(seal.verify(BANK, 42L, asked, OptionalDouble.empty(), before));
+    }
+
+    @Test
+    void thePreviousThetaIsSealedToo() {
+        CatStateSeal seal = new CatStateSeal(KEY_A, List.of());
+        List<String> asked = List.of("a1");
+        String with = seal.seal(BANK, 42L, asked, OptionalDouble.of(1.25));
+        assertTrue(seal.verify(BANK, 42L, asked, OptionalDouble.of(1.25), with));
+        assertFalse(seal.verify(BANK, 42L, asked, OptionalDouble.of(1.2500000001), with), "changed");
+        assertFalse(seal.verify(BANK, 42L, asked, OptionalDouble.empty(), with), "removed");
+        assertFalse(seal.verify(BANK, 42L, asked, OptionalDouble.of(0.0), seal.seal(BANK, 42L, asked)), "added");
     }
 
     @Test

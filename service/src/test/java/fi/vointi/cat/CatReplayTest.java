@@ -163,4 +163,25 @@ class CatReplayTest {
         assertThrows(IllegalArgumentException.class, () -> CatReplay.replay(engine, 0, List.of(),
                 List.of(new Answer("G002", 1)), false));
     }
+
+    @Test
+    void aTestWithAPreviousScorePriorIsReplayedWithThatPrior() {
+        CatEngine engine = new CatEngine(BANK, CatDesign.builder().selection(SelectionMethod.MAX_POSTERIOR_INFO)
+                .previousScorePrior(true, 2).quadrature(-6, 6, 121).build());
+        java.util.OptionalDouble previous = java.util.OptionalDouble.of(1.7);
+        List<String> asked = new ArrayList<>();
+        List<Answer> answers = new ArrayList<>();
+        CatStep step = engine.next(answers, 5L, previous);
+        while (!step.finished()) {
+            asked.add(step.nextItemId());
+            answers.add(new Answer(step.nextItemId(), 3));
+            step = engine.next(answers, 5L, previous);
+        }
+        CatReplay.Result withPrior = CatReplay.replay(engine, 5L, previous, asked, answers, true);
+        assertNull(withPrior.problem());
+        assertEquals(step.estimate().theta(), withPrior.last().estimate().theta(), 0.0);
+        // the same path replayed without the prior is another test: its estimate differs, and so may its items
+        CatReplay.Result without = CatReplay.replay(engine, 5L, asked, answers, false);
+        assertNotEquals(step.estimate().theta(), without.last().estimate().theta());
+    }
 }
