@@ -110,9 +110,11 @@ class CatStateSealTest {
                         "datasources.default.username", "sa",
                         "datasources.default.driver-class-name", "org.h2.Driver",
                         "datasources.default.dialect", "H2",
-                        // H2's migrations also when the suite runs with MICRONAUT_ENVIRONMENTS=test-postgres
-                        "flyway.datasources.default.locations", "classpath:db/migration,classpath:db/vendor/h2",
                         "micronaut.server.port", "-1"))
+                // H2's migrations in H2's schema, also when the suite runs with MICRONAUT_ENVIRONMENTS=test-postgres
+                .properties(Map.of(
+                        "flyway.datasources.default.locations", "classpath:db/migration,classpath:db/vendor/h2",
+                        "flyway.datasources.default.schemas", "public"))
                 .build();
         assertFalse(context.getEnvironment().getActiveNames().contains(Environment.TEST));
         Exception e = assertThrows(Exception.class, context::start);
