@@ -21,10 +21,12 @@ BANK=${BANK:-https://vointi.fi/fhir/Questionnaire/demo-everyday-energy-bank|1.1.
 # every translation on every call (about three times the bytes).
 LANGUAGE=${LANGUAGE:-fi}
 
-[ -f service/target/vointi-service.jar ] || ./mvnw -q -DskipTests package
+# JAR=<another build> compares builds (e.g. before/after) with the same script and bodies
+JAR=${JAR:-service/target/vointi-service.jar}
+[ -f "$JAR" ] || ./mvnw -q -DskipTests package
 mkdir -p target
 DATASOURCES_DEFAULT_URL="jdbc:h2:mem:bench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1" \
-  VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar > target/bench-nq-server.log 2>&1 &
+  VOINTI_PORT="$PORT" java ${SERVER_JAVA_OPTS:-} -jar "$JAR" > target/bench-nq-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
