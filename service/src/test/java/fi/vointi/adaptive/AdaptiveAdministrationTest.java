@@ -1,6 +1,5 @@
 package fi.vointi.adaptive;
 
-import ca.uhn.fhir.context.FhirContext;
 import fi.vointi.cat.IrtItem;
 import fi.vointi.security.DevTokenIssuer;
 import fi.vointi.support.FhirTestClient;
@@ -26,12 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import static fi.vointi.adaptive.BankVariants.part;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,57 +72,27 @@ class AdaptiveAdministrationTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        FhirContext fhir = FhirContext.forR4Cached();
-        Questionnaire demo;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("questionnaires/" + DEMO + ".json")) {
-            demo = fhir.newJsonParser().parseResource(Questionnaire.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            firstItem = demo.getItem().get(9).getLinkId();
-            Path dir = Files.createTempDirectory("vointi-cat-designs");
-            write(fhir, dir, variant(demo, RANDOMESQUE, design -> {
-                part(design, "randomesque", new IntegerType(4));
-                // plain information at theta 0 ranks the first item (the demo bank itself is posterior-weighted)
-                part(design, "selection", new CodeType("max-info"));
-            }, null));
-            write(fhir, dir, variant(demo, POSTERIOR, design -> {
-                part(design, "randomesque", new IntegerType(3));
-                part(design, "selection", new CodeType("max-posterior-info"));
-                part(design, "estimator", new CodeType("map"));
-            }, null));
-            write(fhir, dir, variant(demo, FIXED_FIRST, design -> {
-                part(design, "firstItem", new StringType(firstItem));
-                part(design, "minItems", new IntegerType(2));
-                part(design, "maxItems", new IntegerType(6));
-                part(design, "standardErrorStop", new DecimalType(0));
-            }, null));
-            write(fhir, dir, variant(demo, SELF, design -> { }, "self"));
-            write(fhir, dir, variant(demo, PROXY, design -> { }, "proxy"));
-            return Map.of("vointi.questionnaires.dir", dir.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Questionnaire variant(Questionnaire demo, String id, Consumer<Extension> design, String respondent) {
-        Questionnaire q = demo.copy();
-        q.setId(id);
-        q.setUrl("https://vointi.fi/fhir/Questionnaire/" + id);
-        q.setName("Test" + id.replace("-", ""));
-        q.setTitle("Test bank " + id);
-        q.getTitleElement().getExtension().clear();
-        design.accept(q.getExtensionByUrl(AdaptiveBank.CAT_DESIGN));
-        if (respondent != null) {
-            q.addExtension(fi.vointi.responses.RespondentType.URL, new CodeType(respondent));
-        }
-        return q;
-    }
-
-    private static void part(Extension design, String name, Type value) {
-        design.getExtension().removeIf(e -> name.equals(e.getUrl()));
-        design.addExtension(name, value);
-    }
-
-    private static void write(FhirContext fhir, Path dir, Questionnaire q) throws IOException {
-        Files.writeString(dir.resolve(q.getIdElement().getIdPart() + ".json"), fhir.newJsonParser().encodeResourceToString(q));
+        BankVariants variants = new BankVariants();
+        firstItem = variants.demo().getItem().get(9).getLinkId();
+        variants.write(RANDOMESQUE, design -> {
+            part(design, "randomesque", new IntegerType(4));
+            // plain information at theta 0 ranks the first item (the demo bank itself is posterior-weighted)
+            part(design, "selection", new CodeType("max-info"));
+        }, null);
+        variants.write(POSTERIOR, design -> {
+            part(design, "randomesque", new IntegerType(3));
+            part(design, "selection", new CodeType("max-posterior-info"));
+            part(design, "estimator", new CodeType("map"));
+        }, null);
+        variants.write(FIXED_FIRST, design -> {
+            part(design, "firstItem", new StringType(firstItem));
+            part(design, "minItems", new IntegerType(2));
+            part(design, "maxItems", new IntegerType(6));
+            part(design, "standardErrorStop", new DecimalType(0));
+        }, null);
+        variants.write(SELF, design -> { }, "self");
+        variants.write(PROXY, design -> { }, "proxy");
+        return Map.of("vointi.questionnaires.dir", variants.dir());
     }
 
     @BeforeEach

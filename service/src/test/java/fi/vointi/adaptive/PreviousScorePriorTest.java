@@ -1,6 +1,5 @@
 package fi.vointi.adaptive;
 
-import ca.uhn.fhir.context.FhirContext;
 import fi.vointi.cat.Answer;
 import fi.vointi.cat.CatReplay;
 import fi.vointi.cat.CatStep;
@@ -33,14 +32,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import static fi.vointi.adaptive.BankVariants.part;
+
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -79,16 +74,7 @@ class PreviousScorePriorTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        FhirContext fhir = FhirContext.forR4Cached();
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("questionnaires/demo-everyday-energy-bank.json")) {
-            Questionnaire q = fhir.newJsonParser().parseResource(Questionnaire.class,
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            q.setId(PRIOR);
-            q.setUrl("https://vointi.fi/fhir/Questionnaire/" + PRIOR);
-            q.setName("TestCatPreviousPrior");
-            q.setTitle("Test bank " + PRIOR);
-            q.getTitleElement().getExtension().clear();
-            Extension design = q.getExtensionByUrl(AdaptiveBank.CAT_DESIGN);
+        BankVariants variants = new BankVariants().write(PRIOR, design -> {
             part(design, "previousScorePrior", new BooleanType(true));
             part(design, "previousScoreLimit", new DecimalType(LIMIT));
             // the first item depends on the prior only under prior-weighted information
@@ -96,17 +82,8 @@ class PreviousScorePriorTest implements TestPropertyProvider {
             // the grid must cover the limit +- 4 prior SD
             part(design, "quadratureMin", new DecimalType(-5));
             part(design, "quadratureMax", new DecimalType(5));
-            Path dir = Files.createTempDirectory("vointi-cat-prior");
-            Files.writeString(dir.resolve(PRIOR + ".json"), fhir.newJsonParser().encodeResourceToString(q));
-            return Map.of("vointi.questionnaires.dir", dir.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void part(Extension design, String name, Type value) {
-        design.getExtension().removeIf(e -> name.equals(e.getUrl()));
-        design.addExtension(name, value);
+        }, null);
+        return Map.of("vointi.questionnaires.dir", variants.dir());
     }
 
     @BeforeEach
