@@ -45,17 +45,7 @@ public class CatReplayBenchmark {
         CatStep step = engine.next(answers, TEST_SEED);
         while (!step.finished()) {
             IrtItem item = engine.bank().get(step.nextItemId());
-            item.probabilities(CatStepBenchmark.RESPONDENT_THETA, probabilities);
-            double u = random.nextDouble();
-            int category = item.categories() - 1;
-            double cumulative = 0.0;
-            for (int k = 0; k < item.categories() - 1; k++) {
-                cumulative += probabilities[k];
-                if (u < cumulative) {
-                    category = k;
-                    break;
-                }
-            }
+            int category = CatSimulator.draw(item, CatStepBenchmark.RESPONDENT_THETA, random.nextDouble(), probabilities);
             asked.add(item.id());
             answers.add(new Answer(item.id(), category));
             step = engine.next(answers, TEST_SEED);

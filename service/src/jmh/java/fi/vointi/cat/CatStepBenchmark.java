@@ -192,17 +192,7 @@ public class CatStepBenchmark {
         while (answers.size() < count) {
             CatStep step = engine.next(answers);
             IrtItem item = bank.get(step.nextItemId());
-            item.probabilities(RESPONDENT_THETA, probabilities);
-            double u = random.nextDouble();
-            int category = item.categories() - 1;
-            double cumulative = 0.0;
-            for (int k = 0; k < item.categories() - 1; k++) {
-                cumulative += probabilities[k];
-                if (u < cumulative) {
-                    category = k;
-                    break;
-                }
-            }
+            int category = CatSimulator.draw(item, RESPONDENT_THETA, random.nextDouble(), probabilities);
             answers.add(new Answer(item.id(), category));
         }
         return answers;

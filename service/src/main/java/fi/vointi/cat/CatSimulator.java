@@ -107,8 +107,8 @@ public final class CatSimulator {
         return summarise(bank, rows, itemCounts);
     }
 
-    /** Category whose cumulative probability first exceeds u (inverse-CDF sampling). */
-    private static int draw(IrtItem item, double theta, double u, double[] probabilities) {
+    /** Category whose cumulative probability first exceeds u (inverse-CDF sampling); also the JMH benchmarks' respondent. */
+    static int draw(IrtItem item, double theta, double u, double[] probabilities) {
         item.probabilities(theta, probabilities);
         double cumulative = 0.0;
         int last = item.categories() - 1;
