@@ -38,7 +38,7 @@ public class NextQuestionController {
     @Post(uris = {"/$next-question", "/%24next-question"}, consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> nextQuestion(@Body String body, HttpRequest<?> request) {
-        IBaseResource resource = json.parseAnyBody(body);
+        IBaseResource resource = json.parseAnyBody(body, request);
         if (resource instanceof QuestionnaireResponse response) {
             return responses.ok(service.next(response), request);
         }

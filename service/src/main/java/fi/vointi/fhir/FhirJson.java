@@ -4,7 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import fi.vointi.input.BodyGuard;
 import fi.vointi.input.JsonScan;
+import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -24,10 +26,24 @@ public class FhirJson {
 
     /** Parses a request body as whichever resource it is, or throws a 400 naming the problem. */
     public IBaseResource parseAnyBody(String body) {
+        return parseAnyBody(body, false);
+    }
+
+    /**
+     * The same for the body of {@code request}: the input-limit scan is skipped when {@link BodyGuard} already scanned
+     * exactly this body at the edge.
+     */
+    public IBaseResource parseAnyBody(String body, HttpRequest<?> request) {
+        return parseAnyBody(body, BodyGuard.scannedAsJson(request));
+    }
+
+    private IBaseResource parseAnyBody(String body, boolean scanned) {
         if (body == null || body.isBlank()) {
             throw FhirException.badRequest("The request body is empty; a FHIR JSON resource was expected");
         }
-        refuseBeyondLimits(body);
+        if (!scanned) {
+            refuseBeyondLimits(body);
+        }
         try {
             return strictParser().parseResource(body);
         } catch (DataFormatException | IllegalArgumentException e) {

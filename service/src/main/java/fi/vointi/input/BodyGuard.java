@@ -44,6 +44,16 @@ public class BodyGuard implements Ordered {
     private final FhirResponses responses;
     private final SecurityHeadersFilter securityHeaders;
 
+    private static final String SCANNED_JSON = BodyGuard.class.getName() + ".scannedJson";
+
+    /**
+     * Whether this request's body passed the JSON pre-scan here, so that a parser of the same body need not scan it
+     * again (the scan is a few percent of a large body's parse).
+     */
+    public static boolean scannedAsJson(HttpRequest<?> request) {
+        return request.getAttribute(SCANNED_JSON, Boolean.class).orElse(false);
+    }
+
     public BodyGuard(FhirResponses responses, SecurityHeadersFilter securityHeaders) {
         this.responses = responses;
         this.securityHeaders = securityHeaders;
@@ -79,7 +89,11 @@ public class BodyGuard implements Ordered {
                         "JSON bodies must be UTF-8 (charset=" + charset.replaceAll("[^A-Za-z0-9._-]", "?") + " given)");
             }
             JsonScan.Problem problem = JsonScan.check(body);
-            return problem == null ? null : refuse(request, HttpStatus.BAD_REQUEST,
+            if (problem == null) {
+                request.setAttribute(SCANNED_JSON, Boolean.TRUE);
+                return null;
+            }
+            return refuse(request, HttpStatus.BAD_REQUEST,
                     problem.message().startsWith("The body exceeds") ? IssueType.TOOLONG : IssueType.STRUCTURE, problem.describe());
         }
         boolean form = type.getName().equalsIgnoreCase(MediaType.APPLICATION_FORM_URLENCODED);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.micronaut.core.annotation.Nullable;
 
 import java.io.IOException;
+import java.nio.CharBuffer;
 
 /**
  * A fast, bounded pre-scan of a JSON document with Jackson's streaming tokenizer, before any parser builds objects
@@ -91,13 +92,14 @@ public final class JsonScan {
                     }
                 }
                 case VALUE_STRING -> {
-                    String problem = UntrustedText.freeTextProblem(parser.getText());
+                    // the tokenizer's own buffer, valid until the next token: no String per value
+                    String problem = UntrustedText.freeTextProblem(text(parser));
                     if (problem != null) {
                         return at(parser, "A string " + problem);
                     }
                 }
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                    String problem = InputLimits.numberProblem(parser.getText());
+                    String problem = InputLimits.numberProblem(text(parser));
                     if (problem != null) {
                         return at(parser, "The body has " + problem);
                     }
@@ -115,6 +117,10 @@ public final class JsonScan {
             return at(parser, "The body has content after its JSON value");
         }
         return null;
+    }
+
+    private static CharSequence text(JsonParser parser) throws IOException {
+        return CharBuffer.wrap(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
     }
 
     private static Problem at(JsonParser parser, String message) {

@@ -22,6 +22,7 @@ import io.micronaut.http.annotation.ServerFilter;
 public class CatStepMetrics {
     private static final String STARTED = CatStepMetrics.class.getName() + ".started";
     private final MeterRegistry registry;
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     CatStepMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -34,11 +35,17 @@ public class CatStepMetrics {
 
     @ResponseFilter
     public void stop(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        request.getAttribute(STARTED, Long.class).ifPresent(started -> Timer.builder("vointi.cat.steps")
-                .description("Steps of adaptive tests (next question or final estimate)")
-                .tag("channel", request.getPath().startsWith("/app/") ? "page" : "fhir")
-                .tag("outcome", response.code() / 100 + "xx")
-                .register(registry)
+        request.getAttribute(STARTED, Long.class).ifPresent(started -> timer(
+                request.getPath().startsWith("/app/") ? "page" : "fhir", response.code() / 100 + "xx")
                 .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    // Looked up once per channel and outcome, not built and registered on every step (a step is ~1 ms of work).
+    private Timer timer(String channel, String outcome) {
+        return timers.computeIfAbsent(channel + ' ' + outcome, key -> Timer.builder("vointi.cat.steps")
+                .description("Steps of adaptive tests (next question or final estimate)")
+                .tag("channel", channel)
+                .tag("outcome", outcome)
+                .register(registry));
     }
 }
