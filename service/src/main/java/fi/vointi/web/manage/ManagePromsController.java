@@ -113,7 +113,7 @@ public class ManagePromsController {
                 periodText, result.minCellSize(), rows, usability, csvHref, feedbackHref));
     }
 
-    @Get(uri = "/proms.csv", produces = "text/csv")
+    @Get(uri = "/proms.csv", produces = {"text/csv", "text/html"}) // html: the refusal pages
     @Transactional(readOnly = true)
     public HttpResponse<String> csv(@Nullable @QueryValue String unit, @Nullable @QueryValue String from,
                                     @Nullable @QueryValue String to, HttpRequest<?> request) {
