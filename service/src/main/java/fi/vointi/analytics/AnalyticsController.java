@@ -165,9 +165,9 @@ public class AnalyticsController {
         return unit;
     }
 
-    /** The parsed query parameters of a report. */
-    record Query(LocalDate from, LocalDate to, ReportPeriod period, String audienceCode, Set<String> audiences) {
-        static Query parse(String from, String to, String granularity, String audience) {
+    /** The parsed query parameters of a report (also the manager's dashboard, fi.vointi.web.manage: the same rules). */
+    public record Query(LocalDate from, LocalDate to, ReportPeriod period, String audienceCode, Set<String> audiences) {
+        public static Query parse(String from, String to, String granularity, String audience) {
             LocalDate start = date("from", from);
             LocalDate end = date("to", to);
             Granularity g = Granularity.parse(granularity == null ? "month" : granularity).orElseThrow(() ->

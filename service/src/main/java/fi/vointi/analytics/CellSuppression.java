@@ -107,7 +107,15 @@ public final class CellSuppression {
 
     /** An atomic cell is published when every one of its categories is 0 or at least k. */
     public boolean publishable(Counts atomic) {
-        return atomic.categories().stream().allMatch(c -> c == 0 || c >= minCellSize);
+        return publishable(atomic.categories());
+    }
+
+    /**
+     * The same rule for an atomic cell of another kind of count (PROM usage: unit × questionnaire × month), given as
+     * every count a reader could see or derive from it: published when each is 0 or at least k.
+     */
+    public boolean publishable(java.util.Collection<Long> categories) {
+        return categories.stream().allMatch(c -> c == 0 || c >= minCellSize);
     }
 
     /** The published sum of atomic cells (only those published), and whether one with answers was withheld. */
