@@ -93,8 +93,8 @@ class ClinicianViewBrowserTest {
         return reply.resource(QuestionnaireResponse.class).getIdElement().getIdPart();
     }
 
-    static QuestionnaireResponse prom(String authored, int value, String unit) {
-        QuestionnaireResponse r = ResultsPagesTest.prom(PATIENT, authored, ResultsPagesTest.all(value));
+    static QuestionnaireResponse prom(int value, String unit) {
+        QuestionnaireResponse r = ResultsPagesTest.prom(PATIENT, "2026-01-15T10:00:00+02:00", ResultsPagesTest.all(value));
         r.getExtensionByUrl("https://vointi.fi/fhir/StructureDefinition/service-unit").setValue(new Reference("Organization/" + unit));
         return r;
     }
@@ -105,12 +105,11 @@ class ClinicianViewBrowserTest {
         FhirTestClient anonymous = new FhirTestClient(server);
         FhirTestClient patient = anonymous.as(tokens.patient(PATIENT));
         FhirTestClient clinician = anonymous.as(tokens.clinician(OWN_UNIT));
-        // the first long ago (the baseline of every series), the others just now (the newest of the unit's answers)
-        String now = java.time.OffsetDateTime.now().minusMinutes(5).withNano(0).toString();
-        String first = store(patient, prom("2019-01-15T10:00:00+02:00", 1, OWN_UNIT));
-        String latest = store(patient, prom(now, 3, OWN_UNIT));
-        String otherUnit = store(patient, prom(now, 2, OTHER_UNIT));
-        String unshared = store(patient, prom(now, 4, OWN_UNIT));
+        // the server dates each answer when it is completed (AuthoredRules): the first is the baseline of every series
+        String first = store(patient, prom(1, OWN_UNIT));
+        String latest = store(patient, prom(3, OWN_UNIT));
+        String otherUnit = store(patient, prom(2, OTHER_UNIT));
+        String unshared = store(patient, prom(4, OWN_UNIT));
         for (String id : List.of(first, latest, otherUnit)) {
             FhirTestClient.Reply shared = patient.post("/fhir/QuestionnaireResponse/" + id + "/$share", "");
             assertEquals(200, shared.status(), shared.body());
