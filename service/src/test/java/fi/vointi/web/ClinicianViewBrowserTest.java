@@ -93,8 +93,8 @@ class ClinicianViewBrowserTest {
         return reply.resource(QuestionnaireResponse.class).getIdElement().getIdPart();
     }
 
-    static QuestionnaireResponse prom(int value, String unit) {
-        QuestionnaireResponse r = ResultsPagesTest.prom(PATIENT, "2026-01-15T10:00:00+02:00", ResultsPagesTest.all(value));
+    static QuestionnaireResponse prom(String authored, int value, String unit) {
+        QuestionnaireResponse r = ResultsPagesTest.prom(PATIENT, authored, ResultsPagesTest.all(value));
         r.getExtensionByUrl("https://vointi.fi/fhir/StructureDefinition/service-unit").setValue(new Reference("Organization/" + unit));
         return r;
     }
@@ -105,11 +105,13 @@ class ClinicianViewBrowserTest {
         FhirTestClient anonymous = new FhirTestClient(server);
         FhirTestClient patient = anonymous.as(tokens.patient(PATIENT));
         FhirTestClient clinician = anonymous.as(tokens.clinician(OWN_UNIT));
-        // the server dates each answer when it is completed (AuthoredRules): the first is the baseline of every series
-        String first = store(patient, prom(1, OWN_UNIT));
-        String latest = store(patient, prom(3, OWN_UNIT));
-        String otherUnit = store(patient, prom(2, OTHER_UNIT));
-        String unshared = store(patient, prom(4, OWN_UNIT));
+        // stored by an EHR integration, which may date answers given earlier (AuthoredRules): distinct times, so the
+        // first is the baseline of every series on any database
+        FhirTestClient ehr = anonymous.as(tokens.system("demo-ehr", "system/QuestionnaireResponse.c"));
+        String first = store(ehr, prom("2026-01-15T10:00:00+02:00", 1, OWN_UNIT));
+        String latest = store(ehr, prom("2026-03-15T10:00:00+02:00", 3, OWN_UNIT));
+        String otherUnit = store(ehr, prom("2026-03-16T10:00:00+02:00", 2, OTHER_UNIT));
+        String unshared = store(ehr, prom("2026-03-17T10:00:00+02:00", 4, OWN_UNIT));
         for (String id : List.of(first, latest, otherUnit)) {
             FhirTestClient.Reply shared = patient.post("/fhir/QuestionnaireResponse/" + id + "/$share", "");
             assertEquals(200, shared.status(), shared.body());
@@ -133,6 +135,7 @@ class ClinicianViewBrowserTest {
         assertTrue(browser.all("#response-" + unshared).isEmpty(), "not shared: absent");
         List<String> order = browser.all("article.staff-answer").stream().map(a -> a.getAttribute("id")).toList();
         assertTrue(order.indexOf("response-" + latest) < order.indexOf("response-" + first), "newest first: " + order);
+        assertTrue(browser.text("#response-" + latest + " h3").endsWith("15.3.2026"), browser.text("#response-" + latest + " h3"));
 
         // the copy block carries the Observations' numbers (read through the API as the clinician)
         for (String lang : List.of("fi", "sv", "en")) {

@@ -263,8 +263,11 @@ public class StaffPagesController {
                 sections.put(sectionKey, new ResultsViews.Section("section-" + sections.size(), title, titleLang,
                         reporter(lang, key.reporter()), list));
             }
-            scores.get(sectionKey).add(ResultsController.scoreView("score-" + index++, s, questionnaire.orElse(null), lang,
-                    responseId -> "#response-" + responseId));
+            ResultsViews.ScoreView v = ResultsController.scoreView("score-" + index++, s, questionnaire.orElse(null), lang,
+                    responseId -> "#response-" + responseId);
+            // the patient's page explains the score to the patient ("your score is …"); the facts above it say it all here
+            scores.get(sectionKey).add(new ResultsViews.ScoreView(v.id(), v.name(), v.nameLang(), v.latest(), v.standardError(),
+                    v.band(), v.bandLang(), "", v.latestDate(), v.fromFirst(), v.fromPrevious(), v.chart(), v.rows()));
         }
         return List.copyOf(sections.values());
     }
