@@ -14,8 +14,8 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** QR codes of unit links for posters (ZXing), as PNG or as SVG drawn from the same module matrix. */
-final class QrCodes {
-    static final int DEFAULT_SIZE = 512;
+public final class QrCodes {
+    public static final int DEFAULT_SIZE = 512;
     static final int MIN_SIZE = 128;
     static final int MAX_SIZE = 2048;
 
@@ -33,7 +33,7 @@ final class QrCodes {
         }
     }
 
-    static byte[] png(String text, int size) {
+    public static byte[] png(String text, int size) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             MatrixToImageWriter.writeToStream(matrix(text, size), "PNG", out);

@@ -184,6 +184,15 @@ public class ResultsController {
     }
 
     private ResultsViews.ScoreView scoreView(String id, Series s, @Nullable Questionnaire questionnaire, String lang) {
+        return scoreView(id, s, questionnaire, lang, responseId -> responseHref(responseId, lang));
+    }
+
+    /**
+     * One score over time as the results pages show it (latest value, band, explanation, changes, chart, table);
+     * {@code hrefOf} turns a response id into the address its table row links to. Also the clinician's view (web.staff).
+     */
+    public static ResultsViews.ScoreView scoreView(String id, Series s, @Nullable Questionnaire questionnaire, String lang,
+                                                   java.util.function.Function<String, String> hrefOf) {
         String scoreCode = questionnaire == null ? s.code() : s.code().substring(questionnaire.getIdElement().getIdPart().length() + 1);
         Optional<ScoringRule> rule = questionnaire == null ? Optional.empty() : ScoreRules.rule(questionnaire, scoreCode);
         ScoreRules.Text name = questionnaire == null ? new ScoreRules.Text(s.display(), "fi")
@@ -206,7 +215,7 @@ public class ResultsController {
                     p.standardError() == null ? null : numbers.format(p.standardError()),
                     p.interpretation() == null ? "–" : bandText(questionnaire, scoreCode, p, lang).text(),
                     changeText(p.changeFromBaseline(), lang), changeText(p.changeFromPrevious(), lang),
-                    responseHref(responseIdOf(p.derivedFrom()), lang)));
+                    hrefOf.apply(responseIdOf(p.derivedFrom()))));
         }
         SeriesPoint last = s.points().get(s.points().size() - 1);
         ScoreRules.Text band = last.interpretation() == null ? null : bandText(questionnaire, scoreCode, last, lang);
@@ -268,7 +277,8 @@ public class ResultsController {
         return text.toString();
     }
 
-    private static ResultsViews.Change change(@Nullable SeriesChange change, String lang) {
+    /** A change with its word-mark (reliable, within measurement error, cannot be judged), or null. */
+    public static ResultsViews.Change change(@Nullable SeriesChange change, String lang) {
         if (change == null) {
             return null;
         }
@@ -459,7 +469,8 @@ public class ResultsController {
                 dateTime(decision.decidedAt(), lang), unit);
     }
 
-    private ResultsViews.ScoreLine scoreLine(Observation o, @Nullable Questionnaire questionnaire, String lang, NumberFormat numbers) {
+    /** One Observation of one answer as a line of the answer's page: name, value, SE, band and explanation. */
+    public static ResultsViews.ScoreLine scoreLine(Observation o, @Nullable Questionnaire questionnaire, String lang, NumberFormat numbers) {
         String code = o.getCode().getCodingFirstRep().getCode();
         String display = o.getCode().getCodingFirstRep().getDisplay();
         String scoreCode = questionnaire == null ? code : code.substring(Math.min(code.length(), questionnaire.getIdElement().getIdPart().length() + 1));
@@ -488,7 +499,7 @@ public class ResultsController {
     }
 
     /** The answered questions in questionnaire order, with the answers' own texts in the page language. */
-    private static List<ResultsViews.AnswerLine> answerLines(Questionnaire questionnaire, QuestionnaireResponse response, String lang) {
+    public static List<ResultsViews.AnswerLine> answerLines(Questionnaire questionnaire, QuestionnaireResponse response, String lang) {
         Map<String, List<Type>> given = new LinkedHashMap<>();
         collect(response.getItem(), given);
         List<ResultsViews.AnswerLine> lines = new ArrayList<>();
@@ -572,11 +583,11 @@ public class ResultsController {
                 Messages.get(lang, "error.404.text"), "/", Messages.get(lang, "error.home"), null, true));
     }
 
-    static String reporterLabel(String lang, Reporter reporter, boolean forChild) {
+    public static String reporterLabel(String lang, Reporter reporter, boolean forChild) {
         return Messages.get(lang, "app.results.reporter." + reporter.code() + (forChild ? ".child" : ".own"));
     }
 
-    static String responseIdOf(@Nullable String derivedFrom) {
+    public static String responseIdOf(@Nullable String derivedFrom) {
         if (derivedFrom == null) {
             return "";
         }
@@ -593,7 +604,7 @@ public class ResultsController {
         return child == null ? "/app/results" : "/app/results?patient=" + encode(child);
     }
 
-    static NumberFormat numbers(String lang) {
+    public static NumberFormat numbers(String lang) {
         NumberFormat format = NumberFormat.getNumberInstance(Locale.forLanguageTag(lang));
         format.setMaximumFractionDigits(2);
         format.setGroupingUsed(false);
@@ -604,7 +615,7 @@ public class ResultsController {
         return value.signum() > 0 ? "+" + numbers.format(value) : numbers.format(value);
     }
 
-    static String date(String effective, String lang) {
+    public static String date(String effective, String lang) {
         return date(new org.hl7.fhir.r4.model.DateTimeType(effective).getValue().toInstant(), lang);
     }
 
@@ -613,11 +624,11 @@ public class ResultsController {
         return DateTimeFormatter.ofLocalizedDate(FormatStyle.SHORT).withLocale(Locale.forLanguageTag(lang)).withZone(ZONE).format(at);
     }
 
-    static String date(Instant at, String lang) {
+    public static String date(Instant at, String lang) {
         return DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(Locale.forLanguageTag(lang)).withZone(ZONE).format(at);
     }
 
-    static String dateTime(Instant at, String lang) {
+    public static String dateTime(Instant at, String lang) {
         return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT).withLocale(Locale.forLanguageTag(lang))
                 .withZone(ZONE).format(at);
     }

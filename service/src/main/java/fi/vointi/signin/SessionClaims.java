@@ -11,10 +11,12 @@ import java.util.Map;
 /**
  * The claims a page session keeps: exactly those of our contract with the identity provider that decide access
  * (README, "Claims and roles": {@code roles}, {@code patient}, {@code guardian_of}, {@code units}, {@code birthdate}) and the display
- * {@code name} for the page header. Nothing else of the ID token is kept.
+ * {@code name} for the page header, and the patient of a SMART EHR launch ({@code launch_patient}, from the token
+ * response, never from the ID token). Nothing else is kept.
  */
 public final class SessionClaims {
-    public static final List<String> KEPT = List.of("roles", "patient", "guardian_of", "units", "name", "birthdate");
+    public static final List<String> KEPT = List.of("roles", "patient", "guardian_of", "units", "name", "birthdate",
+            fi.vointi.signin.smart.SmartLaunch.PATIENT_CLAIM);
     /** Request attribute holding the display name when the request is signed in with a page session. */
     public static final String SIGNED_IN_ATTRIBUTE = fi.vointi.web.Page.SIGNED_IN_ATTRIBUTE;
 

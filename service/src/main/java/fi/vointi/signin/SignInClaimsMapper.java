@@ -11,6 +11,9 @@ import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
+import fi.vointi.signin.smart.SmartLaunch;
+import fi.vointi.signin.smart.SmartTokenResponse;
+
 import java.util.Map;
 
 /**
@@ -28,7 +31,12 @@ public class SignInClaimsMapper implements OpenIdAuthenticationMapper {
         if (subject == null || subject.isBlank()) {
             return Mono.just(AuthenticationResponse.failure("The ID token names nobody"));
         }
-        Map<String, Object> kept = SessionClaims.kept(openIdClaims.getClaims());
+        Map<String, Object> kept = new java.util.LinkedHashMap<>(SessionClaims.kept(openIdClaims.getClaims()));
+        // the launch patient comes only from the token response of an EHR launch (SMART launch/patient context)
+        kept.remove(SmartLaunch.PATIENT_CLAIM);
+        if (tokenResponse instanceof SmartTokenResponse smart && SmartLaunch.patientId(smart.getPatient()) != null) {
+            kept.put(SmartLaunch.PATIENT_CLAIM, smart.getPatient());
+        }
         return Mono.just(AuthenticationResponse.success(subject, SessionClaims.authentication(subject, kept).getRoles(), kept));
     }
 }

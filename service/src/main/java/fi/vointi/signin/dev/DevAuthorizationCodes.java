@@ -23,16 +23,19 @@ class DevAuthorizationCodes {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
 
-    record Grant(String user, String clientId, String redirectUri, String codeChallenge, String nonce, Instant expires) {
+    /** @param launchPatient the patient of an EHR launch's context, or null for a plain sign-in */
+    record Grant(String user, String clientId, String redirectUri, String codeChallenge, String nonce,
+                 @io.micronaut.core.annotation.Nullable String launchPatient, Instant expires) {
     }
 
-    String issue(String user, String clientId, String redirectUri, String codeChallenge, String nonce) {
+    String issue(String user, String clientId, String redirectUri, String codeChallenge, String nonce,
+                 @io.micronaut.core.annotation.Nullable String launchPatient) {
         Instant now = Instant.now();
         grants.values().removeIf(g -> g.expires().isBefore(now));
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String code = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        grants.put(code, new Grant(user, clientId, redirectUri, codeChallenge, nonce, now.plus(LIFETIME)));
+        grants.put(code, new Grant(user, clientId, redirectUri, codeChallenge, nonce, launchPatient, now.plus(LIFETIME)));
         return code;
     }
 

@@ -58,10 +58,11 @@ public class DevOidcController {
     static final Duration ID_TOKEN_LIFETIME = Duration.ofMinutes(5);
     static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofMinutes(10);
     private static final List<String> PARAMETERS = List.of("client_id", "redirect_uri", "response_type", "scope", "state",
-            "nonce", "code_challenge", "code_challenge_method");
+            "nonce", "code_challenge", "code_challenge_method", "launch", "aud");
 
     private final DevTokenIssuer issuer;
     private final DevAuthorizationCodes codes;
+    private final DevLaunchContexts launches;
     private final HtmlPages pages;
     private final PublicBase publicBase;
     private final String issuerName;
@@ -70,13 +71,15 @@ public class DevOidcController {
     private final String clientSecret;
     private final String callbackPath;
 
-    public DevOidcController(DevTokenIssuer issuer, DevAuthorizationCodes codes, HtmlPages pages, PublicBase publicBase,
+    public DevOidcController(DevTokenIssuer issuer, DevAuthorizationCodes codes, DevLaunchContexts launches,
+                             HtmlPages pages, PublicBase publicBase,
                              @Value("${vointi.security.issuer}") String issuerName,
                              @Value("${vointi.security.audience}") String audience,
                              @Value("${micronaut.security.oauth2.clients.vointi.client-id}") String clientId,
                              @Value("${micronaut.security.oauth2.clients.vointi.client-secret}") String clientSecret) {
         this.issuer = issuer;
         this.codes = codes;
+        this.launches = launches;
         this.pages = pages;
         this.publicBase = publicBase;
         this.issuerName = issuerName;
@@ -106,7 +109,7 @@ public class DevOidcController {
         body.put("grant_types_supported", List.of("authorization_code"));
         body.put("subject_types_supported", List.of("public"));
         body.put("id_token_signing_alg_values_supported", List.of("RS256"));
-        body.put("scopes_supported", List.of("openid"));
+        body.put("scopes_supported", List.of("openid", "launch", "fhirUser"));
         body.put("token_endpoint_auth_methods_supported", List.of("client_secret_post"));
         body.put("code_challenge_methods_supported", List.of("S256"));
         body.put("claims_supported", List.of("sub", "name", "roles", "patient", "guardian_of", "units", "nonce"));
@@ -126,6 +129,9 @@ public class DevOidcController {
         MutableHttpResponse<?> refusal = refusal(request, parameters);
         if (refusal != null) {
             return refusal;
+        }
+        if (parameters.containsKey("launch")) {
+            return launch(parameters);
         }
         String lang = Languages.of(request);
         Page page = Page.of(request, lang, Messages.get(lang, "signin.dev.title"));
@@ -148,7 +154,28 @@ public class DevOidcController {
             return backWithError(parameters, "access_denied", "Unknown demo person");
         }
         String code = codes.issue(user, parameters.get("client_id"), parameters.get("redirect_uri"),
-                parameters.get("code_challenge"), parameters.get("nonce"));
+                parameters.get("code_challenge"), parameters.get("nonce"), null);
+        return HttpResponse.seeOther(URI.create(UriBuilder.of(parameters.get("redirect_uri")).queryParam("code", code)
+                .queryParam("state", parameters.get("state")).toString())).header("Cache-Control", "no-store");
+    }
+
+    /**
+     * An EHR launch (SMART App Launch v2): the launch value names the clinician at the dev EHR and the patient open
+     * there, so the code is issued to that clinician at once (the EHR's single sign-on) and carries the patient.
+     */
+    private MutableHttpResponse<?> launch(Map<String, String> parameters) {
+        if (!List.of(parameters.getOrDefault("scope", "").split(" ")).contains("launch")) {
+            return backWithError(parameters, "invalid_scope", "an EHR launch needs the scope launch");
+        }
+        if (!fi.vointi.signin.smart.SmartLaunch.DEV_EHR_ISSUER.equals(parameters.get("aud"))) {
+            return backWithError(parameters, "invalid_request", "aud must be the EHR's iss");
+        }
+        DevLaunchContexts.Context context = launches.take(parameters.get("launch")).orElse(null);
+        if (context == null) {
+            return backWithError(parameters, "invalid_request", "Unknown, used or expired launch");
+        }
+        String code = codes.issue(context.user(), parameters.get("client_id"), parameters.get("redirect_uri"),
+                parameters.get("code_challenge"), parameters.get("nonce"), context.patientId());
         return HttpResponse.seeOther(URI.create(UriBuilder.of(parameters.get("redirect_uri")).queryParam("code", code)
                 .queryParam("state", parameters.get("state")).toString())).header("Cache-Control", "no-store");
     }
@@ -185,6 +212,11 @@ public class DevOidcController {
         body.put("id_token", issuer.issue(person.name(), idClaims, now, ID_TOKEN_LIFETIME, grant.clientId()));
         body.put("token_type", "Bearer");
         body.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
+        if (grant.launchPatient() != null) {
+            // SMART launch context: the patient open in the EHR (launch/patient)
+            body.put("patient", grant.launchPatient());
+            body.put("scope", fi.vointi.signin.smart.SmartLaunch.SCOPE);
+        }
         return HttpResponse.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
     }
 
