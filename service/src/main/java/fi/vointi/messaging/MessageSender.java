@@ -10,7 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -85,8 +87,11 @@ public class MessageSender {
                 now.plus(configuration.getLease()), configuration.getBatchSize());
         AtomicInteger[] counts = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};
         List<Future<?>> running = new ArrayList<>();
-        for (OutboxStore.Claimed m : claimed) {
-            running.add(workers.submit(() -> counts[handle(m)].incrementAndGet()));
+        // messages to one address go one after another, so that the per-person cap counts each of them
+        Map<String, List<OutboxStore.Claimed>> byAddress = new LinkedHashMap<>();
+        claimed.forEach(m -> byAddress.computeIfAbsent(m.recipientKey(), k -> new ArrayList<>()).add(m));
+        for (List<OutboxStore.Claimed> messages : byAddress.values()) {
+            running.add(workers.submit(() -> messages.forEach(m -> counts[handle(m)].incrementAndGet())));
         }
         for (Future<?> f : running) {
             try {

@@ -31,13 +31,15 @@ import java.util.Set;
 /**
  * The public ends of messaging: the short invitation link {@code GET /i/{code}}, and the SMS gateway's callbacks
  * {@code POST /messaging/sms/status} (delivery reports) and {@code POST /messaging/sms/inbound} (replies; STOP opts
- * out). The gateway authenticates with {@code Authorization: Bearer {vointi.messaging.sms.callback-secret}}; without a
- * configured secret the callbacks answer 404. docs/messaging.md.
+ * out). The gateway authenticates with the header {@code X-Callback-Secret: {vointi.messaging.sms.callback-secret}} (not
+ * {@code Authorization}: a bearer there is taken for a user's token); without a configured secret the callbacks answer
+ * 404. docs/messaging.md.
  */
 @Controller
 @Secured(SecurityRule.IS_ANONYMOUS) // the link is its own credential; the callbacks check the gateway's secret
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class MessagingController {
+    public static final String CALLBACK_SECRET = "X-Callback-Secret";
     private static final Logger LOG = LoggerFactory.getLogger(MessagingController.class);
     private static final Set<String> DELIVERED = Set.of("delivered");
     private static final Set<String> FAILED = Set.of("failed", "undeliverable", "expired", "rejected");
@@ -72,7 +74,7 @@ public class MessagingController {
 
     /** A delivery report: {@code {"id": "<gateway's id>", "status": "delivered" | "failed" | …}}. */
     @Post(uri = "/messaging/sms/status", consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> status(@Body String body, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    public HttpResponse<?> status(@Body String body, @Nullable @Header(CALLBACK_SECRET) String authorization) {
         HttpResponse<?> refused = refused(authorization);
         if (refused != null) {
             return refused;
@@ -91,7 +93,7 @@ public class MessagingController {
 
     /** A reply: {@code {"from": "+358…", "text": "STOP"}}. STOP (or SEIS, LOPETA, SLUTA) opts the number out for good. */
     @Post(uri = "/messaging/sms/inbound", consumes = MediaType.APPLICATION_JSON)
-    public HttpResponse<?> inbound(@Body String body, @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    public HttpResponse<?> inbound(@Body String body, @Nullable @Header(CALLBACK_SECRET) String authorization) {
         HttpResponse<?> refused = refused(authorization);
         if (refused != null) {
             return refused;
@@ -116,7 +118,7 @@ public class MessagingController {
         if (secret == null || secret.isBlank()) {
             return HttpResponse.notFound();
         }
-        byte[] expected = ("Bearer " + secret).getBytes(StandardCharsets.UTF_8);
+        byte[] expected = secret.getBytes(StandardCharsets.UTF_8);
         byte[] given = authorization == null ? new byte[0] : authorization.getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(expected, given) ? null : HttpResponse.unauthorized();
     }

@@ -189,18 +189,17 @@ public class OutboxStore {
             boolean done = !"queued".equals(status);
             try (PreparedStatement s = c.prepareStatement("UPDATE message_outbox SET status = ?, provider_id = COALESCE(?, provider_id),"
                     + " last_error = ?, not_before = COALESCE(?, not_before), claimed_by = NULL, claimed_until = NULL,"
-                    + " sent_at = CASE WHEN ? THEN ? ELSE sent_at END, finished_at = ?, erase_after = ?"
+                    + " sent_at = COALESCE(?, sent_at), finished_at = ?, erase_after = ?"
                     + " WHERE id = ? AND claimed_by = ?")) {
                 s.setString(1, status);
                 s.setString(2, providerId);
                 s.setString(3, "sent".equals(status) ? null : clip(detail));
                 s.setObject(4, notBefore == null ? null : at(notBefore));
-                s.setBoolean(5, "sent".equals(status));
-                s.setObject(6, at(now));
-                s.setObject(7, done ? at(now) : null);
-                s.setObject(8, eraseAfter == null ? null : at(eraseAfter));
-                s.setString(9, m.message().id());
-                s.setString(10, m.claim());
+                s.setObject(5, "sent".equals(status) ? at(now) : null);
+                s.setObject(6, done ? at(now) : null);
+                s.setObject(7, eraseAfter == null ? null : at(eraseAfter));
+                s.setString(8, m.message().id());
+                s.setString(9, m.claim());
                 s.executeUpdate();
             }
             c.commit();
