@@ -46,6 +46,7 @@ public class PatientErasure {
     public GdprCounts erase(String patientId) {
         List<String> ids = strings("SELECT id" + OF_PATIENT, patientId);
         GdprCounts counts = deleteResponses(ids, null);
+        eraseMessages(patientId);
         return counts.plus(new GdprCounts(0, 0, update("DELETE FROM sharing_decision WHERE patient_id = ?", patientId),
                 update("DELETE FROM invitation WHERE patient_id = ?", patientId)));
     }
@@ -94,8 +95,18 @@ public class PatientErasure {
                     + " identifier_value = NULL, shared = FALSE, resource_json = ? WHERE id = ?",
                     newId, pseudonym, pseudonymised(row.getValue(), patientId, newId, pseudonym), oldId);
         }
+        eraseMessages(patientId);
         return new GdprCounts(current.size(), versions, update("DELETE FROM sharing_decision WHERE patient_id = ?", patientId),
                 update("DELETE FROM invitation WHERE patient_id = ?", patientId));
+    }
+
+    /**
+     * The patient's outgoing messages (fi.vointi.messaging, docs/messaging.md): queued ones are never sent, and sent ones
+     * leave no address, text or attempt behind. An opt-out stays: it is keyed by an HMAC, names no one, and must be
+     * honoured if the person is invited again.
+     */
+    private void eraseMessages(String patientId) {
+        update("DELETE FROM message_outbox WHERE patient_id = ?", patientId);
     }
 
     /** The scores of a pseudonymised response: new ids, the pseudonym as subject, derivedFrom the response's new id. */

@@ -53,14 +53,18 @@ public class InvitationService {
     private final ResponseService responses;
     private final FhirJson json;
     private final InvitationConfiguration configuration;
+    /** Sends the link to the patient when the Task names a contact (fi.vointi.messaging); absent, nothing is sent. */
+    @Nullable
+    private final InvitationMessages messages;
 
     public InvitationService(InvitationStore store, QuestionnaireCatalog catalog, ResponseService responses,
-                             FhirJson json, InvitationConfiguration configuration) {
+                             FhirJson json, InvitationConfiguration configuration, @Nullable InvitationMessages messages) {
         this.store = store;
         this.catalog = catalog;
         this.responses = responses;
         this.json = json;
         this.configuration = configuration;
+        this.messages = messages;
     }
 
     /** A stored invitation and its link token, which exists only in this answer. */
@@ -70,6 +74,7 @@ public class InvitationService {
     public record Page(List<Task> tasks, boolean hasNext, @Nullable Integer total) {
     }
 
+    @Transactional // the invitation and the messages that carry its link: both or neither
     public Created invite(Caller caller, Task task) {
         // Anonymous callers are refused before anything in the body is judged.
         if (caller.isAnonymous()) {
@@ -112,9 +117,13 @@ public class InvitationService {
             task.addExtension(ResponseService.SERVICE_UNIT_EXTENSION, new Reference(unitRef));
         }
 
-        String token = InvitationTokens.newToken();
+        InvitationMessages.Pending pending = messages == null ? null : messages.take(task, request.patientId(), unitRef);
+        String token = pending == null ? InvitationTokens.newToken() : pending.token();
         store.insert(new Invitation(id, InvitationTokens.sha256Hex(token), request.patientId(), pinned.url(),
                 pinned.version(), unitRef, caller.id(), "ready", now, expires, null, null, json.encode(task)));
+        if (pending != null) {
+            pending.enqueue(id, expires);
+        }
         return new Created(task, request.patientId(), token);
     }
 

@@ -1,0 +1,158 @@
+package fi.vointi.messaging;
+
+import fi.vointi.feedback.PublicLinks;
+import fi.vointi.fhir.FhirException;
+import fi.vointi.fhir.OperationOutcomes;
+import fi.vointi.invitations.InvitationMessages;
+import fi.vointi.organization.UnitTree;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
+import org.hl7.fhir.r4.model.Task;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An invitation Task with the extension {@value #RECIPIENT_EXTENSION} is sent to the patient: one message per named
+ * channel (SMS, e-mail), queued in the invitation's own transaction, carrying the short link {@code {base}/i/{code}}.
+ * The contacts are taken out of the Task before it is stored: the outbox keeps them only until delivered (docs/messaging.md).
+ */
+@Singleton
+public class InvitationMessaging implements InvitationMessages {
+    public static final String RECIPIENT_EXTENSION = "https://vointi.fi/fhir/StructureDefinition/invitation-recipient";
+    public static final String PURPOSE = "invitation";
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d.M.yyyy");
+    private final OutboxStore outbox;
+    private final OptOuts optOuts;
+    private final AddressKeys keys;
+    private final MessagingConfiguration configuration;
+    private final EmailConfiguration email;
+    private final SmsConfiguration sms;
+    private final PublicLinks links;
+    private final UnitTree units;
+    private final Clock clock;
+
+    InvitationMessaging(OutboxStore outbox, OptOuts optOuts, AddressKeys keys, MessagingConfiguration configuration,
+                        EmailConfiguration email, SmsConfiguration sms, PublicLinks links, UnitTree units, Clock clock) {
+        this.outbox = outbox;
+        this.optOuts = optOuts;
+        this.keys = keys;
+        this.configuration = configuration;
+        this.email = email;
+        this.sms = sms;
+        this.links = links;
+        this.units = units;
+        this.clock = clock;
+    }
+
+    @Override
+    @Nullable
+    public Pending take(Task task, String patientId, @Nullable String unitRef) {
+        List<Extension> found = task.getExtensionsByUrl(RECIPIENT_EXTENSION);
+        if (found.isEmpty()) {
+            return null;
+        }
+        task.getExtension().removeIf(e -> RECIPIENT_EXTENSION.equals(e.getUrl())); // never stored with the Task
+        List<OperationOutcomeIssueComponent> issues = new ArrayList<>();
+        Map<Channel, String> contacts = new EnumMap<>(Channel.class);
+        String language = "fi";
+        if (found.size() > 1 || found.get(0).hasValue()) {
+            issues.add(issue("Task.extension:invitation-recipient may occur once, with sub-extensions contact and language only"));
+        }
+        for (Extension part : found.get(0).getExtension()) {
+            if ("contact".equals(part.getUrl()) && part.getValue() instanceof ContactPoint contact) {
+                Channel channel = switch (contact.hasSystem() ? contact.getSystem().toCode() : "") {
+                    case "sms", "phone" -> Channel.SMS;
+                    case "email" -> Channel.EMAIL;
+                    default -> null;
+                };
+                if (channel == null) {
+                    issues.add(issue("contact: ContactPoint.system must be sms, phone (a mobile number) or email"));
+                    continue;
+                }
+                String address = channel == Channel.SMS ? Addresses.phone(contact.getValue()) : Addresses.email(contact.getValue());
+                if (address == null) {
+                    issues.add(issue("contact: not a valid " + (channel == Channel.SMS ? "mobile number (e.g. +358401234567)"
+                            : "e-mail address")));
+                } else if (contacts.put(channel, address) != null) {
+                    issues.add(issue("contact: at most one " + channel.code() + " contact"));
+                } else if (!(channel == Channel.SMS ? sms.configured() : email.configured())) {
+                    issues.add(issue("contact: this server sends no " + (channel == Channel.SMS ? "SMS" : "e-mail")));
+                }
+            } else if ("language".equals(part.getUrl()) && part.getValue() instanceof CodeType code
+                    && Templates.LANGUAGES.contains(code.getValue())) {
+                language = code.getValue();
+            } else {
+                issues.add(issue("Unknown or malformed part '" + part.getUrl() + "': expected contact (valueContactPoint)"
+                        + " or language (valueCode fi, sv or en)"));
+            }
+        }
+        if (contacts.isEmpty() && issues.isEmpty()) {
+            issues.add(issue("invitation-recipient needs at least one contact"));
+        }
+        if (!issues.isEmpty()) {
+            throw FhirException.unprocessable(issues);
+        }
+        // an opted-out address or person gets nothing, and nothing about them is stored
+        contacts.entrySet().removeIf(c -> optOuts.optedOut(keys.ofAddress(c.getValue()), patientId));
+        String code = InvitationLinks.newCode();
+        String link = InvitationLinks.link(links.base(), code);
+        if (link.length() > InvitationLinks.MAX_LENGTH) {
+            throw new IllegalStateException("Invitation links would be " + link.length() + " characters: shorten"
+                    + " vointi.feedback.public-base-url to at most 35 characters");
+        }
+        String sender = senderName(unitRef);
+        String chosenLanguage = language;
+        return new Pending() {
+            @Override
+            public String token() {
+                return InvitationLinks.token(code);
+            }
+
+            @Override
+            public void enqueue(String invitationId, Instant expires) {
+                Instant now = clock.instant();
+                ZoneId zone = configuration.quietHours().zone();
+                Map<String, String> values = Map.of("sender", sender, "link", link, "expires", DATE.format(expires.atZone(zone)));
+                contacts.forEach((channel, address) -> {
+                    Templates.Text text = Templates.render(PURPOSE, channel, chosenLanguage, values);
+                    Instant due = channel == Channel.SMS ? configuration.quietHours().nextAllowed(now) : now;
+                    outbox.enqueue(new OutboxStore.NewMessage(UUID.randomUUID().toString(), channel, PURPOSE, invitationId,
+                            patientId, keys.ofAddress(address), address, sender, text.subject(), text.body(), due, now));
+                });
+            }
+        };
+    }
+
+    /** The county's sender name (the unit's topmost ancestor), or the default. */
+    String senderName(@Nullable String unitRef) {
+        Map<String, String> names = configuration.countySenderNameMap();
+        if (unitRef != null && !names.isEmpty()) {
+            String unitId = unitRef.startsWith("Organization/") ? unitRef.substring("Organization/".length()) : unitRef;
+            List<String> ancestors = units.ancestors(unitId);
+            String county = ancestors.isEmpty() ? unitId : ancestors.get(ancestors.size() - 1);
+            String name = names.get(county);
+            if (name != null) {
+                return name;
+            }
+        }
+        return configuration.getSenderName();
+    }
+
+    private static OperationOutcomeIssueComponent issue(String message) {
+        return OperationOutcomes.issue(IssueSeverity.ERROR, IssueType.VALUE, message, "Task.extension");
+    }
+}
