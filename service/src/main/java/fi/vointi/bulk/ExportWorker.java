@@ -227,11 +227,11 @@ public class ExportWorker {
                         }
                     }
                 }
-                if (rows == 0) {
-                    break;
-                }
-                if (!jobs.renew(job.id(), instance, configuration.getLease())) {
+                if (rows > 0 && !jobs.renew(job.id(), instance, configuration.getLease())) {
                     throw new Stop();
+                }
+                if (rows < configuration.getPageSize()) {
+                    break; // a short page is the last one
                 }
             }
             if (file != null) {
