@@ -63,6 +63,8 @@ class BulkExportTest {
     JsonMapper mapper;
     @Inject
     ExportStore store;
+    @Inject
+    ExportWorker worker;
 
     Tokens tokens;
     FhirTestClient anonymous;
@@ -70,6 +72,7 @@ class BulkExportTest {
     String patient;
     FhirTestClient asPatient;
     FhirTestClient warehouse;
+    String warehouseClient;
 
     @BeforeEach
     void setUp() {
@@ -78,7 +81,8 @@ class BulkExportTest {
         prom = anonymous.get("/fhir/Questionnaire/demo-wellbeing-prom").resource(Questionnaire.class);
         patient = "bulk-" + UUID.randomUUID();
         asPatient = anonymous.as(tokens.patient(patient));
-        warehouse = anonymous.as(tokens.system("warehouse-" + UUID.randomUUID(), WAREHOUSE_SCOPES));
+        warehouseClient = "warehouse-" + UUID.randomUUID();
+        warehouse = anonymous.as(tokens.system(warehouseClient, WAREHOUSE_SCOPES));
     }
 
     private List<String> observationsOf(String responseId) {
@@ -145,6 +149,14 @@ class BulkExportTest {
         ehr.get(statusPath).outcome(404);
         ehr.delete(statusPath).outcome(404);
         assertEquals(200, download(warehouse, fileUrl).status(), "the files are still there");
+
+        // audited: the kick-off (execute), the polls and the downloads, by client
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE operation = 'bulk-export'"
+                + " AND action = 'E' AND agent_client = ? AND http_status = 202", warehouseClient));
+        assertEquals(outputs(manifest).size() + 1, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event"
+                + " WHERE operation = 'bulk-export-download' AND agent_client = ? AND http_status = 200", warehouseClient));
+        assertTrue(Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE operation = 'bulk-export-download'"
+                + " AND agent_client = 'demo-ehr' AND http_status = 404") >= 1);
     }
 
     @Test
@@ -209,8 +221,9 @@ class BulkExportTest {
 
     @Test
     void refusalsAreOperationOutcomes() {
-        // the async pattern is required
+        // the async pattern is required; the kick-off is a GET
         warehouse.get("/fhir/$export").outcome(400);
+        assertEquals(405, warehouse.post("/fhir/$export", "{\"resourceType\":\"Parameters\"}", "Prefer", "respond-async").status());
         kickOff(warehouse, "/fhir/$export?_type=Patient").outcome(400);
         kickOff(warehouse, "/fhir/$export?_type=QuestionnaireResponse,Questionnaire").outcome(400);
         kickOff(warehouse, "/fhir/$export?_outputFormat=text%2Fcsv").outcome(400);
@@ -245,6 +258,23 @@ class BulkExportTest {
         String second = statusPath(kickOff(warehouse, "/fhir/$export"));
         assertEquals(202, warehouse.delete(second).status());
         warehouse.get(second).outcome(404);
+    }
+
+    @Test
+    void aFinishedJobAndItsFilesAreDeletedOnceTheRetentionRanOut() throws Exception {
+        answer(asPatient, prom, patient, null, true);
+        String statusPath = statusPath(kickOff(warehouse, "/fhir/$export?_type=QuestionnaireResponse"));
+        String jobId = statusPath.substring(statusPath.lastIndexOf('/') + 1);
+        manifest(mapper, poll(warehouse, statusPath));
+        worker.poll();
+        assertTrue(store.hasFiles(jobId), "kept within the retention (24 h)");
+
+        Db.update(dataSource, "UPDATE bulk_export_job SET finished_at = ? WHERE id = ?",
+                Instant.now().minus(25, ChronoUnit.HOURS).atOffset(ZoneOffset.UTC), jobId);
+        worker.poll();
+        assertFalse(store.hasFiles(jobId));
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM bulk_export_job WHERE id = ?", jobId));
+        warehouse.get(statusPath).outcome(404);
     }
 
     @Test
