@@ -49,7 +49,7 @@ psql_bench() { psql -h "$PGHOST" -U postgres -d "$DB" -v ON_ERROR_STOP=1 -q "$@"
 if [ -z "${KEEP_DB:-}" ]; then
   SEED=$(sed "s/{{ID}}/bench-bulk-seed/g" bench/demo-prom-response.json | curl -sf -X POST "$BASE/QuestionnaireResponse" \
     -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/fhir+json" -H "Prefer: return=minimal" -D - -o /dev/null \
-    | tr -d '\r' | sed -n 's#^[Ll]ocation: .*/QuestionnaireResponse/\([^/]*\)/.*#\1#p')
+    | tr -d '\r' | sed -n 's#^[Ll]ocation: .*/QuestionnaireResponse/\([^/]*\).*#\1#p')
   [ -n "$SEED" ] || { echo "could not create the seed response" >&2; exit 1; }
   echo "cloning $QRS responses and their Observations from $SEED ..."
   START=$(date +%s)
