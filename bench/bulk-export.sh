@@ -33,6 +33,7 @@ rm -rf "$OUT"
 TOKEN=$(java -cp "$JAR" bench/BenchToken.java target/bench-jwks.json "system/QuestionnaireResponse.crs")
 export VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 export VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir"
+export VOINTI_ADAPTIVE_STATE_KEY="${VOINTI_ADAPTIVE_STATE_KEY:-$(head -c 32 /dev/urandom | base64)}"
 MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgres \
   VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres VOINTI_PORT="$PORT" \
   VOINTI_MANAGEMENT_PORT="$MANAGEMENT_PORT" VOINTI_BULK_DIRECTORY="$OUT" VOINTI_BULK_PAGE_SIZE="${PAGE_SIZE:-1000}" \
@@ -40,6 +41,7 @@ MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgr
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
+  kill -0 $SERVER 2> /dev/null || { echo "the server stopped; see target/bench-bulk-server.log" >&2; exit 1; }
   curl -sf "http://127.0.0.1:$MANAGEMENT_PORT/health" > /dev/null && break
   sleep 1
 done
