@@ -49,10 +49,10 @@ BASE="http://127.0.0.1:$PORT/fhir"
 psql_bench() { psql -h "$PGHOST" -U postgres -d "$DB" -v ON_ERROR_STOP=1 -q "$@"; }
 
 if [ -z "${KEEP_DB:-}" ]; then
-  SEED=$(sed "s/{{ID}}/bench-bulk-seed/g" bench/demo-prom-response.json | curl -sf -X POST "$BASE/QuestionnaireResponse" \
-    -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/fhir+json" -H "Prefer: return=minimal" -D - -o /dev/null \
+  SEED=$(sed "s/{{ID}}/bench-bulk-seed/g" bench/demo-prom-response.json | curl -s -X POST "$BASE/QuestionnaireResponse" --data-binary @- \
+    -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/fhir+json" -D - -o target/bench-bulk-seed.json \
     | tr -d '\r' | sed -n 's#^[Ll]ocation: .*/QuestionnaireResponse/\([^/]*\).*#\1#p')
-  [ -n "$SEED" ] || { echo "could not create the seed response" >&2; exit 1; }
+  [ -n "$SEED" ] || { echo "could not create the seed response: $(cat target/bench-bulk-seed.json)" >&2; exit 1; }
   echo "cloning $QRS responses and their Observations from $SEED ..."
   START=$(date +%s)
   # column-agnostic clones: the seed row as JSON with a few fields replaced (new ids, shared with the care team)
