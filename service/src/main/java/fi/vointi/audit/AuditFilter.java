@@ -28,7 +28,9 @@ import java.util.concurrent.CompletionStage;
         "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**",
         "/feedback/*/answer", "/feedback/*/QuestionnaireResponse", "/api/feedback/**", "/analytics/**",
         "/app/adaptive/**", "/app/results", "/app/results/**", "/app/usability",
-        "/manage/**"})
+        "/manage/**", "/staff", "/staff/**",
+        "/fhir/$export", "/fhir/%24export", "/fhir/Group/*/$export", "/fhir/Group/*/%24export", "/fhir/bulk-status/**",
+        "/fhir/bulk-files/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     /** The anonymous usability check after a patient's results: recorded as an anonymous answer, whoever sends it. */
@@ -125,7 +127,8 @@ public class AuditFilter {
             case "read", "vread", "search", "invitation-open", "audit-search" -> "R";
             case "update", "share", "withdraw-share" -> "U";
             case "erase", "delete" -> "D";
-            case "export", "pseudonymise" -> "E";
+            case "export", "pseudonymise", "bulk-export" -> "E";
+            case "bulk-export-cancel" -> "D";
             default -> method == HttpMethod.GET ? "R" : "E";
         };
     }

@@ -135,6 +135,39 @@ public final class AccessPolicy {
     }
 
     /**
+     * Refusal of starting a FHIR Bulk Data export (docs/bulk-export.md): backend clients (SMART Backend Services) whose
+     * scopes let them read or search responses. What the files hold is limited by {@link #readGrants} exactly as a
+     * search is.
+     */
+    public static Optional<Refusal> bulkExport(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        if (!caller.has(Role.SYSTEM) || readGrants(caller).isEmpty()) {
+            return Optional.of(Refusal.forbidden("Bulk export is for backend clients with a system/QuestionnaireResponse"
+                    + " read or search scope"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Refusal of polling, downloading or cancelling a bulk export started by {@code jobClient}: the same backend client
+     * only ({@link #exportClient}); for anyone else the job does not exist (404).
+     */
+    public static Optional<Refusal> readExportJob(Caller caller, String jobClient) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.SYSTEM) && exportClient(caller).equals(jobClient) ? Optional.empty()
+                : Optional.of(Refusal.hidden("not found"));
+    }
+
+    /** The client a bulk export belongs to: the token's client ({@code azp}), or its subject when it names none. */
+    public static String exportClient(Caller caller) {
+        return caller.clientId() != null ? caller.clientId() : caller.id();
+    }
+
+    /**
      * Refusal of creating a response. Anonymous questionnaires (customer feedback) may be answered by anyone;
      * all others only for oneself, for one's child, or by a backend client with create scope.
      */
