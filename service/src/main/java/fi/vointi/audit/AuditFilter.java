@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionStage;
         "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
         "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**",
         "/feedback/*/answer", "/feedback/*/QuestionnaireResponse", "/api/feedback/**", "/analytics/**",
-        "/app/adaptive/**", "/app/results", "/app/results/**", "/app/usability"})
+        "/app/adaptive/**", "/app/results", "/app/results/**", "/app/usability", "/manage/report/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     /** The anonymous usability check after a patient's results: recorded as an anonymous answer, whoever sends it. */
