@@ -1,7 +1,6 @@
 package fi.vointi.web.report;
 
 import fi.vointi.analytics.AnalyticsAccess;
-import fi.vointi.analytics.AnalyticsStore;
 import fi.vointi.analytics.AnalyticsStore.Unit;
 import fi.vointi.audit.AuditContext;
 import fi.vointi.fhir.FhirException;
@@ -9,7 +8,6 @@ import fi.vointi.security.Caller;
 import fi.vointi.security.CallerResolver;
 import fi.vointi.web.HtmlPages;
 import fi.vointi.web.Languages;
-import fi.vointi.web.Messages;
 import fi.vointi.web.Page;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -50,16 +48,14 @@ import java.util.Locale;
 public class AnnualReportController {
     static final MediaType PDF = MediaType.of("application/pdf");
     private final CallerResolver callers;
-    private final AnalyticsStore store;
     private final AnnualReports reports;
     private final ReportPdf pdf;
     private final HtmlPages pages;
     private final Clock clock;
 
-    public AnnualReportController(CallerResolver callers, AnalyticsStore store, AnnualReports reports, ReportPdf pdf,
+    public AnnualReportController(CallerResolver callers, AnnualReports reports, ReportPdf pdf,
                                   HtmlPages pages, Clock clock) {
         this.callers = callers;
-        this.store = store;
         this.reports = reports;
         this.pdf = pdf;
         this.pages = pages;
@@ -88,8 +84,7 @@ public class AnnualReportController {
         }
         CallerResolver.enforce(AnalyticsAccess.readAny(caller));
         int year = year(yearText);
-        Unit node = store.unit(nodeId).orElseThrow(() -> FhirException.notFound("Organization/" + nodeId + " is not a known unit"));
-        CallerResolver.enforce(AnalyticsAccess.readUnit(caller, store.ancestors(nodeId)));
+        Unit node = reports.permittedNode(caller, nodeId);
 
         String lang = Languages.of(request);
         AnnualReport report = reports.build(node, year, lang);
@@ -97,7 +92,7 @@ public class AnnualReportController {
         ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(ZoneId.of("Europe/Helsinki"));
         String generated = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
                 .withLocale(Locale.forLanguageTag(lang)).format(now);
-        String title = Messages.get(lang, "report.title", year) + " – " + node.name();
+        String title = ReportView.text(lang, "report.title", year) + " – " + node.name();
         ReportView view = new ReportView(report, lang, title, base + "?lang=" + lang, base + "/report.pdf?lang=" + lang,
                 generated, asPdf);
         if (asPdf) {

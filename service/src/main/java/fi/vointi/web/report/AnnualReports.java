@@ -1,5 +1,6 @@
 package fi.vointi.web.report;
 
+import fi.vointi.analytics.AnalyticsAccess;
 import fi.vointi.analytics.AnalyticsConfig;
 import fi.vointi.analytics.AnalyticsStore;
 import fi.vointi.analytics.AnalyticsStore.Unit;
@@ -12,6 +13,9 @@ import fi.vointi.analytics.Granularity;
 import fi.vointi.analytics.ReportPeriod;
 import fi.vointi.catalog.QuestionnaireCatalog;
 import fi.vointi.feedback.FeedbackSurveys;
+import fi.vointi.fhir.FhirException;
+import fi.vointi.security.Caller;
+import fi.vointi.security.CallerResolver;
 import fi.vointi.web.Languages;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
@@ -53,6 +57,18 @@ public class AnnualReports {
     /** The period the report of {@code year} covers: the calendar year in months, as the API's monthly report. */
     public static ReportPeriod period(int year) {
         return ReportPeriod.of(LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31), Granularity.MONTH);
+    }
+
+    /**
+     * The node of a report when the caller may read its analytics: the analytics API's rule ({@link AnalyticsAccess}),
+     * an unknown node 404 and a node outside the caller's subtrees 403, as {@code /analytics/units/{id}} answers.
+     */
+    @Transactional(readOnly = true)
+    public Unit permittedNode(Caller caller, String nodeId) {
+        CallerResolver.enforce(AnalyticsAccess.readAny(caller));
+        Unit node = store.unit(nodeId).orElseThrow(() -> FhirException.notFound("Organization/" + nodeId + " is not a known unit"));
+        CallerResolver.enforce(AnalyticsAccess.readUnit(caller, store.ancestors(nodeId)));
+        return node;
     }
 
     @Transactional(readOnly = true)

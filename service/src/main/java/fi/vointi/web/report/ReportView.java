@@ -21,8 +21,17 @@ public record ReportView(AnnualReport report, String lang, String title, String 
                          String generated, boolean pdf) {
     private static final String NONE = "–";
 
+    /** A text of the page language; numbers go in as written (a year is 2025, not MessageFormat's "2 025"). */
     public String t(String key, Object... args) {
-        return Messages.get(lang, key, args);
+        return text(lang, key, args);
+    }
+
+    static String text(String lang, String key, Object... args) {
+        Object[] plain = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            plain[i] = args[i] instanceof Number ? args[i].toString() : args[i];
+        }
+        return Messages.get(lang, key, plain);
     }
 
     public int lastYear() {
