@@ -27,7 +27,8 @@ public class ReportPdf {
 
     public ReportPdf(HtmlJteViewsRenderer<Map<String, Object>> renderer) {
         this.renderer = renderer;
-        this.css = resource("report/pdf.css") + "\n" + resource("web/assets/report.css");
+        // the page's style sheet, then the PDF's page and its overrides
+        this.css = resource("web/assets/report.css") + "\n" + resource("report/pdf.css");
     }
 
     public byte[] render(ReportView view, HttpRequest<?> request) {
