@@ -181,6 +181,9 @@ class AnnualReportTest {
         assertEquals(200, answer.statusCode());
         assertEquals("application/pdf", answer.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(answer.headers().firstValue("Content-Disposition").orElseThrow().contains("kundupplevelserapport-" + p + "-county-2025.pdf"));
+        // kept for a person to look at (pdftoppm target/screenshots/annual-report-sv.pdf)
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "screenshots"));
+        java.nio.file.Files.write(java.nio.file.Path.of("target", "screenshots", "annual-report-sv.pdf"), answer.body());
         try (PDDocument pdf = Loader.loadPDF(answer.body())) {
             // the words of the page in reading order; a long name may wrap in its table cell
             String text = new PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
