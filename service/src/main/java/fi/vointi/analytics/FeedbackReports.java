@@ -98,6 +98,18 @@ public class FeedbackReports {
         return total > 0;
     }
 
+    /**
+     * The published responses per channel ({@code qr}, {@code sms}, {@code web}, {@code kiosk}, {@code import}) of the
+     * unit's subtree over the whole period: the channel categories of the published atomic cells only, so each is a
+     * sum of figures that are 0 or at least k and they add up to the {@code responses} of the report's total.
+     */
+    @Transactional(readOnly = true)
+    public Map<String, Long> publishedChannels(Unit unit, ReportPeriod period, Set<String> audiences) {
+        CellSuppression suppression = new CellSuppression(config.getMinCellSize());
+        return new TreeMap<>(suppression.aggregate(atoms(unit.id(), period, audiences, false).cells().values())
+                .published().channels);
+    }
+
     private Atoms atoms(String rootId, ReportPeriod period, Set<String> audiences, boolean withInvitations) {
         Map<CellSuppression.Key, CellSuppression.Counts> cells = new HashMap<>();
         store.monthlyCounts(rootId, period.from(), period.to(), audiences, row -> {
