@@ -6,8 +6,8 @@ import java.util.Comparator;
  * Orders questionnaire versions such as "1.0.0" &lt; "1.2" &lt; "1.10": numeric parts numerically,
  * other parts as text. Used to pick the current version when a client names only the url.
  */
-final class VersionOrder implements Comparator<String> {
-    static final VersionOrder INSTANCE = new VersionOrder();
+public final class VersionOrder implements Comparator<String> {
+    public static final VersionOrder INSTANCE = new VersionOrder();
 
     @Override
     public int compare(String a, String b) {

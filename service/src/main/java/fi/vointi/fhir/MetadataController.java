@@ -1,5 +1,6 @@
 package fi.vointi.fhir;
 
+import fi.vointi.conformance.OperationDefinitions;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -24,6 +25,9 @@ import java.util.Date;
 @Controller("/fhir/metadata")
 @io.micronaut.security.annotation.Secured(io.micronaut.security.rules.SecurityRule.IS_ANONYMOUS) // public: no health data
 public class MetadataController {
+    /** FHIR Bulk Data Access (v2): system and Group level $export, see docs/fhir-conformance.md. */
+    public static final String BULK_DATA = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data";
+    public static final String SMART_APP_LAUNCH = "http://hl7.org/fhir/smart-app-launch/ImplementationGuide/hl7.fhir.uv.smart-app-launch";
     private final FhirResponses responses;
     private final FhirServerConfiguration server;
     private final String version;
@@ -53,6 +57,10 @@ public class MetadataController {
                 .addFormat("application/fhir+xml")
                 .addFormat("xml");
         cs.setName("VointiFhirServer").setTitle("Vointi FHIR API");
+        // SMART App Launch v2 publishes no server CapabilityStatement to instantiate (only the App State one, which we do
+        // not implement), so SMART is declared as an implementation guide plus /.well-known/smart-configuration.
+        cs.addInstantiates(BULK_DATA);
+        cs.addImplementationGuide(SMART_APP_LAUNCH);
         cs.getSoftware().setName("Vointi").setVersion(version);
         cs.getImplementation().setDescription("Vointi: PROMs, adaptive tests and customer feedback").setUrl(baseUrl);
 
@@ -81,10 +89,10 @@ public class MetadataController {
         searchParam(questionnaire, "name", SearchParamType.STRING, "Computer-friendly name (:exact, :contains)");
         searchParam(questionnaire, "title", SearchParamType.STRING, "Title in any language (:exact, :contains)");
         questionnaire.addOperation().setName("next-question")
-                .setDefinition("http://hl7.org/fhir/uv/sdc/OperationDefinition/Questionnaire-next-question")
+                .setDefinition(definition("Questionnaire", "next-question"))
                 .setDocumentation("POST $next-question: the next item of an adaptive test, statelessly (docs/adaptive.md)");
         questionnaire.addOperation().setName("simulate")
-                .setDefinition("https://vointi.fi/fhir/OperationDefinition/Questionnaire-simulate")
+                .setDefinition(definition("Questionnaire", "simulate"))
                 .setDocumentation("POST [id]/$simulate: CAT simulation of a bank and its design (administrators)");
 
         CapabilityStatementRestResourceComponent response = rest.addResource().setType("QuestionnaireResponse");
@@ -113,10 +121,10 @@ public class MetadataController {
                 + " _include=QuestionnaireResponse:questionnaire adds the questionnaires answered; _revinclude=Observation:derived-from"
                 + " adds the scores the caller may read");
         response.addOperation().setName("share")
-                .setDefinition("https://vointi.fi/fhir/OperationDefinition/QuestionnaireResponse-share")
+                .setDefinition(definition("QuestionnaireResponse", "share"))
                 .setDocumentation("POST [id]/$share: the patient shares the response with the care team (returns Consent)");
         response.addOperation().setName("withdraw-share")
-                .setDefinition("https://vointi.fi/fhir/OperationDefinition/QuestionnaireResponse-withdraw-share")
+                .setDefinition(definition("QuestionnaireResponse", "withdraw-share"))
                 .setDocumentation("POST [id]/$withdraw-share: the patient withdraws sharing (returns Consent)");
 
         CapabilityStatementRestResourceComponent audit = rest.addResource().setType("AuditEvent");
@@ -166,11 +174,11 @@ public class MetadataController {
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.setDocumentation("No Patient resources are served; GDPR operations on one patient's data (docs/gdpr.md)");
         patient.addOperation().setName("everything")
-                .setDefinition("https://vointi.fi/fhir/OperationDefinition/Patient-everything")
+                .setDefinition(definition("Patient", "everything"))
                 .setDocumentation("GET or POST [id]/$everything: everything stored about the patient as a collection Bundle"
                         + " (admin, the patient, their guardian)");
         patient.addOperation().setName("erase")
-                .setDefinition("https://vointi.fi/fhir/OperationDefinition/Patient-erase")
+                .setDefinition(definition("Patient", "erase"))
                 .setDocumentation("POST [id]/$erase: erase (default) or pseudonymise the patient's data; Parameters mode, reason (admin)");
 
         // Organisation structure (county -> service area -> service -> unit) and service points, docs/organization.md
@@ -195,7 +203,16 @@ public class MetadataController {
         searchParam(location, "name", SearchParamType.STRING, "Name in any language (:exact, :contains)");
         searchParam(location, "organization", SearchParamType.REFERENCE, "The unit the service point belongs to");
         searchParam(location, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
+
+        CapabilityStatementRestResourceComponent operationDefinition = rest.addResource().setType("OperationDefinition");
+        operationDefinition.addInteraction().setCode(TypeRestfulInteraction.READ);
+        operationDefinition.setVersioning(ResourceVersionPolicy.NOVERSION);
+        operationDefinition.setDocumentation("Public: the definitions of the operations above, [id] = [resource type]-[code]");
         return cs;
+    }
+
+    private static String definition(String resourceType, String code) {
+        return OperationDefinitions.of(resourceType, code).getUrl();
     }
 
     private static void organizationInteractions(CapabilityStatementRestResourceComponent resource) {

@@ -51,7 +51,8 @@ class CatalogApiTest {
                 "Observation", fi.vointi.observations.ObservationSearch.PARAMETERS,
                 "Patient", Set.of(),
                 "Organization", base(fi.vointi.organization.OrganizationSearch.ORGANIZATION_PARAMETERS),
-                "Location", base(fi.vointi.organization.OrganizationSearch.LOCATION_PARAMETERS));
+                "Location", base(fi.vointi.organization.OrganizationSearch.LOCATION_PARAMETERS),
+                "OperationDefinition", Set.of());
         Map<String, FhirTestClient> callers = Map.of(
                 "Questionnaire", fhir,
                 "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
@@ -60,7 +61,8 @@ class CatalogApiTest {
                 "Observation", fhir.as(tokens.system("catalog-test", "system/*.rs")),
                 "Patient", fhir.as(tokens.admin()),
                 "Organization", fhir.as(tokens.admin()),
-                "Location", fhir.as(tokens.system("catalog-test", "system/Location.rs")));
+                "Location", fhir.as(tokens.system("catalog-test", "system/Location.rs")),
+                "OperationDefinition", fhir);
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");

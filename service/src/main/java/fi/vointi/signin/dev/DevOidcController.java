@@ -106,7 +106,7 @@ public class DevOidcController {
         body.put("token_endpoint", base + "/token");
         body.put("jwks_uri", base + "/jwks");
         body.put("response_types_supported", List.of("code"));
-        body.put("grant_types_supported", List.of("authorization_code"));
+        body.put("grant_types_supported", List.of("authorization_code", "client_credentials"));
         body.put("subject_types_supported", List.of("public"));
         body.put("id_token_signing_alg_values_supported", List.of("RS256"));
         body.put("scopes_supported", List.of("openid", "launch", "fhirUser"));
@@ -182,8 +182,12 @@ public class DevOidcController {
 
     @Post(uri = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.APPLICATION_JSON)
     public MutableHttpResponse<Map<String, Object>> token(@Body Map<String, String> form) {
+        if ("client_credentials".equals(form.get("grant_type"))) {
+            return backendToken(form.get("client_id"));
+        }
         if (!"authorization_code".equals(form.get("grant_type"))) {
-            return tokenError(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "Only authorization_code is supported");
+            return tokenError(HttpStatus.BAD_REQUEST, "unsupported_grant_type",
+                    "Only authorization_code and client_credentials are supported");
         }
         if (!clientId.equals(form.get("client_id")) || !secretMatches(form.get("client_secret"))) {
             return tokenError(HttpStatus.UNAUTHORIZED, "invalid_client", "Unknown client or wrong secret");
@@ -217,6 +221,24 @@ public class DevOidcController {
             body.put("patient", grant.launchPatient());
             body.put("scope", fi.vointi.signin.smart.SmartLaunch.SCOPE);
         }
+        return HttpResponse.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
+    }
+
+    /**
+     * SMART Backend Services in dev mode, so that the token endpoint of {@code /.well-known/smart-configuration} serves
+     * backend clients too: the demo backend clients ({@code demo-ehr}, {@code demo-warehouse}) get their scopes, as from
+     * {@code POST /dev/token}. No client authentication: demo clients only, and dev mode only.
+     */
+    private MutableHttpResponse<Map<String, Object>> backendToken(String client) {
+        DemoUsers.DemoUser demo = client == null ? null : DemoUsers.byName(client).filter(u -> !isPerson(u)).orElse(null);
+        if (demo == null) {
+            return tokenError(HttpStatus.UNAUTHORIZED, "invalid_client", "Unknown backend client; see GET /dev/users");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", issuer.issue(demo.name(), demo.claims(), Instant.now(), ACCESS_TOKEN_LIFETIME, audience));
+        body.put("token_type", "Bearer");
+        body.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
+        body.put("scope", demo.claims().get("scope"));
         return HttpResponse.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache");
     }
 
