@@ -31,7 +31,6 @@ import java.util.concurrent.CompletionStage;
         "/manage/**", "/staff", "/staff/**",
         "/fhir/$export", "/fhir/%24export", "/fhir/Group/*/$export", "/fhir/Group/*/%24export", "/fhir/bulk-status/**",
         "/fhir/bulk-files/**"})
-        "/app/adaptive/**", "/app/results", "/app/results/**", "/app/usability", "/manage/report/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     /** The anonymous usability check after a patient's results: recorded as an anonymous answer, whoever sends it. */

@@ -204,6 +204,19 @@ public class MetadataController {
         searchParam(location, "organization", SearchParamType.REFERENCE, "The unit the service point belongs to");
         searchParam(location, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
 
+        // Bulk Data v2 export for backend clients (docs/bulk-export.md); the async status and file URLs are no FHIR
+        // interactions and are not listed
+        CapabilityStatementRestResourceComponent group = rest.addResource().setType("Group");
+        group.setDocumentation("No Group resources are served: Group/[unit id]/$export exports the patients of a unit"
+                + " and the units below it (docs/bulk-export.md)");
+        group.addOperation().setName("export")
+                .setDefinition("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export")
+                .setDocumentation("Bulk Data export of a unit's patients (Prefer: respond-async; _type, _since, _outputFormat)");
+        rest.addOperation().setName("export")
+                .setDefinition("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export")
+                .setDocumentation("Bulk Data export of everything the backend client may read (Prefer: respond-async;"
+                        + " _type = QuestionnaireResponse, Observation; _since; _outputFormat = application/fhir+ndjson)");
+
         CapabilityStatementRestResourceComponent operationDefinition = rest.addResource().setType("OperationDefinition");
         operationDefinition.addInteraction().setCode(TypeRestfulInteraction.READ);
         operationDefinition.setVersioning(ResourceVersionPolicy.NOVERSION);

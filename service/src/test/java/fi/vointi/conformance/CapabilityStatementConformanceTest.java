@@ -43,7 +43,9 @@ class CapabilityStatementConformanceTest {
      * interaction (e.g. an async status or file URL of Bulk Data); everything else belongs in the statement.
      */
     static final Map<String, String> NOT_FHIR_INTERACTIONS = Map.of(
-            "/fhir/.well-known/smart-configuration", "SMART discovery document (JSON), see SmartConfigurationController");
+            "/fhir/.well-known/smart-configuration", "SMART discovery document (JSON), see SmartConfigurationController",
+            "/fhir/bulk-status/{id}", "Bulk Data: the status URL of an export (docs/bulk-export.md)",
+            "/fhir/bulk-files/{id}/{name}", "Bulk Data: an export's NDJSON file");
 
     @Inject
     EmbeddedServer server;
