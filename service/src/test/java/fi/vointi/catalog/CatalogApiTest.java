@@ -52,7 +52,8 @@ class CatalogApiTest {
                 "Patient", Set.of(),
                 "Organization", base(fi.vointi.organization.OrganizationSearch.ORGANIZATION_PARAMETERS),
                 "Location", base(fi.vointi.organization.OrganizationSearch.LOCATION_PARAMETERS),
-                "OperationDefinition", Set.of());
+                "OperationDefinition", Set.of(),
+                "Group", Set.of());
         Map<String, FhirTestClient> callers = Map.of(
                 "Questionnaire", fhir,
                 "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
@@ -62,7 +63,8 @@ class CatalogApiTest {
                 "Patient", fhir.as(tokens.admin()),
                 "Organization", fhir.as(tokens.admin()),
                 "Location", fhir.as(tokens.system("catalog-test", "system/Location.rs")),
-                "OperationDefinition", fhir);
+                "OperationDefinition", fhir,
+                "Group", fhir.as(tokens.system("catalog-test", "system/QuestionnaireResponse.rs")));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
