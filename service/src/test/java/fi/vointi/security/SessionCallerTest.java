@@ -41,6 +41,8 @@ class SessionCallerTest {
             assertFalse(session.isAnonymous());
             assertFalse(kept.containsKey("iss") || kept.containsKey("aud"), "only the access-deciding claims and name are kept");
         }
-        assertEquals(List.of("roles", "patient", "guardian_of", "units", "name", "birthdate"), SessionClaims.KEPT);
+        // launch_patient: the patient an EHR launch opened (SMART launch context, fi.vointi.signin.smart); it picks the
+        // page a clinician lands on and never makes the clinician act for that patient (the Callers above are equal)
+        assertEquals(List.of("roles", "patient", "guardian_of", "units", "name", "birthdate", "launch_patient"), SessionClaims.KEPT);
     }
 }
