@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import ca.uhn.fhir.parser.IParser;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -14,6 +15,7 @@ import org.hl7.fhir.r4.model.Resource;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,9 +29,64 @@ public class FhirResponses {
         this.json = json;
     }
 
+    /**
+     * A read's answer. {@code _summary} ({@code true}, {@code data}, {@code false}) and {@code _elements} (top-level
+     * element names) shape it as they shape search results; a shaped resource carries the {@code SUBSETTED} tag, as
+     * FHIR asks, so that nobody stores it as the whole resource.
+     */
     public MutableHttpResponse<String> ok(IBaseResource resource, HttpRequest<?> request) {
-        return resource(HttpResponse.ok(), resource, request);
+        if (request == null || !(request.getParameters().contains("_summary") || request.getParameters().contains("_elements"))) {
+            return resource(HttpResponse.ok(), resource, request);
+        }
+        MutableHttpResponse<String> response = HttpResponse.ok();
+        withVersionHeaders(response, resource);
+        FhirFormat format = FhirFormat.of(request);
+        IParser parser = parser(format, request);
+        List<String> summaries = request.getParameters().getAll("_summary");
+        List<String> elements = request.getParameters().getAll("_elements").stream()
+                .flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        if (summaries.size() > 1) {
+            throw FhirException.badRequest("_summary may be given once");
+        }
+        String summary = summaries.isEmpty() ? null : summaries.get(0);
+        if (summary != null && !elements.isEmpty()) {
+            throw FhirException.badRequest("_summary and _elements cannot be combined");
+        }
+        if (summary != null && !Set.of("true", "data", "false").contains(summary)) {
+            throw FhirException.notSupported("_summary '" + summary + "' is not supported on a read; use true, data or false");
+        }
+        if ("false".equals(summary)) {
+            return encode(response, resource, request, format);
+        }
+        if (summary == null && elements.isEmpty()) {
+            throw FhirException.badRequest("_elements has no element names");
+        }
+        String type = json.context().getResourceType(resource);
+        Set<String> paths = new LinkedHashSet<>();
+        var definition = json.context().getResourceDefinition(type);
+        for (String name : elements) {
+            if (definition.getChildByName(name) == null && definition.getChildByName(name + "[x]") == null) {
+                throw FhirException.badRequest("_elements: '" + name + "' is not an element of " + type);
+            }
+            paths.add(type + "." + name);
+        }
+        Resource subset = ((Resource) resource).copy();
+        if ("data".equals(summary)) {
+            parser.setSuppressNarratives(true);
+        } else {
+            subset.getMeta().addTag(SUBSETTED);
+            if ("true".equals(summary)) {
+                parser.setSummaryMode(true);
+            } else {
+                parser.setEncodeElements(paths);
+            }
+        }
+        return response.body(parser.encodeResourceToString(subset)).contentType(format.contentType());
     }
+
+    /** FHIR's mark of a resource that was not returned whole. */
+    private static final Coding SUBSETTED = new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+            "SUBSETTED", "subsetted");
 
     /**
      * The answer to a create or update: honours the FHIR {@code Prefer} header ({@code return=minimal}
