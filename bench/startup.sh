@@ -3,9 +3,12 @@
 # default with the demo content. Two runs on one data folder: the first on an empty database (migrations, demo
 # organisations, every questionnaire validated), then RUNS restarts on the same folder (the usual case: nothing
 # changed, nothing to validate). Usage: bench/startup.sh [RUNS] (default 5); needs service/target/vointi-service.jar.
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/startup.sh     # another JVM
+#   JAVA_OPTS="-XX:SharedArchiveFile=target/vointi.jsa" bench/startup.sh  # with a class-data archive (bench/cds-archive.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-service/target/vointi-service.jar}
+JAVA=${JAVA:-java}
 RUNS=${1:-5}
 PORT=${PORT:-8095}
 # the management port (health, metrics; docs/operations.md) must not collide with another run's
@@ -19,7 +22,7 @@ PID=
 one_start() {
   local log="$WORK/run-$1.log" start end
   start=$(date +%s%N)
-  (cd "$WORK" && VOINTI_PORT=$PORT exec java -jar "$JAR_ABS") > "$log" 2>&1 &
+  (cd "$WORK" && VOINTI_PORT=$PORT exec "$JAVA" ${JAVA_OPTS:-} -jar "$JAR_ABS") > "$log" 2>&1 &
   PID=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/fhir/metadata"; do
     kill -0 "$PID" 2>/dev/null || { echo "the service stopped; see $log" >&2; cat "$log" >&2; exit 1; }

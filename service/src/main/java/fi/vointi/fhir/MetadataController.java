@@ -68,7 +68,8 @@ public class MetadataController {
         rest.setDocumentation("Answers in FHIR JSON or XML (_format json | xml, or Accept); request bodies are JSON."
                 + " Every search takes _count (0-200, default 20; 0 gives the total only), _offset, _total (none | estimate |"
                 + " accurate: always an accurate count), _summary (count | true | data | false), _elements, _format, _pretty;"
-                + " _sort only where listed per resource. Any other parameter, modifier or value is refused with 400."
+                + " _sort only where listed per resource. Reads take _summary (true | data | false) and _elements."
+                + " Any other parameter, modifier or value is refused with 400."
                 + " See README, FHIR API.");
         rest.getSecurity().setCors(true)
                 .addService(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/restful-security-service",
