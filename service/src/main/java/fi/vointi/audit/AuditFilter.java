@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionStage;
         "/app/adaptive/**", "/app/results", "/app/results/**", "/app/usability",
         "/manage/**", "/staff", "/staff/**",
         "/fhir/$export", "/fhir/%24export", "/fhir/Group/*/$export", "/fhir/Group/*/%24export", "/fhir/bulk-status/**",
-        "/fhir/bulk-files/**"})
+        "/fhir/bulk-files/**", "/fhir/Encounter", "/fhir"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     /** The anonymous usability check after a patient's results: recorded as an anonymous answer, whoever sends it. */

@@ -172,6 +172,21 @@ public class MetadataController {
         searchParam(task, "patient", SearchParamType.REFERENCE, "The invited patient (Task.for)");
         searchParam(task, "status", SearchParamType.TOKEN, "ready | completed (other Task status codes match nothing)");
 
+        // Visits for post-visit feedback (docs/feedback.md): counted and sampled for an SMS, never stored
+        CapabilityStatementRestResourceComponent encounter = rest.addResource().setType("Encounter");
+        encounter.addInteraction().setCode(TypeRestfulInteraction.CREATE)
+                .setDocumentation("202 Accepted: a finished visit (status finished, serviceProvider = the unit, subject = a"
+                        + " contained Patient with the mobile number) is counted and may be sent the unit's feedback SMS;"
+                        + " the Encounter is not stored. system/Encounter.c clients only");
+        encounter.setVersioning(ResourceVersionPolicy.NOVERSION)
+                .setReadHistory(false)
+                .setUpdateCreate(false)
+                .setConditionalCreate(false)
+                .setConditionalUpdate(false)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
+                .setDocumentation("POST [base]: a transaction Bundle of up to 1000 POST Encounter entries (visits), all or nothing");
+
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.setDocumentation("No Patient resources are served; GDPR operations on one patient's data (docs/gdpr.md)");
         patient.addOperation().setName("everything")

@@ -40,6 +40,15 @@ public class AddressKeys {
         return hmac("patient:" + patientId);
     }
 
+    /**
+     * Key of a person for "at most one post-visit feedback SMS per period" (fi.vointi.feedback.PostVisitFeedback): of the
+     * patient's identifier ({@code identifier:system|value}) or number ({@code phone:+358…}); a key of its own kind, so
+     * that it matches no opt-out or cap key.
+     */
+    public String ofVisitor(String identity) {
+        return hmac("post-visit:" + identity);
+    }
+
     private String hmac(String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -137,8 +137,8 @@ public class InvitationMessaging implements InvitationMessages {
         };
     }
 
-    /** The county's sender name (the unit's topmost ancestor), or the default. */
-    String senderName(@Nullable String unitRef) {
+    /** The county's sender name (the unit's topmost ancestor), or the default. Also the post-visit SMS's sender. */
+    public String senderName(@Nullable String unitRef) {
         Map<String, String> names = configuration.countySenderNameMap();
         if (unitRef != null && !names.isEmpty()) {
             String unitId = unitRef.startsWith("Organization/") ? unitRef.substring("Organization/".length()) : unitRef;

@@ -322,6 +322,18 @@ public final class AccessPolicy {
                 : Optional.of(Refusal.forbidden("Only administrators, the unit's managers and invitation clients may issue feedback links"));
     }
 
+    /**
+     * Reporting finished visits (FHIR Encounter, post-visit feedback): backend clients with {@code system/Encounter.c}
+     * only, the EHR or the nightly visit import. A person's own token never reports visits.
+     */
+    public static Optional<Refusal> reportVisits(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.systemMay("Encounter", 'c') ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Visits are reported by backend clients with the scope system/Encounter.c"));
+    }
+
     /** Importing a county's earlier feedback with its original dates: admins only. */
     public static Optional<Refusal> importFeedback(Caller caller) {
         if (caller.isAnonymous()) {

@@ -43,7 +43,7 @@ class CatalogApiTest {
         var resources = cs.getRestFirstRep().getResource();
         fi.vointi.support.Tokens tokens = new fi.vointi.support.Tokens(issuer);
         // what each resource type implements, and a caller allowed to search it
-        Map<String, Set<String>> implemented = Map.of(
+        Map<String, Set<String>> implemented = pairs(
                 "Questionnaire", QuestionnaireController.SEARCH_PARAMETERS.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet()),
                 "QuestionnaireResponse", ResponseSearch.PARAMETERS,
                 "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS,
@@ -53,8 +53,9 @@ class CatalogApiTest {
                 "Organization", base(fi.vointi.organization.OrganizationSearch.ORGANIZATION_PARAMETERS),
                 "Location", base(fi.vointi.organization.OrganizationSearch.LOCATION_PARAMETERS),
                 "OperationDefinition", Set.of(),
-                "Group", Set.of());
-        Map<String, FhirTestClient> callers = Map.of(
+                "Group", Set.of(),
+                "Encounter", Set.of());
+        Map<String, FhirTestClient> callers = pairs(
                 "Questionnaire", fhir,
                 "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
                 "AuditEvent", fhir.as(tokens.admin()),
@@ -64,7 +65,8 @@ class CatalogApiTest {
                 "Organization", fhir.as(tokens.admin()),
                 "Location", fhir.as(tokens.system("catalog-test", "system/Location.rs")),
                 "OperationDefinition", fhir,
-                "Group", fhir.as(tokens.system("catalog-test", "system/QuestionnaireResponse.rs")));
+                "Group", fhir.as(tokens.system("catalog-test", "system/QuestionnaireResponse.rs")),
+                "Encounter", fhir.as(tokens.system("catalog-test", "system/Encounter.c")));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
@@ -74,6 +76,7 @@ class CatalogApiTest {
         assertEquals(Set.of("read", "create", "search-type"), interactions(resource(cs, "Task")));
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Organization")));
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Location")));
+        assertEquals(Set.of("create"), interactions(resource(cs, "Encounter"))); // visits for post-visit feedback, never stored
         assertEquals("SMART-on-FHIR", cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode());
 
         // every declared search parameter is accepted, and exactly those
@@ -148,5 +151,15 @@ class CatalogApiTest {
 
     private static Set<String> interactions(CapabilityStatementRestResourceComponent resource) {
         return resource.getInteraction().stream().map(i -> i.getCode().toCode()).collect(Collectors.toSet());
+    }
+
+    /** Map.of for more than ten pairs. */
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> pairs(Object... keysAndValues) {
+        Map<String, V> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
+        }
+        return map;
     }
 }

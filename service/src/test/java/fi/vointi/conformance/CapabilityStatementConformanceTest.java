@@ -134,6 +134,7 @@ class CapabilityStatementConformanceTest {
         assertEquals("Group $export instance", capability("GET", "/fhir/Group/{id}/$export"));
         assertEquals("Questionnaire $next-question type", capability("POST", "/fhir/Questionnaire/$next-question"));
         assertEquals("$export system", capability("GET", "/fhir/$export"));
+        assertEquals("transaction", capability("POST", "/fhir"));
         // a path that is no FHIR interaction can never be declared: it must be listed in NOT_FHIR_INTERACTIONS
         assertTrue(capability("GET", "/fhir/bulk-files/{job}/{file}").startsWith("unknown: "));
     }
@@ -205,6 +206,9 @@ class CapabilityStatementConformanceTest {
         s.removeIf(String::isEmpty);
         boolean variable1 = s.size() > 1 && s.get(1).startsWith("{");
         String last = s.isEmpty() ? "" : s.get(s.size() - 1);
+        if (s.isEmpty() && method.equals("POST")) {
+            return "transaction";
+        }
         if (s.equals(List.of("metadata")) && method.equals("GET")) {
             return "metadata";
         }
