@@ -118,8 +118,9 @@ public class ScheduleService {
         }
         LocalDate start = today;
         if (plan.getPeriod().hasStart()) {
-            start = plan.getPeriod().getStartElement().getValue().toInstant().atZone(zone).toLocalDate();
-            if (plan.getPeriod().getStartElement().getPrecision().ordinal() < ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY.ordinal()) {
+            start = episodeStart(plan.getPeriod().getStartElement(), zone);
+            if (start == null) {
+                start = today;
                 issues.add(issue(IssueType.VALUE, "CarePlan.period.start must be a date (YYYY-MM-DD) or dateTime", "CarePlan.period.start"));
             }
             if (start.isBefore(today.minusDays(START_WINDOW_DAYS)) || start.isAfter(today.plusDays(START_WINDOW_DAYS))) {
@@ -204,6 +205,16 @@ public class ScheduleService {
         }
         store.cancelPending(id, now, "episode ended");
         return new Enrolled(carePlan(store.enrolment(id).orElseThrow()), enrolment.patientId());
+    }
+
+    /** The episode's start date: a date as written (no zone to shift it), a dateTime in the schedule's zone; null for less. */
+    @Nullable
+    private static LocalDate episodeStart(org.hl7.fhir.r4.model.DateTimeType start, ZoneId zone) {
+        return switch (start.getPrecision()) {
+            case YEAR, MONTH -> null;
+            case DAY -> LocalDate.of(start.getYear(), start.getMonth() + 1, start.getDay());
+            default -> start.getValue().toInstant().atZone(zone).toLocalDate();
+        };
     }
 
     private ScheduleStore.Enrolment readable(Caller caller, String id) {

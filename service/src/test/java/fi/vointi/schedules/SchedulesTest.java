@@ -361,6 +361,9 @@ class SchedulesTest {
         assertEquals(422, clinician().post("/fhir/CarePlan", carePlan(patient, today(), "not a number")).status());
         assertEquals(422, clinician().post("/fhir/CarePlan", carePlan(patient, today().minusYears(2), null)).status());
         assertEquals(400, clinician().post("/fhir/CarePlan", "{\"resourceType\":\"CarePlan\",\"bogus\":1}").status());
+        CarePlan monthOnly = carePlan(patient, today(), null);
+        monthOnly.getPeriod().setStartElement(new DateTimeType(today().toString().substring(0, 7)));
+        assertEquals(422, clinician().post("/fhir/CarePlan", monthOnly).status(), "the episode's start is a day");
         assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM schedule_enrolment WHERE patient_id = ?", patient));
         assertEquals(0, invitations(patient));
 
