@@ -23,7 +23,7 @@ import java.util.concurrent.CompletionStage;
  * successes and refusals (401, 403, 404) alike. The query string is not stored (it may name patients);
  * the endpoint records the touched resources and patients in {@link AuditContext} instead.
  */
-@ServerFilter({"/fhir/QuestionnaireResponse", "/fhir/QuestionnaireResponse/**", "/fhir/Task", "/fhir/Task/**", "/app", "/app/answer/**",
+@ServerFilter({"/fhir/QuestionnaireResponse", "/fhir/QuestionnaireResponse/**", "/fhir/Task", "/fhir/Task/**", "/fhir/CarePlan", "/fhir/CarePlan/**", "/app", "/app/answer/**",
         "/fhir/Patient/**", "/fhir/AuditEvent", "/fhir/AuditEvent/**", "/fhir/Consent", "/fhir/Consent/**",
         "/invitation/**", "/fhir/Observation", "/fhir/Observation/**", "/api/patients/**",
         "/feedback/*/answer", "/feedback/*/QuestionnaireResponse", "/api/feedback/**", "/analytics/**",

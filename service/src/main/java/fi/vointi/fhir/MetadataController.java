@@ -187,6 +187,30 @@ public class MetadataController {
         rest.addInteraction().setCode(CapabilityStatement.SystemRestfulInteraction.TRANSACTION)
                 .setDocumentation("POST [base]: a transaction Bundle of up to 1000 POST Encounter entries (visits), all or nothing");
 
+        // PROM schedules: protocols (PlanDefinition) and enrolments (CarePlan), see docs/schedules.md
+        CapabilityStatementRestResourceComponent planDefinition = rest.addResource().setType("PlanDefinition");
+        planDefinition.addInteraction().setCode(TypeRestfulInteraction.READ);
+        planDefinition.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        planDefinition.setVersioning(ResourceVersionPolicy.NOVERSION);
+        planDefinition.setDocumentation("Public: the PROM protocols (which questionnaire at which offset from an episode's"
+                + " start, reminders in extension https://vointi.fi/fhir/StructureDefinition/schedule-reminders)");
+        searchParam(planDefinition, "_id", SearchParamType.TOKEN, "Logical id");
+        searchParam(planDefinition, "url", SearchParamType.URI, "Canonical url");
+
+        CapabilityStatementRestResourceComponent carePlan = rest.addResource().setType("CarePlan");
+        carePlan.addInteraction().setCode(TypeRestfulInteraction.READ);
+        carePlan.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        carePlan.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
+        carePlan.setVersioning(ResourceVersionPolicy.VERSIONED)
+                .setReadHistory(false)
+                .setUpdateCreate(false)
+                .setConditionalCreate(false)
+                .setConditionalUpdate(false)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        carePlan.setDocumentation("Enrolment in a PROM schedule: create with instantiatesCanonical = a PlanDefinition,"
+                + " subject, period.start (the episode's start), service-unit and invitation-recipient extensions; the"
+                + " invitations (Task) follow at the protocol's offsets. Update only ends it (status completed | revoked)");
+
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.setDocumentation("No Patient resources are served; GDPR operations on one patient's data (docs/gdpr.md)");
         patient.addOperation().setName("everything")

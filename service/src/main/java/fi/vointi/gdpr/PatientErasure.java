@@ -107,6 +107,8 @@ public class PatientErasure {
      */
     private void eraseMessages(String patientId) {
         update("DELETE FROM message_outbox WHERE patient_id = ?", patientId);
+        // schedules (docs/schedules.md): the enrolments with their contacts and steps (ON DELETE CASCADE)
+        update("DELETE FROM schedule_enrolment WHERE patient_id = ?", patientId);
     }
 
     /** The scores of a pseudonymised response: new ids, the pseudonym as subject, derivedFrom the response's new id. */

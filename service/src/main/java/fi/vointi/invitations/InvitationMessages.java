@@ -24,6 +24,9 @@ public interface InvitationMessages {
         /** The link token the invitation is to use (the messages carry a short link that leads to it). */
         String token();
 
+        /** The short link the messages carry ({@code {base}/i/{code}}); reminders of a schedule send it again. */
+        String link();
+
         /** Queues the messages; runs after the invitation row is written, in the same transaction. */
         void enqueue(String invitationId, Instant expires);
     }

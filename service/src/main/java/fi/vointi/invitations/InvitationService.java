@@ -56,9 +56,13 @@ public class InvitationService {
     /** Sends the link to the patient when the Task names a contact (fi.vointi.messaging); absent, nothing is sent. */
     @Nullable
     private final InvitationMessages messages;
+    /** The server's clock (tests move it: schedules run months ahead, docs/schedules.md). */
+    private final java.time.Clock clock;
 
     public InvitationService(InvitationStore store, QuestionnaireCatalog catalog, ResponseService responses,
-                             FhirJson json, InvitationConfiguration configuration, @Nullable InvitationMessages messages) {
+                             FhirJson json, InvitationConfiguration configuration, @Nullable InvitationMessages messages,
+                             java.time.Clock clock) {
+        this.clock = clock;
         this.store = store;
         this.catalog = catalog;
         this.responses = responses;
@@ -67,8 +71,11 @@ public class InvitationService {
         this.messages = messages;
     }
 
-    /** A stored invitation and its link token, which exists only in this answer. */
-    public record Created(Task task, String patientId, String token) {
+    /**
+     * A stored invitation and its link token, which exists only in this answer; {@code shortLink} is the link the
+     * messages carry when the Task asked for them (null otherwise), for reminders of a schedule (fi.vointi.schedules).
+     */
+    public record Created(Task task, String patientId, String token, @Nullable String shortLink) {
     }
 
     public record Page(List<Task> tasks, boolean hasNext, @Nullable Integer total) {
@@ -96,7 +103,7 @@ public class InvitationService {
             throw FhirException.unprocessable(IssueType.BUSINESSRULE, "Questionnaire " + request.questionnaire()
                     + " is answered anonymously, without invitation: a response to it may not name the patient");
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant expires = expiry(request.expires(), now);
         CanonicalRef pinned = new CanonicalRef(questionnaire.getUrl(), questionnaire.getVersion());
 
@@ -124,7 +131,7 @@ public class InvitationService {
         if (pending != null) {
             pending.enqueue(id, expires);
         }
-        return new Created(task, request.patientId(), token);
+        return new Created(task, request.patientId(), token, pending == null ? null : pending.link());
     }
 
     private Instant expiry(@Nullable Instant requested, Instant now) {
@@ -206,7 +213,7 @@ public class InvitationService {
         if (invitation.used()) {
             throw new FhirException(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN, "This invitation link has already been used");
         }
-        if (invitation.expiredAt(Instant.now())) {
+        if (invitation.expiredAt(clock.instant())) {
             throw new FhirException(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN, "This invitation link has expired");
         }
     }
@@ -249,7 +256,7 @@ public class InvitationService {
         QuestionnaireResponse stored = responses.create(viaLink(invitation), response, null).response();
         String responseId = stored.getIdElement().getIdPart();
 
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String task = completedTask(invitation, responseId, now);
         if (!store.consume(invitation.tokenSha256(), now, responseId, task)) {
             // Another request used the link first, or it expired meanwhile: roll the response back.
@@ -283,7 +290,7 @@ public class InvitationService {
         }
         InvitationStore.Filter filter = new InvitationStore.Filter(false, caller.actsFor(), Set.of(),
                 List.of(List.of(patientId)), List.of(List.of("ready")));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         return store.search(filter, 50, 0).stream()
                 .filter(i -> AccessPolicy.readInvitation(caller, i.patientId(), i.unitRef()).isEmpty())
                 .filter(i -> !i.used() && !i.expiredAt(now))
@@ -328,7 +335,7 @@ public class InvitationService {
     public QuestionnaireResponse completeDraft(Caller caller, String responseId, QuestionnaireResponse response) {
         QuestionnaireResponse stored = responses.update(caller, responseId, response, null);
         store.findByDraft(responseId).filter(i -> !i.used()).ifPresent(invitation -> {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             store.complete(invitation.id(), now, responseId, completedTask(invitation, responseId, now));
         });
         return stored;
@@ -359,7 +366,7 @@ public class InvitationService {
             throw FhirException.conflict("Nothing has been answered through this link yet");
         }
         QuestionnaireResponse stored = responses.update(viaLink(invitation), responseId, response, null);
-        if (!store.consume(invitation.tokenSha256(), Instant.now(), responseId, completedTask(invitation, responseId, Instant.now()))) {
+        if (!store.consume(invitation.tokenSha256(), clock.instant(), responseId, completedTask(invitation, responseId, clock.instant()))) {
             throw new FhirException(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN, "This invitation link has already been used or has expired");
         }
         return stored;

@@ -34,6 +34,8 @@ import java.util.UUID;
 public class InvitationMessaging implements InvitationMessages {
     public static final String RECIPIENT_EXTENSION = "https://vointi.fi/fhir/StructureDefinition/invitation-recipient";
     public static final String PURPOSE = "invitation";
+    /** A schedule's reminder of an invitation not yet answered (fi.vointi.schedules). */
+    public static final String REMINDER = "reminder";
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d.M.yyyy");
     private final OutboxStore outbox;
     private final OptOuts optOuts;
@@ -66,46 +68,9 @@ public class InvitationMessaging implements InvitationMessages {
             return null;
         }
         task.getExtension().removeIf(e -> RECIPIENT_EXTENSION.equals(e.getUrl())); // never stored with the Task
-        List<OperationOutcomeIssueComponent> issues = new ArrayList<>();
-        Map<Channel, String> contacts = new EnumMap<>(Channel.class);
-        String language = "fi";
-        if (found.size() > 1 || found.get(0).hasValue()) {
-            issues.add(issue("Task.extension:invitation-recipient may occur once, with sub-extensions contact and language only"));
-        }
-        for (Extension part : found.get(0).getExtension()) {
-            if ("contact".equals(part.getUrl()) && part.getValue() instanceof ContactPoint contact) {
-                Channel channel = switch (contact.hasSystem() ? contact.getSystem().toCode() : "") {
-                    case "sms", "phone" -> Channel.SMS;
-                    case "email" -> Channel.EMAIL;
-                    default -> null;
-                };
-                if (channel == null) {
-                    issues.add(issue("contact: ContactPoint.system must be sms, phone (a mobile number) or email"));
-                    continue;
-                }
-                String address = channel == Channel.SMS ? Addresses.phone(contact.getValue()) : Addresses.email(contact.getValue());
-                if (address == null) {
-                    issues.add(issue("contact: not a valid " + (channel == Channel.SMS ? "mobile number (e.g. +358401234567)"
-                            : "e-mail address")));
-                } else if (contacts.put(channel, address) != null) {
-                    issues.add(issue("contact: at most one " + channel.code() + " contact"));
-                } else if (!(channel == Channel.SMS ? sms.configured() : email.configured())) {
-                    issues.add(issue("contact: this server sends no " + (channel == Channel.SMS ? "SMS" : "e-mail")));
-                }
-            } else if ("language".equals(part.getUrl()) && part.getValue() instanceof CodeType code
-                    && Templates.LANGUAGES.contains(code.getValue())) {
-                language = code.getValue();
-            } else {
-                issues.add(issue("Unknown or malformed part '" + part.getUrl() + "': expected contact (valueContactPoint)"
-                        + " or language (valueCode fi, sv or en)"));
-            }
-        }
-        if (contacts.isEmpty() && issues.isEmpty()) {
-            issues.add(issue("invitation-recipient needs at least one contact"));
-        }
-        if (!issues.isEmpty()) {
-            throw FhirException.unprocessable(issues);
-        }
+        Recipient recipient = recipient(found, "Task.extension");
+        Map<Channel, String> contacts = new EnumMap<>(recipient.contacts());
+        String language = recipient.language();
         // an opted-out address or person gets nothing, and nothing about them is stored
         contacts.entrySet().removeIf(c -> optOuts.optedOut(keys.ofAddress(c.getValue()), patientId));
         String code = InvitationLinks.newCode();
@@ -123,6 +88,11 @@ public class InvitationMessaging implements InvitationMessages {
             }
 
             @Override
+            public String link() {
+                return link;
+            }
+
+            @Override
             public void enqueue(String invitationId, Instant expires) {
                 Instant now = clock.instant();
                 ZoneId zone = configuration.quietHours().zone();
@@ -135,6 +105,90 @@ public class InvitationMessaging implements InvitationMessages {
                 });
             }
         };
+    }
+
+    /**
+     * Queues a reminder of an unanswered invitation (a schedule's, docs/schedules.md) with the link of its first
+     * message, in the caller's transaction: the outbox then applies quiet hours, the per-person cap and opt-out as for
+     * any message. An opted-out contact or patient gets nothing. Returns how many messages were queued.
+     */
+    public int queueReminder(String invitationId, String patientId, @Nullable String unitRef, Recipient recipient,
+                             String link, Instant expires) {
+        Instant now = clock.instant();
+        String sender = senderName(unitRef);
+        ZoneId zone = configuration.quietHours().zone();
+        Map<String, String> values = Map.of("sender", sender, "link", link, "expires", DATE.format(expires.atZone(zone)));
+        int queued = 0;
+        for (Map.Entry<Channel, String> contact : recipient.contacts().entrySet()) {
+            String key = keys.ofAddress(contact.getValue());
+            if (optOuts.optedOut(key, patientId)) {
+                continue;
+            }
+            Templates.Text text = Templates.render(REMINDER, contact.getKey(), recipient.language(), values);
+            Instant due = contact.getKey() == Channel.SMS ? configuration.quietHours().nextAllowed(now) : now;
+            outbox.enqueue(new OutboxStore.NewMessage(UUID.randomUUID().toString(), contact.getKey(), REMINDER, invitationId,
+                    patientId, key, contact.getValue(), sender, text.subject(), text.body(), due, now));
+            queued++;
+        }
+        return queued;
+    }
+
+    /** Whether the patient, or every one of these contacts, has opted out of messages. */
+    public boolean optedOut(String patientId, Recipient recipient) {
+        return optOuts.optedOut(keys.ofPatient(patientId), patientId) || (!recipient.contacts().isEmpty()
+                && recipient.contacts().values().stream().allMatch(a -> optOuts.optedOut(keys.ofAddress(a), patientId)));
+    }
+
+    /** Contacts (normalised: E.164, lower-case e-mail) and language of an {@value #RECIPIENT_EXTENSION}. */
+    public record Recipient(Map<Channel, String> contacts, String language) {
+    }
+
+    /**
+     * Reads and checks the recipient extension (found: every occurrence on the resource); 422 with one issue per
+     * problem. Also used by schedules (fi.vointi.schedules), whose CarePlan carries the same extension.
+     */
+    public Recipient recipient(List<Extension> found, String expression) {
+        List<OperationOutcomeIssueComponent> issues = new ArrayList<>();
+        Map<Channel, String> contacts = new EnumMap<>(Channel.class);
+        String language = "fi";
+        if (found.size() > 1 || found.get(0).hasValue()) {
+            issues.add(issue(expression, "invitation-recipient may occur once, with sub-extensions contact and language only"));
+        }
+        for (Extension part : found.get(0).getExtension()) {
+            if ("contact".equals(part.getUrl()) && part.getValue() instanceof ContactPoint contact) {
+                Channel channel = switch (contact.hasSystem() ? contact.getSystem().toCode() : "") {
+                    case "sms", "phone" -> Channel.SMS;
+                    case "email" -> Channel.EMAIL;
+                    default -> null;
+                };
+                if (channel == null) {
+                    issues.add(issue(expression, "contact: ContactPoint.system must be sms, phone (a mobile number) or email"));
+                    continue;
+                }
+                String address = channel == Channel.SMS ? Addresses.phone(contact.getValue()) : Addresses.email(contact.getValue());
+                if (address == null) {
+                    issues.add(issue(expression, "contact: not a valid " + (channel == Channel.SMS ? "mobile number (e.g. +358401234567)"
+                            : "e-mail address")));
+                } else if (contacts.put(channel, address) != null) {
+                    issues.add(issue(expression, "contact: at most one " + channel.code() + " contact"));
+                } else if (!(channel == Channel.SMS ? sms.configured() : email.configured())) {
+                    issues.add(issue(expression, "contact: this server sends no " + (channel == Channel.SMS ? "SMS" : "e-mail")));
+                }
+            } else if ("language".equals(part.getUrl()) && part.getValue() instanceof CodeType code
+                    && Templates.LANGUAGES.contains(code.getValue())) {
+                language = code.getValue();
+            } else {
+                issues.add(issue(expression, "Unknown or malformed part '" + part.getUrl() + "': expected contact (valueContactPoint)"
+                        + " or language (valueCode fi, sv or en)"));
+            }
+        }
+        if (contacts.isEmpty() && issues.isEmpty()) {
+            issues.add(issue(expression, "invitation-recipient needs at least one contact"));
+        }
+        if (!issues.isEmpty()) {
+            throw FhirException.unprocessable(issues);
+        }
+        return new Recipient(Map.copyOf(contacts), language);
     }
 
     /** The county's sender name (the unit's topmost ancestor), or the default. Also the post-visit SMS's sender. */
@@ -152,7 +206,7 @@ public class InvitationMessaging implements InvitationMessages {
         return configuration.getSenderName();
     }
 
-    private static OperationOutcomeIssueComponent issue(String message) {
-        return OperationOutcomes.issue(IssueSeverity.ERROR, IssueType.VALUE, message, "Task.extension");
+    private static OperationOutcomeIssueComponent issue(String expression, String message) {
+        return OperationOutcomes.issue(IssueSeverity.ERROR, IssueType.VALUE, message, expression);
     }
 }

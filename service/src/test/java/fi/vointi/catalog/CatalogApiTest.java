@@ -43,30 +43,34 @@ class CatalogApiTest {
         var resources = cs.getRestFirstRep().getResource();
         fi.vointi.support.Tokens tokens = new fi.vointi.support.Tokens(issuer);
         // what each resource type implements, and a caller allowed to search it
-        Map<String, Set<String>> implemented = pairs(
-                "Questionnaire", QuestionnaireController.SEARCH_PARAMETERS.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet()),
-                "QuestionnaireResponse", ResponseSearch.PARAMETERS,
-                "AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS,
-                "Task", fi.vointi.invitations.InvitationService.SEARCH_PARAMETERS,
-                "Observation", fi.vointi.observations.ObservationSearch.PARAMETERS,
-                "Patient", Set.of(),
-                "Organization", base(fi.vointi.organization.OrganizationSearch.ORGANIZATION_PARAMETERS),
-                "Location", base(fi.vointi.organization.OrganizationSearch.LOCATION_PARAMETERS),
-                "OperationDefinition", Set.of(),
-                "Group", Set.of(),
-                "Encounter", Set.of());
-        Map<String, FhirTestClient> callers = pairs(
-                "Questionnaire", fhir,
-                "QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs")),
-                "AuditEvent", fhir.as(tokens.admin()),
-                "Task", fhir.as(tokens.system("catalog-test", "system/Task.rs")),
-                "Observation", fhir.as(tokens.system("catalog-test", "system/*.rs")),
-                "Patient", fhir.as(tokens.admin()),
-                "Organization", fhir.as(tokens.admin()),
-                "Location", fhir.as(tokens.system("catalog-test", "system/Location.rs")),
-                "OperationDefinition", fhir,
-                "Group", fhir.as(tokens.system("catalog-test", "system/QuestionnaireResponse.rs")),
-                "Encounter", fhir.as(tokens.system("catalog-test", "system/Encounter.c")));
+        Map<String, Set<String>> implemented = Map.ofEntries(
+                Map.entry("Questionnaire", QuestionnaireController.SEARCH_PARAMETERS.stream().map(p -> p.split(":")[0]).collect(Collectors.toSet())),
+                Map.entry("QuestionnaireResponse", ResponseSearch.PARAMETERS),
+                Map.entry("AuditEvent", fi.vointi.audit.AuditEventController.PARAMETERS),
+                Map.entry("Task", fi.vointi.invitations.InvitationService.SEARCH_PARAMETERS),
+                Map.entry("Observation", fi.vointi.observations.ObservationSearch.PARAMETERS),
+                Map.entry("Patient", Set.of()),
+                Map.entry("Organization", base(fi.vointi.organization.OrganizationSearch.ORGANIZATION_PARAMETERS)),
+                Map.entry("Location", base(fi.vointi.organization.OrganizationSearch.LOCATION_PARAMETERS)),
+                Map.entry("OperationDefinition", Set.of()),
+                Map.entry("Group", Set.of()),
+                Map.entry("PlanDefinition", Set.of("_id", "url")),
+                Map.entry("CarePlan", Set.of()),
+                Map.entry("Encounter", Set.of()));
+        Map<String, FhirTestClient> callers = Map.ofEntries(
+                Map.entry("Questionnaire", fhir),
+                Map.entry("QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs"))),
+                Map.entry("AuditEvent", fhir.as(tokens.admin())),
+                Map.entry("Task", fhir.as(tokens.system("catalog-test", "system/Task.rs"))),
+                Map.entry("Observation", fhir.as(tokens.system("catalog-test", "system/*.rs"))),
+                Map.entry("Patient", fhir.as(tokens.admin())),
+                Map.entry("Organization", fhir.as(tokens.admin())),
+                Map.entry("Location", fhir.as(tokens.system("catalog-test", "system/Location.rs"))),
+                Map.entry("OperationDefinition", fhir),
+                Map.entry("Group", fhir.as(tokens.system("catalog-test", "system/QuestionnaireResponse.rs"))),
+                Map.entry("PlanDefinition", fhir),
+                Map.entry("CarePlan", fhir.as(tokens.system("catalog-test", "system/CarePlan.r"))),
+                Map.entry("Encounter", fhir.as(tokens.system("catalog-test", "system/Encounter.c"))));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
@@ -74,6 +78,8 @@ class CatalogApiTest {
         assertTrue(qr.getConditionalCreate());
         assertEquals(Set.of("read", "search-type"), interactions(resource(cs, "Questionnaire")));
         assertEquals(Set.of("read", "create", "search-type"), interactions(resource(cs, "Task")));
+        assertEquals(Set.of("read", "create", "update"), interactions(resource(cs, "CarePlan")));
+        assertEquals(Set.of("read", "search-type"), interactions(resource(cs, "PlanDefinition")));
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Organization")));
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Location")));
         assertEquals(Set.of("create"), interactions(resource(cs, "Encounter"))); // visits for post-visit feedback, never stored
@@ -151,15 +157,5 @@ class CatalogApiTest {
 
     private static Set<String> interactions(CapabilityStatementRestResourceComponent resource) {
         return resource.getInteraction().stream().map(i -> i.getCode().toCode()).collect(Collectors.toSet());
-    }
-
-    /** Map.of for more than ten pairs. */
-    @SuppressWarnings("unchecked")
-    private static <V> Map<String, V> pairs(Object... keysAndValues) {
-        Map<String, V> map = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
-        }
-        return map;
     }
 }

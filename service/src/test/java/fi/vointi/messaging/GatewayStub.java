@@ -26,13 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * too late for the next requests. Like real gateways it de-duplicates by {@code reference}: a repeated request for a
  * message it already accepted gets the same id and reaches the handset no second time.
  */
-final class GatewayStub implements AutoCloseable {
-    static final String USER = "vointi";
-    static final String PASSWORD = "gateway-secret";
+public final class GatewayStub implements AutoCloseable {
+    public static final String USER = "vointi";
+    public static final String PASSWORD = "gateway-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as the gateway saw it. */
-    record Request(String from, String to, String text, String reference, String outcome) {
+    public record Request(String from, String to, String text, String reference, String outcome) {
     }
 
     private final HttpServer server;
@@ -44,14 +44,14 @@ final class GatewayStub implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private volatile long lateMillis = 3000;
 
-    GatewayStub() throws IOException {
+    public GatewayStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/sms", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/sms";
     }
 
@@ -60,7 +60,7 @@ final class GatewayStub implements AutoCloseable {
         script.computeIfAbsent(number, n -> new ArrayDeque<>()).addAll(List.of(outcomes));
     }
 
-    synchronized List<Request> requestsTo(String number) {
+    public synchronized List<Request> requestsTo(String number) {
         return requests.stream().filter(r -> number.equals(r.to())).toList();
     }
 

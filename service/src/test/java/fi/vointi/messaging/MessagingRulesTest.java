@@ -84,15 +84,18 @@ class MessagingRulesTest {
         assertTrue(link.length() <= InvitationLinks.MAX_LENGTH);
         String longest = "https://" + "k".repeat(InvitationLinks.MAX_LENGTH - 8 - 25) + "/i/" + "x".repeat(22);
         assertEquals(InvitationLinks.MAX_LENGTH, longest.length());
-        for (String language : Templates.LANGUAGES) {
-            Templates.Text sms = Templates.render("invitation", Channel.SMS, language,
-                    Map.of("sender", "W".repeat(11), "link", longest, "expires", "30.12.2026"));
-            assertEquals(1, Gsm7.segments(sms.body()), language + ": " + sms.body());
-            assertTrue(Gsm7.isGsm7(sms.body()), language);
-            assertTrue(sms.body().contains(longest) && sms.body().contains("STOP"), language);
-            Templates.Text mail = Templates.render("invitation", Channel.EMAIL, language,
-                    Map.of("sender", "Vointi", "link", longest, "expires", "30.12.2026"));
-            assertTrue(mail.body().contains(longest) && mail.subject() != null && !mail.subject().isBlank(), language);
+        // the invitation, and a schedule's reminder of it (docs/schedules.md)
+        for (String purpose : new String[] {InvitationMessaging.PURPOSE, InvitationMessaging.REMINDER}) {
+            for (String language : Templates.LANGUAGES) {
+                Templates.Text sms = Templates.render(purpose, Channel.SMS, language,
+                        Map.of("sender", "W".repeat(11), "link", longest, "expires", "30.12.2026"));
+                assertEquals(1, Gsm7.segments(sms.body()), purpose + " " + language + ": " + sms.body());
+                assertTrue(Gsm7.isGsm7(sms.body()), purpose + " " + language);
+                assertTrue(sms.body().contains(longest) && sms.body().contains("STOP"), purpose + " " + language);
+                Templates.Text mail = Templates.render(purpose, Channel.EMAIL, language,
+                        Map.of("sender", "Vointi", "link", longest, "expires", "30.12.2026"));
+                assertTrue(mail.body().contains(longest) && mail.subject() != null && !mail.subject().isBlank(), purpose + " " + language);
+            }
         }
         // a text that would take two SMS is refused before anything is queued
         assertThrows(IllegalStateException.class, () -> Templates.render("invitation", Channel.SMS, "fi",
