@@ -2,6 +2,7 @@ package fi.vointi.messaging;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 
 import java.sql.ResultSet;
@@ -71,6 +72,7 @@ public class OutboxOverview {
         }
     }
 
+    @Transactional(readOnly = true)
     public Waiting waiting(Instant now) {
         return jdbc.prepareStatement("SELECT CASE WHEN not_before <= ? THEN 1 ELSE 0 END, COUNT(*), MIN(not_before)"
                 + " FROM message_outbox WHERE status = 'queued' GROUP BY CASE WHEN not_before <= ? THEN 1 ELSE 0 END", s -> {
@@ -93,6 +95,7 @@ public class OutboxOverview {
         });
     }
 
+    @Transactional(readOnly = true)
     public Queue queue(Instant now) {
         Waiting waiting = waiting(now);
         Map<String, Long> byStatus = jdbc.prepareStatement("SELECT status, COUNT(*) FROM message_outbox GROUP BY status", s -> {
@@ -116,6 +119,7 @@ public class OutboxOverview {
     }
 
     /** The newest failures (status {@code failed}), newest first. */
+    @Transactional(readOnly = true)
     public List<Failure> recentFailures(int limit) {
         return jdbc.prepareStatement("SELECT id, channel, purpose, attempts, finished_at, last_error FROM message_outbox"
                 + " WHERE status = 'failed' ORDER BY finished_at DESC, id LIMIT ?", s -> {
@@ -133,6 +137,7 @@ public class OutboxOverview {
     }
 
     /** Messages created on each of the {@code days} days up to {@code today} (Helsinki), per channel, newest day first. */
+    @Transactional(readOnly = true)
     public List<Day> perChannelAndDay(LocalDate today, int days) {
         List<Day> rows = new ArrayList<>();
         for (int i = 0; i < days; i++) {
