@@ -74,25 +74,25 @@ public class OutboxOverview {
 
     @Transactional(readOnly = true)
     public Waiting waiting(Instant now) {
-        return jdbc.prepareStatement("SELECT CASE WHEN not_before <= ? THEN 1 ELSE 0 END, COUNT(*), MIN(not_before)"
-                + " FROM message_outbox WHERE status = 'queued' GROUP BY CASE WHEN not_before <= ? THEN 1 ELSE 0 END", s -> {
+        // two range scans of the index on (status, not_before): due now, and held until later
+        Object[] due = jdbc.prepareStatement("SELECT COUNT(*), MIN(not_before) FROM message_outbox"
+                + " WHERE status = 'queued' AND not_before <= ?", s -> {
             s.setObject(1, OutboxStore.at(now));
-            s.setObject(2, OutboxStore.at(now));
-            long queued = 0;
-            long held = 0;
-            Duration lag = Duration.ZERO;
             try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getInt(1) == 1) {
-                        queued = rs.getLong(2);
-                        lag = Duration.between(rs.getObject(3, OffsetDateTime.class).toInstant(), now);
-                    } else {
-                        held = rs.getLong(2);
-                    }
-                }
+                rs.next();
+                OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
+                return new Object[] {rs.getLong(1), oldest == null ? null : oldest.toInstant()};
             }
-            return new Waiting(queued, held, lag.isNegative() ? Duration.ZERO : lag);
         });
+        long held = jdbc.prepareStatement("SELECT COUNT(*) FROM message_outbox WHERE status = 'queued' AND not_before > ?", s -> {
+            s.setObject(1, OutboxStore.at(now));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        Duration lag = due[1] == null ? Duration.ZERO : Duration.between((Instant) due[1], now);
+        return new Waiting((Long) due[0], held, lag.isNegative() ? Duration.ZERO : lag);
     }
 
     @Transactional(readOnly = true)
