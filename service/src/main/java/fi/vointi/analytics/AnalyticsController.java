@@ -59,15 +59,19 @@ public class AnalyticsController {
     private final AnalyticsConfig config;
     private final CallerResolver callers;
     private final JsonMapper json;
+    private final SurveyCycles cycles;
+    private final RoundReports rounds;
 
     public AnalyticsController(AnalyticsStore store, FeedbackReports reports, VisitImporter visits, AnalyticsConfig config,
-                               CallerResolver callers, JsonMapper json) {
+                               CallerResolver callers, JsonMapper json, SurveyCycles cycles, RoundReports rounds) {
         this.store = store;
         this.reports = reports;
         this.visits = visits;
         this.config = config;
         this.callers = callers;
         this.json = json;
+        this.cycles = cycles;
+        this.rounds = rounds;
     }
 
     /** The path and query parameters of a report. */
@@ -101,6 +105,133 @@ public class AnalyticsController {
         List<Report> shown = children ? reports.childReports(unit, query.period(), query.audiences())
                 : List.of(reports.report(unit, query.period(), query.audiences()));
         return render(unit, query, shown, children ? "children" : "unit", request.request(), request.format());
+    }
+
+    static final Set<String> ROUNDS_PARAMETERS = Set.of("survey", "format");
+
+    /**
+     * The rounds of a recurring survey ({@code vointi.analytics.cycles.<survey>}) for the unit's subtree, each round's
+     * figures over the whole calendar months its window touches (docs/analytics.md, "Recurring surveys").
+     */
+    @Get(uri = "/units/{unitId}/rounds", produces = {MediaType.APPLICATION_JSON, CSV})
+    @Transactional(readOnly = true)
+    public HttpResponse<String> rounds(@PathVariable String unitId, @Nullable @QueryValue String survey,
+                                       @Nullable @QueryValue String format, HttpRequest<?> request) {
+        Unit unit = permittedUnit(unitId, request);
+        refuseUnknownParameters(request, ROUNDS_PARAMETERS);
+        checkFormat(format);
+        SurveyCycle cycle = cycle(survey, unit);
+        RoundReports.Result result = rounds.report(unit, cycle);
+        boolean csv = "csv".equals(format) || format == null && request.getHeaders().accept().stream()
+                .anyMatch(m -> CSV.equals(m.getName()));
+        if (csv) {
+            return HttpResponse.ok(roundsCsv(unit, result)).contentType(MediaType.of(CSV + ";charset=UTF-8"))
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"rounds-" + cycle.survey() + "-" + unit.id() + ".csv\"");
+        }
+        return HttpResponse.ok(write(roundsJson(unit, result, config.getMinCellSize()))).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** The cycle asked for, when it runs in this unit (or above it); otherwise 400 naming the configured ones. */
+    public SurveyCycle cycle(@Nullable String survey, Unit unit) {
+        String known = String.join(", ", cycles.all().stream().map(SurveyCycle::survey).toList());
+        if (survey == null || survey.isBlank()) {
+            throw FhirException.badRequest("Parameter 'survey' is required: the name of a recurring survey ("
+                    + (known.isEmpty() ? "none is configured" : known) + ")");
+        }
+        SurveyCycle cycle = cycles.get(survey).orElseThrow(() -> FhirException.badRequest("Unknown survey '" + survey
+                + "': " + (known.isEmpty() ? "no recurring survey is configured" : "configured are " + known)));
+        if (!cycle.covers(store.ancestors(unit.id()))) {
+            throw FhirException.badRequest("The survey '" + survey + "' is not run in " + unit.id() + " or any unit above it");
+        }
+        return cycle;
+    }
+
+    static Map<String, Object> roundsJson(Unit unit, RoundReports.Result result, int minCellSize) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("unit", unitJson(unit));
+        body.put("survey", result.cycle().survey());
+        body.put("audience", result.cycle().audience());
+        body.put("cycle", result.cycle().cycle().toString());
+        body.put("window", result.cycle().window().toString());
+        body.put("firstStart", result.cycle().firstStart().toString());
+        body.put("minCellSize", minCellSize);
+        body.put("npsInterval", "95 % Wald interval for a difference of multinomial proportions");
+        body.put("earlierRoundsLeftOut", result.earlierLeftOut());
+        List<Object> list = new ArrayList<>();
+        for (RoundReports.RoundCell r : result.rounds()) {
+            Map<String, Object> round = new LinkedHashMap<>();
+            round.put("round", r.round().number());
+            round.put("state", r.state());
+            round.put("windowStart", r.round().start().toString());
+            round.put("windowEnd", r.round().end().toString());
+            // the figures cover whole calendar months (the atomic cells of suppression): say when that is more than the window
+            round.put("widened", r.round().widened());
+            round.putAll(cellJson(r.cell()));
+            if (r.npsChange() != null) {
+                round.put("npsChange", r.npsChange());
+            }
+            list.add(round);
+        }
+        body.put("rounds", list);
+        return body;
+    }
+
+    private static String roundsCsv(Unit unit, RoundReports.Result result) {
+        Set<String> statementIds = new TreeSet<>();
+        result.rounds().forEach(r -> r.cell().statements().forEach(s -> statementIds.add(s.id())));
+        List<String> header = new ArrayList<>(List.of("unit_id", "unit_name", "survey", "audience", "round", "state",
+                "window_start", "window_end", "from", "to", "suppression", "responses", "nps_n", "promoters", "passives",
+                "detractors", "nps", "nps_ci95_lower", "nps_ci95_upper", "nps_change"));
+        header.addAll(statementHeader(statementIds));
+        StringWriter out = new StringWriter();
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).build())) {
+            for (RoundReports.RoundCell r : result.rounds()) {
+                Cell cell = r.cell();
+                boolean shown = cell.suppression() == null;
+                FeedbackReports.Nps nps = cell.nps();
+                List<Object> row = new ArrayList<>(List.of(unit.id(), unit.name(), result.cycle().survey(), result.cycle().audience(),
+                        r.round().number(), r.state(), r.round().start().toString(), r.round().end().toString(),
+                        cell.from().toString(), cell.to().toString(), shown ? (cell.withheld() ? WITHHELD : "") : cell.suppression(),
+                        shown ? cell.responses() : ""));
+                row.addAll(nps == null ? List.of("", "", "", "", "", "", "")
+                        : List.of(nps.n(), nps.promoters(), nps.passives(), nps.detractors(), nps.score(), nps.lower(), nps.upper()));
+                row.add(r.npsChange() == null ? "" : r.npsChange());
+                addStatements(row, statementIds, cell);
+                printer.printRecord(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static List<String> statementHeader(Set<String> statementIds) {
+        List<String> header = new ArrayList<>();
+        for (String id : statementIds) {
+            for (String suffix : List.of("n", "mean", "agree_pct", "1", "2", "3", "4", "5", "cant_say")) {
+                header.add(id + ":" + suffix);
+            }
+        }
+        return header;
+    }
+
+    private static void addStatements(List<Object> row, Set<String> statementIds, Cell cell) {
+        for (String id : statementIds) {
+            FeedbackReports.Statement s = cell.statements().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+            if (s == null) {
+                for (int i = 0; i < 9; i++) {
+                    row.add("");
+                }
+            } else {
+                row.add(s.n());
+                row.add(s.mean() == null ? "" : s.mean());
+                row.add(s.agreePercent() == null ? "" : s.agreePercent());
+                for (long count : s.distribution()) {
+                    row.add(count);
+                }
+                row.add(s.cantSay());
+            }
+        }
     }
 
     @Get(uri = "/units/{unitId}/feedback/open-text", produces = MediaType.APPLICATION_JSON)
@@ -249,7 +380,7 @@ public class AnalyticsController {
         }
     }
 
-    private static Map<String, Object> unitJson(Unit unit) {
+    static Map<String, Object> unitJson(Unit unit) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("id", unit.id());
         map.put("name", unit.name());
@@ -321,11 +452,7 @@ public class AnalyticsController {
         List<String> header = new ArrayList<>(List.of("unit_id", "unit_name", "audience", "period", "from", "to",
                 "suppression", "responses", "nps_n", "promoters", "passives", "detractors", "nps", "nps_ci95_lower",
                 "nps_ci95_upper", "visits", "response_rate_pct", "invitations", "invitation_rate_pct"));
-        for (String id : statementIds) {
-            for (String suffix : List.of("n", "mean", "agree_pct", "1", "2", "3", "4", "5", "cant_say")) {
-                header.add(id + ":" + suffix);
-            }
-        }
+        header.addAll(statementHeader(statementIds));
         StringWriter out = new StringWriter();
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).build())) {
             for (Report report : reports) {
@@ -344,22 +471,7 @@ public class AnalyticsController {
                     row.add(cell.responseRate() == null ? "" : cell.responseRate());
                     row.add(cell.invitations() == null ? "" : cell.invitations());
                     row.add(cell.invitationRate() == null ? "" : cell.invitationRate());
-                    for (String id : statementIds) {
-                        FeedbackReports.Statement s = cell.statements().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
-                        if (s == null) {
-                            for (int i = 0; i < 9; i++) {
-                                row.add("");
-                            }
-                        } else {
-                            row.add(s.n());
-                            row.add(s.mean() == null ? "" : s.mean());
-                            row.add(s.agreePercent() == null ? "" : s.agreePercent());
-                            for (long count : s.distribution()) {
-                                row.add(count);
-                            }
-                            row.add(s.cantSay());
-                        }
-                    }
+                    addStatements(row, statementIds, cell);
                     printer.printRecord(row);
                 }
             }

@@ -40,11 +40,14 @@ public class MessageSender {
     private final QuietHours quietHours;
     private final Clock clock;
     private final ExecutorService workers;
+    private final MessageOutcomes outcomes;
+    private static final String[] OUTCOMES = {"sent", "failed", "retry", "held", "cancelled"};
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
 
     MessageSender(OutboxStore outbox, OptOuts optOuts, EmailSender email, SmsGateway sms, EmailConfiguration emailConfiguration,
-                  SmsConfiguration smsConfiguration, MessagingConfiguration configuration, Clock clock) {
+                  SmsConfiguration smsConfiguration, MessagingConfiguration configuration, Clock clock, MessageOutcomes outcomes) {
         this.outbox = outbox;
+        this.outcomes = outcomes;
         this.optOuts = optOuts;
         this.email = email;
         this.sms = sms;
@@ -91,7 +94,11 @@ public class MessageSender {
         Map<String, List<OutboxStore.Claimed>> byAddress = new LinkedHashMap<>();
         claimed.forEach(m -> byAddress.computeIfAbsent(m.recipientKey(), k -> new ArrayList<>()).add(m));
         for (List<OutboxStore.Claimed> messages : byAddress.values()) {
-            running.add(workers.submit(() -> messages.forEach(m -> counts[handle(m)].incrementAndGet())));
+            running.add(workers.submit(() -> messages.forEach(m -> {
+                int outcome = handle(m);
+                counts[outcome].incrementAndGet();
+                outcomes.count(m.message().channel(), OUTCOMES[outcome]);
+            })));
         }
         for (Future<?> f : running) {
             try {

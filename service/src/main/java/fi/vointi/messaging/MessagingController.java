@@ -51,7 +51,11 @@ public class MessagingController {
     private final JsonMapper json;
     private final Clock clock;
 
-    MessagingController(OutboxStore outbox, OptOuts optOuts, AddressKeys keys, SmsConfiguration sms, JsonMapper json, Clock clock) {
+    private final MessageOutcomes outcomes;
+
+    MessagingController(OutboxStore outbox, OptOuts optOuts, AddressKeys keys, SmsConfiguration sms, JsonMapper json, Clock clock,
+                        MessageOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.outbox = outbox;
         this.optOuts = optOuts;
         this.keys = keys;
@@ -88,6 +92,9 @@ public class MessagingController {
         String providerStatus = state.toString().toLowerCase(Locale.ROOT);
         String status = DELIVERED.contains(providerStatus) ? "delivered" : FAILED.contains(providerStatus) ? "failed" : null;
         boolean known = outbox.report(Channel.SMS, id.toString(), providerStatus, status, clock.instant()).isPresent();
+        if (known && status != null) {
+            outcomes.count(Channel.SMS, "delivered".equals(status) ? "delivered" : "provider-failed");
+        }
         return known ? HttpResponse.noContent() : HttpResponse.notFound();
     }
 

@@ -258,6 +258,19 @@ public final class AccessPolicy {
                 : Optional.of(Refusal.forbidden("Only administrators may run CAT simulations"));
     }
 
+    /**
+     * The messaging operator view ({@code /manage/messaging}: queue, failures, delivery rates): admins only. It is
+     * cluster-wide (messages of every unit) and technical, so unit managers, whose rights end at their subtree, do not
+     * see it; the same figures without a login are the metrics on the management port.
+     */
+    public static Optional<Refusal> operateMessaging(Caller caller) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        return caller.has(Role.ADMIN) ? Optional.empty()
+                : Optional.of(Refusal.forbidden("Only administrators may see the messaging operator view"));
+    }
+
     /** Audit trail: admins only. */
     public static Optional<Refusal> readAudit(Caller caller) {
         if (caller.isAnonymous()) {

@@ -195,7 +195,7 @@ public class ManageFeedbackController {
         return value == null || value.isBlank();
     }
 
-    private ManageViews.CellView cell(Formats f, Cell c, String lang) {
+    static ManageViews.CellView cell(Formats f, Cell c, String lang) {
         if (c.suppression() != null) {
             return new ManageViews.CellView(c.label(), true, true, "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
                     "", "", "", List.of(), "");
@@ -224,7 +224,7 @@ public class ManageFeedbackController {
         if (total.suppression() != null) {
             return List.of();
         }
-        Map<String, StringType> texts = statementTexts();
+        Map<String, StringType> texts = statementTexts(catalog);
         List<ManageViews.StatementView> views = new ArrayList<>();
         for (FeedbackReports.Statement s : total.statements()) {
             StringType text = texts.get(s.id());
@@ -248,7 +248,7 @@ public class ManageFeedbackController {
     }
 
     /** Each statement's text, by its linkId, from the served feedback surveys (the newest version's wording wins). */
-    private Map<String, StringType> statementTexts() {
+    static Map<String, StringType> statementTexts(QuestionnaireCatalog catalog) {
         Map<String, StringType> texts = new HashMap<>();
         for (Questionnaire q : catalog.all()) {
             if (FeedbackSurvey.audience(q).isPresent()) {
@@ -267,7 +267,7 @@ public class ManageFeedbackController {
         }
     }
 
-    private ManageViews.Trend trend(Formats f, List<Cell> series, String lang) {
+    static ManageViews.Trend trend(Formats f, List<Cell> series, String lang) {
         List<FeedbackCharts.TrendInput> inputs = new ArrayList<>();
         int shown = 0;
         for (Cell c : series) {

@@ -57,4 +57,34 @@ public final class ManageViews {
     public record PromsView(Filters filters, String unitName, String period, int minCellSize, List<PromRow> rows,
                             List<UsabilityRow> usability, String csvHref, String feedbackHref) {
     }
+
+    /** One failed message: never its address or text; the error with address-like parts masked. */
+    public record FailureRow(String id, String channel, String purpose, String attempts, String failedAt, String error) {
+    }
+
+    /** Messages created on one day through one channel; {@code rawAccepted} is the accepted % as a plain number. */
+    public record DeliveryRow(String day, String isoDay, String channel, String channelCode, String created, String waiting,
+                              String sent, String delivered, String failed, String cancelled, String acceptedPercent,
+                              String deliveredPercent, String rawAccepted) {
+    }
+
+    public record MessagingView(String queued, String held, String retrying, String sent, String delivered, String failed,
+                                String cancelled, String lag, String lagSeconds, List<FailureRow> failures,
+                                List<DeliveryRow> days, int dayCount) {
+    }
+
+    /** One round of a recurring survey on the rounds page. */
+    public record RoundRow(String number, String window, String months, String state, CellView cell, String change,
+                           String rawChange) {
+    }
+
+    /** A statement's mean per round ("" where the round shows none). */
+    public record StatementRounds(String id, String text, String textLang, List<String> means, List<String> rawMeans,
+                                  List<String> ns) {
+    }
+
+    public record RoundsView(Filters filters, List<Option> surveys, String unitName, String survey, String audience,
+                             String cycleText, int minCellSize, List<RoundRow> rounds, List<StatementRounds> statements,
+                             String apiHref, String message) {
+    }
 }
