@@ -46,7 +46,11 @@ public class S3ExportStore implements ExportStore {
         }
         S3ClientBuilder builder = S3Client.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(configuration.getRegion()))
-                .forcePathStyle(configuration.isPathStyle());
+                .forcePathStyle(configuration.isPathStyle())
+                // checksums only where S3 requires them: the SDK's newer default (CRC trailers in aws-chunked
+                // uploads) is refused by many S3-compatible services (S3Proxy: x-amz-content-sha256 mismatch)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
         if (configuration.getEndpoint() != null && !configuration.getEndpoint().toString().isBlank()) {
             builder.endpointOverride(configuration.getEndpoint());
         }
