@@ -92,6 +92,12 @@ public class BulkExportController {
             throw FhirException.badRequest("$export runs asynchronously: send the header 'Prefer: respond-async'");
         }
         ExportRequest parsed = ExportRequest.parse(request.getParameters().asMap());
+        if (parsed.typesAsked()) { // a type named but not readable is refused, not silently left out
+            parsed.types().forEach(type -> CallerResolver.enforce(AccessPolicy.exportType(caller, type)));
+        } else { // without _type: every type the client may read
+            parsed = parsed.onlyTypes(parsed.types().stream()
+                    .filter(type -> AccessPolicy.exportType(caller, type).isEmpty()).toList());
+        }
         if (groupId != null && unitTree.find(groupId).isEmpty()) {
             throw FhirException.notFound("Group/" + groupId + " is not known (a Group id is a service unit's Organization id)");
         }

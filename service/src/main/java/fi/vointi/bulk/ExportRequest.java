@@ -16,12 +16,18 @@ import java.util.Set;
  * Pure logic. A parameter we do not implement is refused rather than ignored, because ignoring {@code _typeFilter}
  * or {@code patient} would hand out more than the client asked for.
  *
- * @param types the resource types in export order (every type this server exports when {@code _type} is absent)
+ * @param types the resource types in export order (every type this server exports when {@code _type} is absent;
+ *              the controller then keeps those the client may read, {@link fi.vointi.security.AccessPolicy#exportType})
+ * @param typesAsked whether the client named the types ({@code _type}): then a type it may not read is refused
  * @param since only resources changed strictly after this instant; null for everything
  */
-public record ExportRequest(List<String> types, Instant since) {
-    /** What this server exports, in the order of the files (a response before the scores derived from it). */
-    public static final List<String> TYPES = List.of("QuestionnaireResponse", "Observation");
+public record ExportRequest(List<String> types, boolean typesAsked, Instant since) {
+    /**
+     * What this server exports, in the order of the files: a response before the scores derived from it and the
+     * sharing decisions about it, then the invitations, then the catalog and the organisation structure.
+     */
+    public static final List<String> TYPES = List.of("QuestionnaireResponse", "Observation", "Consent", "Task",
+            "Questionnaire", "Organization");
     public static final Set<String> OUTPUT_FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
     private static final Set<String> PARAMETERS = Set.of("_type", "_since", "_outputFormat", "_format");
 
@@ -57,7 +63,12 @@ public record ExportRequest(List<String> types, Instant since) {
         if (sinces.size() > 1) {
             throw FhirException.badRequest("_since may be given once");
         }
-        return new ExportRequest(new ArrayList<>(types), sinces.isEmpty() ? null : instant(sinces.get(0)));
+        return new ExportRequest(new ArrayList<>(types), !asked.isEmpty(), sinces.isEmpty() ? null : instant(sinces.get(0)));
+    }
+
+    /** The same request with only these of its types (in its order). */
+    public ExportRequest onlyTypes(java.util.Collection<String> kept) {
+        return new ExportRequest(types.stream().filter(kept::contains).toList(), typesAsked, since);
     }
 
     /** A FHIR instant (HAPI's parser): seconds and a time zone are required. */

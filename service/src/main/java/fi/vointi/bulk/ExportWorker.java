@@ -1,7 +1,10 @@
 package fi.vointi.bulk;
 
 import ca.uhn.fhir.parser.IParser;
+import fi.vointi.catalog.QuestionnaireCatalog;
 import fi.vointi.fhir.FhirJson;
+import fi.vointi.invitations.InvitationService;
+import fi.vointi.responses.SharingService;
 import fi.vointi.fhir.SqlWhere;
 import fi.vointi.organization.UnitTree;
 import fi.vointi.security.AccessPolicy;
@@ -12,6 +15,8 @@ import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.Questionnaire;
+import org.hl7.fhir.r4.model.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +60,8 @@ public class ExportWorker {
     private final DataSource dataSource;
     private final FhirJson json;
     private final UnitTree unitTree;
+    private final InvitationService invitations;
+    private final QuestionnaireCatalog catalog;
     private final ExecutorService executor;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     /** This instance: host and process, and a random part for two contexts in one process (tests). */
@@ -62,13 +69,15 @@ public class ExportWorker {
     private volatile boolean stopping;
 
     ExportWorker(ExportJobs jobs, ExportStore store, BulkExportConfiguration configuration, DataSource dataSource,
-                 FhirJson json, UnitTree unitTree) {
+                 FhirJson json, UnitTree unitTree, InvitationService invitations, QuestionnaireCatalog catalog) {
         this.jobs = jobs;
         this.store = store;
         this.configuration = configuration;
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
         this.json = json;
         this.unitTree = unitTree;
+        this.invitations = invitations;
+        this.catalog = catalog;
         this.executor = Executors.newFixedThreadPool(Math.max(1, configuration.getWorkers()), runnable -> {
             Thread thread = new Thread(runnable, "bulk-export");
             thread.setDaemon(true);
@@ -198,52 +207,138 @@ public class ExportWorker {
     private int writeType(ExportJobs.Job job, String type, List<AccessPolicy.ReadGrant> grants, Set<String> unitRefs,
                           String afterId, int seq) throws IOException, SQLException, InterruptedException {
         IParser parser = json.context().newJsonParser(); // compact: one resource, one line
-        NdjsonFile file = null;
-        String after = afterId;
+        Caller caller = callerOf(job);
+        Lines lines = new Lines(job.id(), type, seq);
         try {
-            while (true) {
-                ExportQuery.Page page = ExportQuery.page(type, grants, unitRefs, job.since(), job.transactionTime(), after,
-                        configuration.getPageSize());
-                int rows = 0;
-                try (Connection connection = dataSource.getConnection();
-                     PreparedStatement select = connection.prepareStatement(page.sql())) {
-                    select.setFetchSize(configuration.getPageSize());
-                    SqlWhere.bind(select, page.parameters());
-                    try (ResultSet rs = select.executeQuery()) {
-                        while (rs.next()) {
-                            if (stopping) {
-                                throw new Stop();
-                            }
-                            rows++;
-                            after = rs.getString(1);
-                            if (file == null) {
-                                file = new NdjsonFile(job.id(), type, seq++);
-                            }
-                            file.write(after, parser.encodeResourceToString(parser.parseResource(rs.getString(2))));
-                            if (file.lines >= configuration.getMaxFileLines() || file.bytes >= configuration.getMaxFileBytes()) {
-                                finish(file);
-                                file = null;
-                            }
-                        }
+            if ("Questionnaire".equals(type)) {
+                writeQuestionnaires(job, parser, lines, afterId);
+            } else {
+                writeRows(job, type, grants, unitRefs, afterId, lines, rs -> line(type, parser, caller, rs));
+            }
+            lines.finishOpen();
+        } finally {
+            lines.abandon(); // a half-written file is never recorded; the next run overwrites it
+        }
+        return lines.seq;
+    }
+
+    private interface LineOf {
+        String of(ResultSet rs) throws SQLException;
+    }
+
+    /** A table's rows in keyset pages (ExportQuery), each turned into one NDJSON line. */
+    private void writeRows(ExportJobs.Job job, String type, List<AccessPolicy.ReadGrant> grants, Set<String> unitRefs,
+                           String afterId, Lines lines, LineOf line) throws IOException, SQLException, InterruptedException {
+        String after = afterId;
+        while (true) {
+            ExportQuery.Page page = ExportQuery.page(type, grants, unitRefs, job.since(), job.transactionTime(), after,
+                    configuration.getPageSize());
+            int rows = 0;
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement select = connection.prepareStatement(page.sql())) {
+                select.setFetchSize(configuration.getPageSize());
+                SqlWhere.bind(select, page.parameters());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        after = rs.getString(1);
+                        lines.write(after, line.of(rs));
                     }
                 }
-                if (rows > 0 && !jobs.renew(job.id(), instance, configuration.getLease())) {
-                    throw new Stop();
-                }
-                if (rows < configuration.getPageSize()) {
-                    break; // a short page is the last one
-                }
             }
-            if (file != null) {
-                finish(file);
-                file = null;
+            if (rows > 0 && !jobs.renew(job.id(), instance, configuration.getLease())) {
+                throw new Stop();
             }
-        } finally {
-            if (file != null) {
-                file.closeQuietly(); // a half-written file is never recorded; the next run overwrites it
+            if (rows < configuration.getPageSize()) {
+                return; // a short page is the last one
             }
         }
-        return seq;
+    }
+
+    /** One row as its NDJSON line, re-encoded by HAPI from the stored resource (or, for Consent, built as a read builds it). */
+    private String line(String type, IParser parser, Caller caller, ResultSet rs) throws SQLException {
+        return switch (type) {
+            case "Task" -> parser.encodeResourceToString(invitations.visibleTo(caller,
+                    parser.parseResource(Task.class, rs.getString(2))));
+            case "Consent" -> parser.encodeResourceToString(SharingService.toConsent(new SharingService.Decision(
+                    rs.getString(1), rs.getString(2), rs.getString(3), "share".equals(rs.getString(4)), rs.getString(5),
+                    rs.getObject(6, java.time.OffsetDateTime.class).toInstant()), rs.getString(7)));
+            default -> parser.encodeResourceToString(parser.parseResource(rs.getString(2)));
+        };
+    }
+
+    /**
+     * The catalog's questionnaires, as {@code GET /fhir/Questionnaire} serves them, in id order; with {@code _since}
+     * those whose version was first loaded after it (the archive's first_loaded), up to the transaction time.
+     */
+    private void writeQuestionnaires(ExportJobs.Job job, IParser parser, Lines lines, String afterId)
+            throws IOException, SQLException, InterruptedException {
+        Set<String> loaded = null;
+        if (job.since() != null) {
+            ExportQuery.Page page = ExportQuery.questionnairesLoaded(job.since(), job.transactionTime());
+            loaded = new java.util.HashSet<>();
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement select = connection.prepareStatement(page.sql())) {
+                SqlWhere.bind(select, page.parameters());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        loaded.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        Set<String> changed = loaded;
+        List<Questionnaire> questionnaires = catalog.all().stream()
+                .filter(q -> q.getIdElement().getIdPart().compareTo(afterId) > 0)
+                .filter(q -> changed == null || changed.contains(q.getIdElement().getIdPart()))
+                .sorted(java.util.Comparator.comparing(q -> q.getIdElement().getIdPart())).toList();
+        for (Questionnaire questionnaire : questionnaires) {
+            lines.write(questionnaire.getIdElement().getIdPart(), parser.encodeResourceToString(questionnaire));
+        }
+    }
+
+    /** The files of one type as they are written: a new one when the last is full. */
+    private final class Lines {
+        final String jobId;
+        final String type;
+        int seq;
+        NdjsonFile file;
+
+        Lines(String jobId, String type, int seq) {
+            this.jobId = jobId;
+            this.type = type;
+            this.seq = seq;
+        }
+
+        void write(String id, String line) throws IOException, InterruptedException {
+            if (stopping) {
+                throw new Stop();
+            }
+            if (file == null) {
+                file = new NdjsonFile(jobId, type, seq++);
+            }
+            file.write(id, line);
+            if (file.lines >= configuration.getMaxFileLines() || file.bytes >= configuration.getMaxFileBytes()) {
+                NdjsonFile full = file;
+                file = null;
+                finish(full);
+            }
+        }
+
+        void finishOpen() throws IOException, InterruptedException {
+            if (file != null) {
+                NdjsonFile last = file;
+                file = null;
+                finish(last);
+            }
+        }
+
+        void abandon() {
+            if (file != null) {
+                file.closeQuietly();
+                file = null;
+            }
+        }
     }
 
     private void finish(NdjsonFile file) throws IOException, InterruptedException {

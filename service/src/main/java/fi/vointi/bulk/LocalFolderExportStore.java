@@ -77,7 +77,8 @@ public class LocalFolderExportStore implements ExportStore {
         return folder.resolve(safe(name));
     }
 
-    private static String safe(String part) {
+    /** A job id or file name checked before it reaches a path or an object key. */
+    static String safe(String part) {
         if (!SAFE.matcher(part).matches() || part.contains("..")) {
             throw new IllegalArgumentException("Not a name of an export file: " + part);
         }

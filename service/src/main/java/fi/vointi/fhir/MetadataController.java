@@ -255,7 +255,8 @@ public class MetadataController {
         rest.addOperation().setName("export")
                 .setDefinition("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export")
                 .setDocumentation("Bulk Data export of everything the backend client may read (Prefer: respond-async;"
-                        + " _type = QuestionnaireResponse, Observation; _since; _outputFormat = application/fhir+ndjson)");
+                        + " _type = QuestionnaireResponse, Observation, Consent, Task, Questionnaire, Organization, each as far as"
+                        + " the client may read it; _since; _outputFormat = application/fhir+ndjson)");
 
         CapabilityStatementRestResourceComponent operationDefinition = rest.addResource().setType("OperationDefinition");
         operationDefinition.addInteraction().setCode(TypeRestfulInteraction.READ);

@@ -193,7 +193,8 @@ public class InvitationService {
         return visibleTo(caller, json.context().newJsonParser().parseResource(Task.class, invitation.resourceJson()));
     }
 
-    private Task visibleTo(Caller caller, Task task) {
+    /** Removes from the Task what this caller may not learn (read, search and bulk export alike). */
+    public Task visibleTo(Caller caller, Task task) {
         task.getOutput().removeIf(output -> !(output.getValue() instanceof Reference r
                 && r.getReferenceElement().getResourceType() != null
                 && "QuestionnaireResponse".equals(r.getReferenceElement().getResourceType())

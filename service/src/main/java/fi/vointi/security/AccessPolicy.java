@@ -151,6 +151,25 @@ public final class AccessPolicy {
     }
 
     /**
+     * Refusal of one resource type in a bulk export that {@link #bulkExport} allowed: the same rule as reading or
+     * searching that type. Responses and their Observations as {@link #search} (the rows then limited by
+     * {@link #readGrants}); Consent = the sharing decisions about those same responses (there is no other way to read
+     * them); Task as {@link #readInvitation} for a backend client ({@code system/Task} read or search); Questionnaire
+     * is the public catalog; Organization as {@link #readOrganization} (search).
+     */
+    public static Optional<Refusal> exportType(Caller caller, String type) {
+        boolean allowed = switch (type) {
+            case "QuestionnaireResponse", "Observation", "Consent" -> search(caller).isEmpty();
+            case "Task" -> caller.systemMay("Task", 'r') || caller.systemMay("Task", 's');
+            case "Questionnaire" -> true;
+            case "Organization" -> readOrganization(caller, "Organization", 's').isEmpty();
+            default -> false;
+        };
+        return allowed ? Optional.empty() : Optional.of(Refusal.forbidden("Your scopes do not allow reading " + type
+                + " (ask for system/" + type + ".rs), so it cannot be exported to you"));
+    }
+
+    /**
      * Refusal of polling, downloading or cancelling a bulk export started by {@code jobClient}: the same backend client
      * only ({@link #exportClient}); for anyone else the job does not exist (404).
      */

@@ -130,8 +130,9 @@ class BulkExportTest {
         }
         assertTrue(observationsOf(notShared).stream().noneMatch(observations::contains));
         assertTrue(observationsOf(withdrawn).stream().noneMatch(observations::contains));
-        // the types in order: responses first, then their scores
-        assertEquals(List.of("QuestionnaireResponse", "Observation"), List.copyOf(exported.keySet()));
+        // the types in order: responses first, then their scores, the sharing decisions and the (public) catalog;
+        // no Task nor Organization without scopes for them (BulkExportTypesTest)
+        assertEquals(List.of("QuestionnaireResponse", "Observation", "Consent", "Questionnaire"), List.copyOf(exported.keySet()));
 
         // the same in a search by the same client: an export is never more than a search
         Reply search = warehouse.get("/fhir/QuestionnaireResponse?patient=" + patient + "&_count=100");
@@ -178,6 +179,14 @@ class BulkExportTest {
         String after = answer(asPatient, prom, patient, null, true);
         String exactlyAt = answer(asPatient, prom, patient, null, true);
         String sharedAfter = answer(asPatient, prom, patient, null, true);
+        String justAfter = answer(asPatient, prom, patient, null, true);
+        String justBefore = answer(asPatient, prom, patient, null, true);
+        String sharedExactlyAt = answer(asPatient, prom, patient, null, true);
+        String sharedJustAfter = answer(asPatient, prom, patient, null, true);
+        changedAt(justAfter, since.plusMillis(1), since.plusMillis(1));
+        changedAt(justBefore, since.minusMillis(1), since.minusMillis(1));
+        changedAt(sharedExactlyAt, since.minusSeconds(60), since);
+        changedAt(sharedJustAfter, since.minusSeconds(60), since.plusMillis(1));
         changedAt(before, since.minusSeconds(3600), since.minusSeconds(3600));
         changedAt(after, since.plusSeconds(3600), since.plusSeconds(3600));
         changedAt(exactlyAt, since, since);
@@ -186,11 +195,13 @@ class BulkExportTest {
 
         Map<String, List<IBaseResource>> exported = downloadAll(warehouse,
                 export(warehouse, "/fhir/$export?_since=" + since));
-        Set<String> mine = Set.of(before, after, exactlyAt, sharedAfter);
-        assertEquals(Set.of(after, sharedAfter), ids(exported, "QuestionnaireResponse").stream()
-                .filter(mine::contains).collect(java.util.stream.Collectors.toSet()));
-        Set<String> expectedObservations = new HashSet<>(observationsOf(after));
-        expectedObservations.addAll(observationsOf(sharedAfter));
+        Set<String> mine = Set.of(before, after, exactlyAt, sharedAfter, justAfter, justBefore, sharedExactlyAt, sharedJustAfter);
+        Set<String> changed = Set.of(after, sharedAfter, justAfter, sharedJustAfter);
+        List<String> responses = ids(exported, "QuestionnaireResponse");
+        assertEquals(changed, responses.stream().filter(mine::contains).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(responses.size(), new HashSet<>(responses).size(), "changed and shared after _since: still once");
+        Set<String> expectedObservations = new HashSet<>();
+        changed.forEach(id -> expectedObservations.addAll(observationsOf(id)));
         Set<String> allMine = new HashSet<>();
         mine.forEach(id -> allMine.addAll(observationsOf(id)));
         assertEquals(expectedObservations, ids(exported, "Observation").stream().filter(allMine::contains)
@@ -225,7 +236,8 @@ class BulkExportTest {
         warehouse.get("/fhir/$export").outcome(400);
         assertEquals(405, warehouse.post("/fhir/$export", "{\"resourceType\":\"Parameters\"}", "Prefer", "respond-async").status());
         kickOff(warehouse, "/fhir/$export?_type=Patient").outcome(400);
-        kickOff(warehouse, "/fhir/$export?_type=QuestionnaireResponse,Questionnaire").outcome(400);
+        kickOff(warehouse, "/fhir/$export?_type=QuestionnaireResponse,Location").outcome(400);
+        kickOff(warehouse, "/fhir/$export?_type=QuestionnaireResponse,Task").outcome(403);
         kickOff(warehouse, "/fhir/$export?_outputFormat=text%2Fcsv").outcome(400);
         kickOff(warehouse, "/fhir/$export?_since=yesterday").outcome(400);
         kickOff(warehouse, "/fhir/$export?_since=2026-01-01").outcome(400);

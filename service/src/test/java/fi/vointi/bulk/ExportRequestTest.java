@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -18,7 +20,9 @@ class ExportRequestTest {
     @Test
     void withoutParametersEveryTypeIsExportedInFileOrder() {
         ExportRequest request = ExportRequest.parse(Map.of());
-        assertEquals(List.of("QuestionnaireResponse", "Observation"), request.types());
+        assertEquals(List.of("QuestionnaireResponse", "Observation", "Consent", "Task", "Questionnaire", "Organization"),
+                request.types());
+        assertFalse(request.typesAsked());
         assertNull(request.since());
     }
 
@@ -29,10 +33,13 @@ class ExportRequestTest {
         assertEquals(List.of("QuestionnaireResponse", "Observation"),
                 ExportRequest.parse(Map.of("_type", List.of("Observation", "QuestionnaireResponse,Observation"))).types());
         assertEquals(List.of("Observation"), ExportRequest.parse(Map.of("_type", List.of("Observation"))).types());
+        ExportRequest asked = ExportRequest.parse(Map.of("_type", List.of("Organization,Questionnaire", "Task,Consent")));
+        assertEquals(List.of("Consent", "Task", "Questionnaire", "Organization"), asked.types());
+        assertTrue(asked.typesAsked());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Patient", "Questionnaire", "observation", "Observation,Foo"})
+    @ValueSource(strings = {"Patient", "Group", "observation", "Observation,Foo", "QuestionnaireResponse,Location"})
     void aTypeThisServerDoesNotExportIsRefused(String type) {
         FhirException refusal = assertThrows(FhirException.class, () -> ExportRequest.parse(Map.of("_type", List.of(type))));
         assertEquals(400, refusal.status().getCode());
