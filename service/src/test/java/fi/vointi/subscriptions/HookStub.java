@@ -20,9 +20,9 @@ import java.util.concurrent.Executors;
  * An EHR's rest-hook endpoint on localhost: records every notification it is sent (path, body, headers) and answers
  * 200, or per path the statuses it was told to answer next (e.g. 503 twice, then accepted again).
  */
-final class HookStub implements AutoCloseable {
+public final class HookStub implements AutoCloseable {
     /** One request as the endpoint saw it, and what it answered. */
-    record Received(String path, String body, String contentType, String authorization, int answered) {
+    public record Received(String path, String body, String contentType, String authorization, int answered) {
     }
 
     private final HttpServer server;
@@ -30,27 +30,27 @@ final class HookStub implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
     private final Map<String, Deque<Integer>> script = new ConcurrentHashMap<>();
 
-    HookStub() throws IOException {
+    public HookStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     /** The next answers to requests to {@code path}; then 200 again. */
-    void script(String path, Integer... statuses) {
+    public void script(String path, Integer... statuses) {
         script.computeIfAbsent(path, p -> new ArrayDeque<>()).addAll(List.of(statuses));
     }
 
-    synchronized List<Received> to(String path) {
+    public synchronized List<Received> to(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
 
-    synchronized List<Received> all() {
+    public synchronized List<Received> all() {
         return List.copyOf(received);
     }
 
