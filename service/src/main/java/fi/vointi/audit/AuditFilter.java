@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionStage;
         "/app/adaptive/**", "/app/results", "/app/results/**", "/app/usability",
         "/manage/**", "/staff", "/staff/**",
         "/fhir/$export", "/fhir/%24export", "/fhir/Group/*/$export", "/fhir/Group/*/%24export", "/fhir/bulk-status/**",
-        "/fhir/bulk-files/**", "/fhir/Encounter", "/fhir"})
+        "/fhir/bulk-files/**", "/fhir/Encounter", "/fhir", "/fhir/Subscription", "/fhir/Subscription/**"})
 public class AuditFilter {
     private static final Logger LOG = LoggerFactory.getLogger(AuditFilter.class);
     /** The anonymous usability check after a patient's results: recorded as an anonymous answer, whoever sends it. */
@@ -123,7 +123,7 @@ public class AuditFilter {
     /** FHIR AuditEvent.action: C, R, U, D or E (execute, for operations such as export and erase). */
     static String action(HttpMethod method, String operation) {
         return switch (operation) {
-            case "create", "invite", "invitation-answer", "feedback-answer", "feedback-import", "feedback-link" -> "C";
+            case "create", "subscribe", "invite", "invitation-answer", "feedback-answer", "feedback-import", "feedback-link" -> "C";
             case "read", "vread", "search", "invitation-open", "audit-search" -> "R";
             case "update", "share", "withdraw-share" -> "U";
             case "erase", "delete" -> "D";

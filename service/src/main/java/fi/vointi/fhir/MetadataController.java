@@ -28,6 +28,9 @@ public class MetadataController {
     /** FHIR Bulk Data Access (v2): system and Group level $export, see docs/fhir-conformance.md. */
     public static final String BULK_DATA = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data";
     public static final String SMART_APP_LAUNCH = "http://hl7.org/fhir/smart-app-launch/ImplementationGuide/hl7.fhir.uv.smart-app-launch";
+    /** Subscriptions Backport IG: the topics a server offers, on the statement's Subscription resource. */
+    public static final String SUBSCRIPTION_TOPIC_CANONICAL =
+            "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical";
     private final FhirResponses responses;
     private final FhirServerConfiguration server;
     private final String version;
@@ -257,6 +260,33 @@ public class MetadataController {
                 .setDocumentation("Bulk Data export of everything the backend client may read (Prefer: respond-async;"
                         + " _type = QuestionnaireResponse, Observation, Consent, Task, Questionnaire, Organization, each as far as"
                         + " the client may read it; _since; _outputFormat = application/fhir+ndjson)");
+
+        // Topic-based subscriptions, R4 Subscriptions Backport IG (docs/subscriptions.md); the topics also as Basic
+        // resources at GET /fhir/SubscriptionTopic (R4 has no SubscriptionTopic type)
+        CapabilityStatementRestResourceComponent subscription = rest.addResource().setType("Subscription");
+        subscription.setProfile(fi.vointi.subscriptions.SubscriptionRequest.PROFILE);
+        for (String topic : fi.vointi.subscriptions.Topic.urls()) {
+            subscription.addExtension(SUBSCRIPTION_TOPIC_CANONICAL, new org.hl7.fhir.r4.model.CanonicalType(topic));
+        }
+        subscription.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+        subscription.addInteraction().setCode(TypeRestfulInteraction.READ);
+        subscription.addInteraction().setCode(TypeRestfulInteraction.DELETE);
+        subscription.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        subscription.setVersioning(ResourceVersionPolicy.NOVERSION)
+                .setReadHistory(false)
+                .setUpdateCreate(false)
+                .setConditionalCreate(false)
+                .setConditionalUpdate(false)
+                .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+        subscription.setDocumentation("Backend clients with a system/QuestionnaireResponse read scope subscribe to a topic"
+                + " (criteria = its canonical URL, listed at GET SubscriptionTopic) for units they may read (_criteria filter"
+                + " [type]?service-unit=Organization/[id],…); rest-hook only, https endpoints; payload content empty | id-only |"
+                + " full-resource; heartbeat and timeout extensions. A subscription belongs to the client that created it."
+                + " See docs/subscriptions.md");
+        searchParam(subscription, "status", SearchParamType.TOKEN, "requested | active | error | off (the client's own subscriptions)");
+        subscription.addOperation().setName("status")
+                .setDefinition("http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status")
+                .setDocumentation("GET [id]/$status: the subscription's status and events-since-subscription-start");
 
         CapabilityStatementRestResourceComponent operationDefinition = rest.addResource().setType("OperationDefinition");
         operationDefinition.addInteraction().setCode(TypeRestfulInteraction.READ);

@@ -31,10 +31,12 @@ public class SharingService {
     private static final Set<String> SHAREABLE = Set.of("completed", "amended");
     private final ResponseRepository responses;
     private final JdbcOperations jdbc;
+    private final List<SharingListener> listeners;
 
-    public SharingService(ResponseRepository responses, JdbcOperations jdbc) {
+    public SharingService(ResponseRepository responses, JdbcOperations jdbc, List<SharingListener> listeners) {
         this.responses = responses;
         this.jdbc = jdbc;
+        this.listeners = listeners;
     }
 
     /** One recorded decision. */
@@ -64,6 +66,9 @@ public class SharingService {
             return statement.executeUpdate();
         });
         responses.setShared(responseId, share);
+        AccessPolicy.ResponseFacts after = new AccessPolicy.ResponseFacts(row.subjectType(), row.subjectId(), row.unitRef(),
+                share, row.closedToGuardians());
+        listeners.forEach(l -> l.decided(decision, after));
         return toConsent(decision, row.unitRef());
     }
 

@@ -170,6 +170,30 @@ public final class AccessPolicy {
     }
 
     /**
+     * Refusal of subscribing to notifications (docs/subscriptions.md): backend clients whose scopes let them read
+     * responses, and only for units they may read ({@code unitRefs} null: every unit they may read). Each event and
+     * notification is then held to {@link #read} with the same client's grants.
+     */
+    public static Optional<Refusal> subscribe(Caller caller, Set<String> unitRefs) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        List<ReadGrant> grants = readGrants(caller);
+        if (!caller.has(Role.SYSTEM) || grants.isEmpty()) {
+            return Optional.of(Refusal.forbidden("Subscriptions are for backend clients with a system/QuestionnaireResponse"
+                    + " read or search scope"));
+        }
+        if (unitRefs != null) {
+            for (String unit : unitRefs) {
+                if (grants.stream().noneMatch(g -> g.unitRefs() == null || g.unitRefs().contains(unit))) {
+                    return Optional.of(Refusal.forbidden("You may not read the responses of " + unit));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Refusal of polling, downloading or cancelling a bulk export started by {@code jobClient}: the same backend client
      * only ({@link #exportClient}); for anyone else the job does not exist (404).
      */
@@ -179,6 +203,11 @@ public final class AccessPolicy {
         }
         return caller.has(Role.SYSTEM) && exportClient(caller).equals(jobClient) ? Optional.empty()
                 : Optional.of(Refusal.hidden("not found"));
+    }
+
+    /** Refusal of reading, deleting or asking the status of a subscription of {@code owner}: the same backend client only. */
+    public static Optional<Refusal> readSubscription(Caller caller, String owner) {
+        return readExportJob(caller, owner);
     }
 
     /** The client a bulk export belongs to: the token's client ({@code azp}), or its subject when it names none. */

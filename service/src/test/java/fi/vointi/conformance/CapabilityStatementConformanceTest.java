@@ -45,7 +45,9 @@ class CapabilityStatementConformanceTest {
     static final Map<String, String> NOT_FHIR_INTERACTIONS = Map.of(
             "/fhir/.well-known/smart-configuration", "SMART discovery document (JSON), see SmartConfigurationController",
             "/fhir/bulk-status/{id}", "Bulk Data: the status URL of an export (docs/bulk-export.md)",
-            "/fhir/bulk-files/{id}/{name}", "Bulk Data: an export's NDJSON file");
+            "/fhir/bulk-files/{id}/{name}", "Bulk Data: an export's NDJSON file",
+            "/fhir/SubscriptionTopic", "R4 has no SubscriptionTopic type: the topics as Basic resources (Subscriptions"
+                    + " Backport IG), named in the statement's Subscription extensions (docs/subscriptions.md)");
 
     @Inject
     EmbeddedServer server;

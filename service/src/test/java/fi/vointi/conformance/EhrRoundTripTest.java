@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An EHR's round trip with HAPI's generic FHIR client (not our HTTP code), as a vendor would write it: backend-services
  * token, capabilities, invite a patient (Task), the patient answers through the link and shares, the EHR reads the
- * response and pages through its score Observations. (Bulk export and subscriptions join this test later.)
+ * response and pages through its score Observations, and receives the subscription notification of the share at its
+ * rest-hook endpoint (a JDK HttpServer here). (Bulk export joins this test later.)
  */
 @MicronautTest(transactional = false) // the service's own transactions are under test
 class EhrRoundTripTest {
@@ -57,6 +58,8 @@ class EhrRoundTripTest {
     EmbeddedServer server;
     @Inject
     DevTokenIssuer issuer;
+    @Inject
+    fi.vointi.subscriptions.SubscriptionSender subscriptionSender;
 
     FhirContext context;
     IGenericClient ehr;
@@ -73,7 +76,13 @@ class EhrRoundTripTest {
     }
 
     @Test
-    void ehrInvitesReadsTheSharedResponseAndPagesThroughItsScores() {
+    void ehrInvitesReadsTheSharedResponseAndPagesThroughItsScores() throws Exception {
+        try (fi.vointi.subscriptions.HookStub hook = new fi.vointi.subscriptions.HookStub()) {
+            roundTrip(hook);
+        }
+    }
+
+    private void roundTrip(fi.vointi.subscriptions.HookStub hook) throws Exception {
         // 1. what the server offers, read as any FHIR client reads it
         CapabilityStatement capabilities = ehr.capabilities().ofType(CapabilityStatement.class).execute();
         assertEquals("4.0.1", capabilities.getFhirVersion().toCode());
@@ -96,6 +105,20 @@ class EhrRoundTripTest {
         String link = stored.getExtensionByUrl("https://vointi.fi/fhir/StructureDefinition/invitation-link").getValue().primitiveValue();
         String token = link.substring(link.lastIndexOf('/') + 1);
 
+        // the EHR subscribes for the unit's shared responses (R4 Subscriptions Backport), id-only
+        String backport = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/";
+        org.hl7.fhir.r4.model.Subscription subscription = new org.hl7.fhir.r4.model.Subscription();
+        subscription.setStatus(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.REQUESTED).setReason("EHR inbox");
+        subscription.setCriteria("https://vointi.fi/fhir/SubscriptionTopic/response-shared");
+        subscription.getCriteriaElement().addExtension(backport + "backport-filter-criteria",
+                new org.hl7.fhir.r4.model.StringType("QuestionnaireResponse?service-unit=Organization/" + unit));
+        subscription.getChannel().setType(org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType.RESTHOOK)
+                .setEndpoint(hook.url("/ehr/inbox")).setPayload("application/fhir+json")
+                .getPayloadElement().addExtension(backport + "backport-payload-content", new org.hl7.fhir.r4.model.CodeType("id-only"));
+        MethodOutcome subscribed = ehr.create().resource(subscription).execute();
+        assertTrue(subscribed.getCreated());
+        String subscriptionId = subscribed.getId().getIdPart();
+
         // 3. the patient answers through the link, without logging in
         FhirTestClient anonymous = new FhirTestClient(server);
         Questionnaire prom = ehr.read().resource(Questionnaire.class).withId("demo-wellbeing-prom").execute();
@@ -117,6 +140,25 @@ class EhrRoundTripTest {
         FhirTestClient.Reply shared = patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$share", "");
         assertEquals(200, shared.status(), shared.body());
         assertEquals(Consent.ConsentState.ACTIVE, shared.resource(Consent.class).getStatus());
+
+        // the EHR's endpoint receives the notification: a history Bundle, SubscriptionStatus first, event 1 naming the response
+        for (int round = 0; round < 40 && hook.to("/ehr/inbox").isEmpty(); round++) {
+            subscriptionSender.sendDue(); // the scheduled sender may be first; either delivers it
+            if (hook.to("/ehr/inbox").isEmpty()) {
+                Thread.sleep(250);
+            }
+        }
+        Bundle notification = context.newJsonParser().parseResource(Bundle.class, hook.to("/ehr/inbox").get(0).body());
+        assertEquals(Bundle.BundleType.HISTORY, notification.getType());
+        org.hl7.fhir.r4.model.Parameters status = (org.hl7.fhir.r4.model.Parameters) notification.getEntryFirstRep().getResource();
+        assertEquals("event-notification", status.getParameter("type").getValue().primitiveValue());
+        assertEquals("1", status.getParameter("events-since-subscription-start").getValue().primitiveValue());
+        assertTrue(notification.getEntry().get(1).getFullUrl().endsWith("/QuestionnaireResponse/" + responseId));
+        org.hl7.fhir.r4.model.Bundle statusBundle = ehr.operation().onInstance("Subscription/" + subscriptionId)
+                .named("$status").withNoParameters(org.hl7.fhir.r4.model.Parameters.class).useHttpGet()
+                .returnResourceType(Bundle.class).execute();
+        assertEquals("1", ((org.hl7.fhir.r4.model.Parameters) statusBundle.getEntryFirstRep().getResource())
+                .getParameter("events-since-subscription-start").getValue().primitiveValue());
 
         // 5. the EHR follows the Task's output to the response
         done = ehr.read().resource(Task.class).withId(taskId).execute();
