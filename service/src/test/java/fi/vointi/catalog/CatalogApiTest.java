@@ -56,7 +56,8 @@ class CatalogApiTest {
                 Map.entry("Group", Set.of()),
                 Map.entry("PlanDefinition", Set.of("_id", "url")),
                 Map.entry("CarePlan", Set.of()),
-                Map.entry("Encounter", Set.of()));
+                Map.entry("Encounter", Set.of()),
+                Map.entry("Subscription", Set.of("status")));
         Map<String, FhirTestClient> callers = Map.ofEntries(
                 Map.entry("Questionnaire", fhir),
                 Map.entry("QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs"))),
@@ -70,7 +71,8 @@ class CatalogApiTest {
                 Map.entry("Group", fhir.as(tokens.system("catalog-test", "system/QuestionnaireResponse.rs"))),
                 Map.entry("PlanDefinition", fhir),
                 Map.entry("CarePlan", fhir.as(tokens.system("catalog-test", "system/CarePlan.r"))),
-                Map.entry("Encounter", fhir.as(tokens.system("catalog-test", "system/Encounter.c"))));
+                Map.entry("Encounter", fhir.as(tokens.system("catalog-test", "system/Encounter.c"))),
+                Map.entry("Subscription", fhir.as(tokens.system("catalog-test", "system/QuestionnaireResponse.rs"))));
         assertEquals(implemented.keySet(),
                 resources.stream().map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet()));
         CapabilityStatementRestResourceComponent qr = resource(cs, "QuestionnaireResponse");
@@ -83,6 +85,7 @@ class CatalogApiTest {
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Organization")));
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Location")));
         assertEquals(Set.of("create"), interactions(resource(cs, "Encounter"))); // visits for post-visit feedback, never stored
+        assertEquals(Set.of("create", "read", "delete", "search-type"), interactions(resource(cs, "Subscription")));
         assertEquals("SMART-on-FHIR", cs.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode());
 
         // every declared search parameter is accepted, and exactly those
@@ -92,7 +95,7 @@ class CatalogApiTest {
             for (String name : declared) {
                 String value = Set.of("authored", "date", "_lastUpdated").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q"
                         : name.equals("status") ? Map.of("Task", "ready", "Questionnaire", "active", "QuestionnaireResponse", "completed",
-                                "Observation", "final").get(resource.getType())
+                                "Observation", "final", "Subscription", "active").get(resource.getType())
                         : name.equals("type") ? "unit" : name.equals("action") ? "R" : name.equals("outcome") ? "0"
                         : name.equals("active") ? "true" : "x";
                 FhirTestClient client = callers.get(resource.getType());
