@@ -132,8 +132,16 @@ public class MessageSender {
             outbox.defer(m, channel == Channel.SMS ? quietHours.nextAllowed(later) : later);
             return 3;
         }
-        if (!outbox.startAttempt(m, instance, now, now.plus(configuration.getLease()))) {
+        // the cap again, atomically with the start: another instance may be sending to the same person right now
+        Instant refused = outbox.startAttempt(m, instance, now, now.plus(configuration.getLease()),
+                now.minus(configuration.getRatePeriod()), configuration.getRateCap());
+        if (refused == OutboxStore.LOST) {
             return 3; // taken over or cancelled meanwhile: not ours to send
+        }
+        if (refused != null) {
+            Instant later = refused.equals(now) ? now.plus(configuration.getLease()) : refused.plus(configuration.getRatePeriod());
+            outbox.defer(m, channel == Channel.SMS ? quietHours.nextAllowed(later) : later);
+            return 3;
         }
         Delivery delivery = deliver(m.message());
         Instant done = clock.instant();

@@ -145,9 +145,52 @@ public class OutboxStore {
      * Starts an attempt: renews the lease and counts the attempt, only while the claim is still ours and the message
      * still queued (not erased, not cancelled meanwhile). False: someone else has it now, do not send.
      */
+    /** {@link #startAttempt(Claimed, String, Instant, Instant, Instant, int)}'s answer when the claim is no longer ours. */
+    public static final Instant LOST = Instant.EPOCH;
+
     public boolean startAttempt(Claimed m, String instance, Instant now, Instant leaseUntil) {
+        return startAttempt(m, instance, now, leaseUntil, null, 0) == null;
+    }
+
+    /**
+     * Starts an attempt only while the address is under the per-person cap, counting the messages sent to it since
+     * {@code capSince} and those whose attempt is under way on any instance. The address's rows are locked first
+     * ({@code FOR UPDATE}), so two instances that claimed different messages to one person decide one after the other
+     * and the second sees the first's attempt: the cap holds across instances.
+     *
+     * @return null when the attempt started; {@link #LOST} when the claim is no longer ours; else when the oldest send
+     *     counted leaves the period (or {@code now} when only attempts under way fill the cap)
+     */
+    @Nullable
+    public Instant startAttempt(Claimed m, String instance, Instant now, Instant leaseUntil, @Nullable Instant capSince, int cap) {
         try (Connection c = connection()) {
             c.setAutoCommit(false);
+            if (capSince != null) {
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM message_outbox WHERE recipient_key = ? AND channel = ?"
+                        + " FOR UPDATE")) {
+                    s.setString(1, m.recipientKey());
+                    s.setString(2, m.message().channel().code());
+                    s.executeQuery().close();
+                }
+                try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), MIN(o.sent_at) FROM message_outbox o"
+                        + " WHERE o.recipient_key = ? AND o.channel = ? AND o.id <> ? AND (o.sent_at > ? OR (o.status = 'queued'"
+                        + " AND o.claimed_until > ? AND EXISTS (SELECT 1 FROM message_attempt a WHERE a.message_id = o.id"
+                        + " AND a.attempt = o.attempts AND a.outcome = 'started')))")) {
+                    s.setString(1, m.recipientKey());
+                    s.setString(2, m.message().channel().code());
+                    s.setString(3, m.message().id());
+                    s.setObject(4, at(capSince));
+                    s.setObject(5, at(now));
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        if (rs.getInt(1) >= cap) {
+                            OffsetDateTime oldest = rs.getObject(2, OffsetDateTime.class);
+                            c.rollback();
+                            return oldest == null ? now : oldest.toInstant();
+                        }
+                    }
+                }
+            }
             try (PreparedStatement s = c.prepareStatement("UPDATE message_outbox SET attempts = attempts + 1, claimed_until = ?"
                     + " WHERE id = ? AND claimed_by = ? AND status = 'queued'")) {
                 s.setObject(1, at(leaseUntil));
@@ -155,7 +198,7 @@ public class OutboxStore {
                 s.setString(3, m.claim());
                 if (s.executeUpdate() != 1) {
                     c.rollback();
-                    return false;
+                    return LOST;
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO message_attempt (message_id, attempt, instance, started_at,"
@@ -167,7 +210,7 @@ public class OutboxStore {
                 s.executeUpdate();
             }
             c.commit();
-            return true;
+            return null;
         } catch (SQLException e) {
             throw new IllegalStateException("Could not start an attempt", e);
         }
