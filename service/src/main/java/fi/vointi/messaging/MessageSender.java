@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -125,14 +124,7 @@ public class MessageSender {
             outbox.defer(m, quietHours.nextAllowed(now));
             return 3;
         }
-        Optional<Instant> capped = outbox.oldestSentSince(m.recipientKey(), channel, now.minus(configuration.getRatePeriod()),
-                configuration.getRateCap());
-        if (capped.isPresent()) {
-            Instant later = capped.get().plus(configuration.getRatePeriod());
-            outbox.defer(m, channel == Channel.SMS ? quietHours.nextAllowed(later) : later);
-            return 3;
-        }
-        // the cap again, atomically with the start: another instance may be sending to the same person right now
+        // the per-person cap, decided atomically with the start: another instance may be sending to the same person now
         Instant refused = outbox.startAttempt(m, instance, now, now.plus(configuration.getLease()),
                 now.minus(configuration.getRatePeriod()), configuration.getRateCap());
         if (refused == OutboxStore.LOST) {

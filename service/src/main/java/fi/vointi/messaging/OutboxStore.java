@@ -271,22 +271,6 @@ public class OutboxStore {
                 + " WHERE status = 'queued' AND (recipient_key = ? OR patient_id = ?)", at(now), at(now), recipientKey, patientId);
     }
 
-    /** Sent messages to this address since {@code since}, and the oldest of them (for the per-person cap). */
-    public Optional<Instant> oldestSentSince(String recipientKey, Channel channel, Instant since, int atLeast) {
-        try (Connection c = connection(); PreparedStatement s = c.prepareStatement("SELECT COUNT(*), MIN(sent_at) FROM message_outbox"
-                + " WHERE recipient_key = ? AND channel = ? AND sent_at > ?")) {
-            s.setString(1, recipientKey);
-            s.setString(2, channel.code());
-            s.setObject(3, at(since));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) >= atLeast ? Optional.of(rs.getObject(2, OffsetDateTime.class).toInstant()) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The provider's report about a message it accepted; returns the patient and address key, if the message is known. */
     public Optional<String[]> report(Channel channel, String providerId, String providerStatus, @Nullable String status, Instant now) {
         try (Connection c = connection()) {
