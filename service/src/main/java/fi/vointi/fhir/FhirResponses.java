@@ -62,14 +62,9 @@ public class FhirResponses {
             throw FhirException.badRequest("_elements has no element names");
         }
         String type = json.context().getResourceType(resource);
+        SearchRequest.checkElements(type, elements);
         Set<String> paths = new LinkedHashSet<>();
-        var definition = json.context().getResourceDefinition(type);
-        for (String name : elements) {
-            if (definition.getChildByName(name) == null && definition.getChildByName(name + "[x]") == null) {
-                throw FhirException.badRequest("_elements: '" + name + "' is not an element of " + type);
-            }
-            paths.add(type + "." + name);
-        }
+        elements.forEach(name -> paths.add(type + "." + name));
         Resource subset = ((Resource) resource).copy();
         if ("data".equals(summary)) {
             parser.setSuppressNarratives(true);

@@ -204,13 +204,18 @@ public final class SearchRequest {
         if (spec.resourceType() == null) {
             throw FhirException.notSupported("_elements is not supported here");
         }
-        BaseRuntimeElementCompositeDefinition<?> definition = FhirContext.forR4Cached().getResourceDefinition(spec.resourceType());
+        checkElements(spec.resourceType(), names);
+        return names;
+    }
+
+    /** {@code _elements} names must be top-level elements of the resource type (searches and reads): else 400. */
+    static void checkElements(String resourceType, List<String> names) {
+        BaseRuntimeElementCompositeDefinition<?> definition = FhirContext.forR4Cached().getResourceDefinition(resourceType);
         for (String name : names) {
             if (definition.getChildByName(name) == null && definition.getChildByName(name + "[x]") == null) {
-                throw FhirException.badRequest("_elements: '" + name + "' is not an element of " + spec.resourceType());
+                throw FhirException.badRequest("_elements: '" + name + "' is not an element of " + resourceType);
             }
         }
-        return names;
     }
 
     /** The validated {@code _sort}, or {@code defaultSort}. */
