@@ -255,7 +255,10 @@ public class ExportWorker {
         }
     }
 
-    /** One row as its NDJSON line, re-encoded by HAPI from the stored resource (or, for Consent, built as a read builds it). */
+    /**
+     * One row as its NDJSON line: a response or Observation is the stored compact text, the very bytes a read sends
+     * (FhirJson.encode); a Task is re-encoded as a read shows it to this caller, a Consent built as a read builds it.
+     */
     private String line(String type, IParser parser, Caller caller, ResultSet rs) throws SQLException {
         return switch (type) {
             case "Task" -> parser.encodeResourceToString(invitations.visibleTo(caller,
@@ -263,8 +266,24 @@ public class ExportWorker {
             case "Consent" -> parser.encodeResourceToString(SharingService.toConsent(new SharingService.Decision(
                     rs.getString(1), rs.getString(2), rs.getString(3), "share".equals(rs.getString(4)), rs.getString(5),
                     rs.getObject(6, java.time.OffsetDateTime.class).toInstant()), rs.getString(7)));
-            default -> parser.encodeResourceToString(parser.parseResource(rs.getString(2)));
+            default -> oneLine(parser, rs.getString(2));
         };
+    }
+
+    /**
+     * Stored text is HAPI's compact encoding, one line (a line break inside a string is escaped). It is checked with
+     * Jackson's streaming tokenizer (well-formed, one value; far cheaper than HAPI's parse and encode): a damaged row
+     * fails the job rather than a warehouse loading a broken line. Text with a raw line break is encoded again.
+     */
+    static String oneLine(IParser parser, String stored) {
+        fi.vointi.input.JsonScan.Problem problem = fi.vointi.input.JsonScan.check(stored);
+        if (problem != null) {
+            throw new IllegalStateException("a stored resource is not well-formed JSON: " + problem.describe());
+        }
+        if (stored.indexOf('\n') < 0 && stored.indexOf('\r') < 0) {
+            return stored;
+        }
+        return parser.encodeResourceToString(parser.parseResource(stored));
     }
 
     /**

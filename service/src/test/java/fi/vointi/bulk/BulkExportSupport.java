@@ -120,6 +120,17 @@ final class BulkExportSupport {
         return byType;
     }
 
+    /** The raw lines of every output file of a type. */
+    static List<String> lines(FhirTestClient client, Map<String, Object> manifest, String type) {
+        List<String> lines = new ArrayList<>();
+        for (Map<String, Object> output : outputs(manifest)) {
+            if (type.equals(output.get("type"))) {
+                lines.addAll(List.of(download(client, (String) output.get("url")).body().split("\n")));
+            }
+        }
+        return lines;
+    }
+
     static List<String> ids(Map<String, List<IBaseResource>> byType, String type) {
         return byType.getOrDefault(type, List.of()).stream().map(r -> r.getIdElement().getIdPart()).toList();
     }

@@ -32,6 +32,7 @@ import static fi.vointi.bulk.BulkExportSupport.download;
 import static fi.vointi.bulk.BulkExportSupport.downloadAll;
 import static fi.vointi.bulk.BulkExportSupport.ids;
 import static fi.vointi.bulk.BulkExportSupport.kickOff;
+import static fi.vointi.bulk.BulkExportSupport.lines;
 import static fi.vointi.bulk.BulkExportSupport.manifest;
 import static fi.vointi.bulk.BulkExportSupport.outputs;
 import static fi.vointi.bulk.BulkExportSupport.poll;
@@ -158,6 +159,15 @@ class BulkExportTest {
                 + " WHERE operation = 'bulk-export-download' AND agent_client = ? AND http_status = 200", warehouseClient));
         assertTrue(Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE operation = 'bulk-export-download'"
                 + " AND agent_client = 'demo-ehr' AND http_status = 404") >= 1);
+
+        // a line is the very JSON a read of the resource sends (the stored text, not a re-encoding that could drift)
+        for (String type : List.of("QuestionnaireResponse", "Observation")) {
+            String line = lines(warehouse, manifest, type).get(0);
+            String id = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().parseResource(line).getIdElement().getIdPart();
+            Reply read = warehouse.get("/fhir/" + type + "/" + id);
+            assertEquals(200, read.status(), read.body());
+            assertEquals(read.body(), line, type + "/" + id);
+        }
     }
 
     @Test
