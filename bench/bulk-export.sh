@@ -55,15 +55,33 @@ if [ -z "${KEEP_DB:-}" ]; then
   [ -n "$SEED" ] || { echo "could not create the seed response: $(cat target/bench-bulk-seed.json)" >&2; exit 1; }
   echo "cloning $QRS responses and their Observations from $SEED ..."
   START=$(date +%s)
-  # column-agnostic clones: the seed row as JSON with a few fields replaced (new ids, shared with the care team)
-  psql_bench -c "INSERT INTO questionnaire_response SELECT (jsonb_populate_record(NULL::questionnaire_response,
-      to_jsonb(r) || jsonb_build_object('id', 'bulk-' || g, 'identifier_value', 'bulk-' || g, 'shared', true,
-        'resource_json', replace(r.resource_json, r.id, 'bulk-' || g)))).*
-    FROM questionnaire_response r, generate_series(1, $QRS) g WHERE r.id = '$SEED'"
-  psql_bench -c "INSERT INTO observation SELECT (jsonb_populate_record(NULL::observation,
-      to_jsonb(o) || jsonb_build_object('id', 'bulk-' || g || '-' || o.score_key, 'response_id', 'bulk-' || g,
-        'resource_json', replace(replace(o.resource_json, o.id, 'bulk-' || g || '-' || o.score_key), o.response_id, 'bulk-' || g)))).*
-    FROM observation o, generate_series(1, $QRS) g WHERE o.response_id = '$SEED'"
+  # column-agnostic clones: every column of the seed row copied, a few replaced (new ids, shared with the care
+  # team); the column list is read from the catalog so the script follows the schema. Batches of 100,000 rows.
+  clone() { # table, replacements (column=expression per line), WHERE of the seed rows, rows to make
+    local table=$1 replacements=$2 where=$3 rows=$4 from=1
+    local cols sel
+    cols=$(psql_bench -At -c "SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position)
+      FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '$table'")
+    sel=$(psql_bench -At -c "SELECT string_agg(COALESCE(r.expression, 's.' || quote_ident(c.column_name)), ', '
+        ORDER BY c.ordinal_position)
+      FROM information_schema.columns c LEFT JOIN (SELECT split_part(line, '=', 1) AS name,
+          substr(line, strpos(line, '=') + 1) AS expression
+        FROM regexp_split_to_table(\$\$$replacements\$\$, E'\\n') line WHERE line <> '') r ON r.name = c.column_name
+      WHERE c.table_schema = current_schema() AND c.table_name = '$table'")
+    while [ "$from" -le "$rows" ]; do
+      local to=$(( from + 99999 > rows ? rows : from + 99999 ))
+      psql_bench -c "INSERT INTO $table ($cols) SELECT $sel FROM $table s, generate_series($from, $to) g WHERE $where"
+      from=$(( to + 1 ))
+    done
+  }
+  clone questionnaire_response "id='bulk-' || g
+identifier_value='bulk-' || g
+shared=true
+resource_json=replace(s.resource_json, s.id, 'bulk-' || g)" "s.id = '$SEED'" "$QRS"
+  clone observation "id='bulk-' || g || '-' || s.score_key
+response_id='bulk-' || g
+resource_json=replace(replace(s.resource_json, s.id, 'bulk-' || g || '-' || s.score_key), s.response_id, 'bulk-' || g)" \
+    "s.response_id = '$SEED'" "$QRS"
   psql_bench -c "VACUUM ANALYZE questionnaire_response" -c "VACUUM ANALYZE observation"
   echo "loaded in $(( $(date +%s) - START )) s"
 fi
