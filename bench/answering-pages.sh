@@ -41,6 +41,7 @@ export VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 export VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir"
 # production start: the adaptive tests' state key is required (docs/adaptive.md); a throw-away one per run
 export VOINTI_ADAPTIVE_STATE_KEY="${VOINTI_ADAPTIVE_STATE_KEY:-$(head -c 32 /dev/urandom | base64)}"
+export VOINTI_SUBSCRIPTIONS_HEADER_KEY="${VOINTI_SUBSCRIPTIONS_HEADER_KEY:-$(head -c 32 /dev/urandom | base64)}"
 # The demo county, so that the inviting unit has a name on the results page; no demo invitations.
 export VOINTI_DEMO_ORGANIZATIONS=true VOINTI_DEMO_INVITATIONS=false
 if [ "$DB" = h2 ]; then

@@ -34,6 +34,7 @@ TOKEN=$(java -cp "$JAR" bench/BenchToken.java target/bench-jwks.json "system/Que
 export VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 export VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir"
 export VOINTI_ADAPTIVE_STATE_KEY="${VOINTI_ADAPTIVE_STATE_KEY:-$(head -c 32 /dev/urandom | base64)}"
+export VOINTI_SUBSCRIPTIONS_HEADER_KEY="${VOINTI_SUBSCRIPTIONS_HEADER_KEY:-$(head -c 32 /dev/urandom | base64)}"
 MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgres \
   VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" VOINTI_DB_USER=postgres VOINTI_PORT="$PORT" \
   VOINTI_MANAGEMENT_PORT="$MANAGEMENT_PORT" VOINTI_BULK_DIRECTORY="$OUT" VOINTI_BULK_PAGE_SIZE="${PAGE_SIZE:-1000}" \

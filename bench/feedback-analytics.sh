@@ -25,7 +25,7 @@ if [ -z "${SKIP_LOAD:-}" ]; then
 fi
 TOKEN=$(java -cp service/target/vointi-service.jar bench/BenchToken.java target/bench-jwks.json "system/MeasureReport.rs")
 MICRONAUT_CONFIG_FILES=bench/application-bench.yml MICRONAUT_ENVIRONMENTS=postgres VOINTI_DB_URL="jdbc:postgresql://$PGHOST:5432/$DB" \
-  VOINTI_DB_USER=postgres VOINTI_PORT="$PORT" VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir" VOINTI_ADAPTIVE_STATE_KEY="$(head -c 32 /dev/urandom | base64)" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar \
+  VOINTI_DB_USER=postgres VOINTI_PORT="$PORT" VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" VOINTI_FHIR_BASE_URL="http://127.0.0.1:$PORT/fhir" VOINTI_ADAPTIVE_STATE_KEY="$(head -c 32 /dev/urandom | base64)" VOINTI_SUBSCRIPTIONS_HEADER_KEY="$(head -c 32 /dev/urandom | base64)" java ${SERVER_JAVA_OPTS:-} -jar service/target/vointi-service.jar \
   > target/bench-analytics-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT

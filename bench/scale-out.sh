@@ -31,6 +31,7 @@ TOKEN=$(java -cp "$JAR" bench/BenchToken.java target/bench-jwks.json "system/Que
 export TOKEN
 # one key for every instance: a test's sealed state must open on whichever instance the next call reaches
 export VOINTI_ADAPTIVE_STATE_KEY="${VOINTI_ADAPTIVE_STATE_KEY:-$(head -c 32 /dev/urandom | base64)}"
+export VOINTI_SUBSCRIPTIONS_HEADER_KEY="${VOINTI_SUBSCRIPTIONS_HEADER_KEY:-$(head -c 32 /dev/urandom | base64)}"
 export VOINTI_FEEDBACK_PUBLIC_BASE_URL="http://127.0.0.1:$LB_PORT"
 export VOINTI_FHIR_BASE_URL="http://127.0.0.1:$LB_PORT/fhir"
 

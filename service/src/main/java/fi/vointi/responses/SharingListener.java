@@ -9,7 +9,8 @@ import fi.vointi.security.AccessPolicy;
 public interface SharingListener {
     /**
      * @param decision the decision just recorded
-     * @param facts    the response's facts with the decision applied (shared or not)
+     * @param before   the response's facts before the decision (whether it was shared)
+     * @param after    the response's facts with the decision applied (shared or not)
      */
-    void decided(SharingService.Decision decision, AccessPolicy.ResponseFacts facts);
+    void decided(SharingService.Decision decision, AccessPolicy.ResponseFacts before, AccessPolicy.ResponseFacts after);
 }

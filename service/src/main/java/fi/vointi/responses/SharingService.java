@@ -68,7 +68,7 @@ public class SharingService {
         responses.setShared(responseId, share);
         AccessPolicy.ResponseFacts after = new AccessPolicy.ResponseFacts(row.subjectType(), row.subjectId(), row.unitRef(),
                 share, row.closedToGuardians());
-        listeners.forEach(l -> l.decided(decision, after));
+        listeners.forEach(l -> l.decided(decision, row.facts(), after));
         return toConsent(decision, row.unitRef());
     }
 

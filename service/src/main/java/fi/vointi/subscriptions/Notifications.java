@@ -31,6 +31,7 @@ import java.util.UUID;
 final class Notifications {
     static final String STATUS_PROFILE = SubscriptionRequest.BACKPORT + "backport-subscription-status-r4";
     static final String NOTIFICATION_PROFILE = SubscriptionRequest.BACKPORT + "backport-subscription-notification-r4";
+    static final String MASK = "***";
     static final String TOPIC_EXTENSION = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic";
 
     private Notifications() {
@@ -67,8 +68,15 @@ final class Notifications {
             channel.addExtension(SubscriptionRequest.HEARTBEAT_PERIOD, new UnsignedIntType(s.heartbeatSeconds()));
         }
         channel.addExtension(SubscriptionRequest.TIMEOUT, new UnsignedIntType(s.timeoutSeconds()));
-        s.headers().forEach(channel::addHeader);
+        // the values may be the EHR's credential: never shown again, not even to the client that set them
+        s.headers().forEach(h -> channel.addHeader(masked(h)));
         return r;
+    }
+
+    /** A header as reads show it: the name, and {@value #MASK} for the value. */
+    static String masked(String header) {
+        int colon = header.indexOf(':');
+        return (colon < 0 ? header : header.substring(0, colon)) + ": " + MASK;
     }
 
     /** SubscriptionStatus as R4 Parameters: {@code type} is event-notification, heartbeat or query-status. */
@@ -113,8 +121,14 @@ final class Notifications {
             if (e.resource() != null) {
                 entry.setResource(e.resource());
             }
-            entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(e.focusType());
-            entry.getResponse().setStatus("201");
+            if (s.topic() == Topic.RESPONSE_SHARING_WITHDRAWN) {
+                // no longer the subscriber's to read: for it the resource is gone (it stays at Vointi, with the patient)
+                entry.getRequest().setMethod(Bundle.HTTPVerb.DELETE).setUrl(e.focusUrl().substring(s.baseUrl().length() + 1));
+                entry.getResponse().setStatus("200");
+            } else {
+                entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(e.focusType());
+                entry.getResponse().setStatus("201");
+            }
         }
         return bundle;
     }

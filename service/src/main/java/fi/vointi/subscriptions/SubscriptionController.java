@@ -75,10 +75,11 @@ public class SubscriptionController {
         CallerResolver.enforce(AccessPolicy.subscribe(caller, asked.unitRefs()));
         String base = SearchBundles.baseUrl(request, server.getBaseUrl());
         StoredSubscription stored = new StoredSubscription(UUID.randomUUID().toString(), AccessPolicy.exportClient(caller),
-                SubscriptionEvents.scopesText(caller), asked.topic(), asked.unitRefs(), "active", asked.endpoint(),
+                SubscriptionEvents.scopesText(caller), asked.topic(), asked.unitRefs(), "requested", asked.endpoint(),
                 asked.content(), asked.headers(), asked.heartbeatSeconds(), asked.timeoutSeconds(), asked.end(),
-                asked.reason(), base, 0, null, asked.heartbeatSeconds() == null ? null : now.plusSeconds(asked.heartbeatSeconds()),
-                now, now, 1);
+                asked.reason(), base, 0, null, null, now, now, 1,
+                // requested until the endpoint answers the handshake, which the sender sends in its next round
+                StoredSubscription.HANDSHAKE_PENDING, 0, now);
         store.insert(stored);
         audit.entity("Subscription/" + stored.id()).detail("topic " + asked.topic().code());
         Subscription resource = Notifications.resource(stored, now);

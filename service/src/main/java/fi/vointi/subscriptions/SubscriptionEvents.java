@@ -33,11 +33,19 @@ class SubscriptionEvents implements SharingListener {
     }
 
     @Override
-    public void decided(SharingService.Decision decision, AccessPolicy.ResponseFacts facts) {
-        if (!decision.share()) {
-            return; // withdrawing is no event of either topic
-        }
+    public void decided(SharingService.Decision decision, AccessPolicy.ResponseFacts before, AccessPolicy.ResponseFacts facts) {
         Instant now = clock.instant();
+        if (!decision.share()) {
+            if (before.shared()) {
+                // told to those who could read it while it was shared; a withdrawal of an unshared response changes nothing
+                for (StoredSubscription s : store.takingEvents(Topic.RESPONSE_SHARING_WITHDRAWN)) {
+                    if (applies(s, before, now)) {
+                        store.raise(s.id(), "QuestionnaireResponse", decision.responseId(), now);
+                    }
+                }
+            }
+            return;
+        }
         for (StoredSubscription s : store.takingEvents(Topic.RESPONSE_SHARED)) {
             if (applies(s, facts, now)) {
                 store.raise(s.id(), "QuestionnaireResponse", decision.responseId(), now);

@@ -87,6 +87,10 @@ public record SubscriptionRequest(Topic topic, @Nullable Set<String> unitRefs, S
         if (contentExtension != null) {
             content = Content.of(contentExtension.getValue() == null ? "" : contentExtension.getValue().primitiveValue());
         }
+        if (content == Content.FULL_RESOURCE && topic == Topic.RESPONSE_SHARING_WITHDRAWN) {
+            throw invalid("Subscription.channel.payload", "Topic " + topic.url() + " notifies a response the subscriber may"
+                    + " no longer read: its content is empty or id-only");
+        }
         Integer heartbeat = unsigned(channel.getExtensionByUrl(HEARTBEAT_PERIOD), "heartbeat period");
         if (heartbeat != null && heartbeat < limits.minHeartbeatSeconds()) {
             throw invalid("Subscription.channel", "The heartbeat period is at least " + limits.minHeartbeatSeconds() + " seconds");

@@ -4,6 +4,8 @@ import fi.vointi.security.AccessPolicy;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
@@ -34,17 +36,39 @@ import java.util.Optional;
 public class SubscriptionStore {
     private static final String COLUMNS = "id, client_id, scopes, topic, unit_refs, status, endpoint, content, headers,"
             + " heartbeat_seconds, timeout_seconds, end_at, reason, base_url, events_since_start, last_error,"
-            + " next_heartbeat_at, created_at, last_updated, version_id";
+            + " next_heartbeat_at, created_at, last_updated, version_id, handshake, handshake_attempts, handshake_due_at";
     private static final String EVENT = "subscription_id, event_number, focus_type, focus_id, occurred_at, attempts";
     private static final String DUE = "status = 'queued' AND not_before <= ? AND (claimed_until IS NULL OR claimed_until <= ?)";
 
     private final JdbcOperations jdbc;
     private final DataSource dataSource;
+    private final ChannelHeaderSeal seal;
     private volatile Boolean postgres;
 
-    SubscriptionStore(JdbcOperations jdbc, DataSource dataSource) {
+    SubscriptionStore(JdbcOperations jdbc, DataSource dataSource, ChannelHeaderSeal seal) {
         this.jdbc = jdbc;
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
+        this.seal = seal;
+    }
+
+    /** Seals the channel headers of rows written before V30 (plain text): once, at start-up, on whichever instance. */
+    @EventListener
+    void onStartup(StartupEvent event) {
+        List<String[]> plain = new ArrayList<>();
+        try (Connection c = connection(); PreparedStatement s = c.prepareStatement(
+                "SELECT id, headers FROM subscription WHERE headers IS NOT NULL AND headers NOT LIKE 'v1:%'")) {
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    plain.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read subscription headers", e);
+        }
+        for (String[] row : plain) {
+            // conditional on the plain value: of two instances starting together only one writes
+            update("UPDATE subscription SET headers = ? WHERE id = ? AND headers = ?", seal.seal(row[0], row[1]), row[0], row[1]);
+        }
     }
 
     /** A claimed event, under the claim token that every later write of it must present. */
@@ -57,11 +81,13 @@ public class SubscriptionStore {
     }
 
     public void insert(StoredSubscription s) {
-        update("INSERT INTO subscription (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        update("INSERT INTO subscription (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s.id(), s.clientId(), s.scopes(), s.topic().url(), s.unitRefs() == null ? null : String.join(" ", s.unitRefs()),
-                s.status(), s.endpoint(), s.content().code(), s.headers().isEmpty() ? null : String.join("\n", s.headers()),
+                s.status(), s.endpoint(), s.content().code(),
+                s.headers().isEmpty() ? null : seal.seal(s.id(), String.join("\n", s.headers())),
                 s.heartbeatSeconds(), s.timeoutSeconds(), at(s.end()), s.reason(), s.baseUrl(), s.eventsSinceStart(),
-                s.lastError(), at(s.nextHeartbeatAt()), at(s.createdAt()), at(s.lastUpdated()), s.versionId());
+                s.lastError(), at(s.nextHeartbeatAt()), at(s.createdAt()), at(s.lastUpdated()), s.versionId(),
+                s.handshake(), s.handshakeAttempts(), at(s.handshakeDueAt()));
     }
 
     public Optional<StoredSubscription> find(String id) {
@@ -81,7 +107,7 @@ public class SubscriptionStore {
     /** Subscriptions to {@code topic} that take events now, in id order (the order their rows are locked in). */
     public List<StoredSubscription> takingEvents(Topic topic) {
         return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM subscription WHERE topic = ? AND status IN ('active', 'error')"
-                + " ORDER BY id", s -> {
+                + " AND handshake = 'done' ORDER BY id", s -> {
             s.setString(1, topic.url());
             return rows(s);
         });
@@ -252,12 +278,38 @@ public class SubscriptionStore {
     /** Subscriptions whose heartbeat is due. */
     public List<StoredSubscription> heartbeatsDue(Instant now, int limit) {
         return query("SELECT " + COLUMNS + " FROM subscription WHERE next_heartbeat_at <= ? AND status IN ('active', 'error')"
-                + " ORDER BY next_heartbeat_at LIMIT ?", at(now), limit);
+                + " AND handshake = 'done' ORDER BY next_heartbeat_at LIMIT ?", at(now), limit);
     }
 
     /** Takes a due heartbeat: moves it on from {@code due} to {@code next}; only one instance wins. */
     public boolean takeHeartbeat(String id, Instant due, Instant next) {
         return update("UPDATE subscription SET next_heartbeat_at = ? WHERE id = ? AND next_heartbeat_at = ?", at(next), id, at(due)) == 1;
+    }
+
+    /** Subscriptions that owe a handshake now. */
+    public List<StoredSubscription> handshakesDue(Instant now, int limit) {
+        return query("SELECT " + COLUMNS + " FROM subscription WHERE handshake = 'pending' AND handshake_due_at <= ?"
+                + " ORDER BY handshake_due_at LIMIT ?", at(now), limit);
+    }
+
+    /** Takes a due handshake for a lease (until {@code leaseUntil}); only one instance wins. */
+    public boolean takeHandshake(String id, Instant due, Instant leaseUntil) {
+        return update("UPDATE subscription SET handshake_due_at = ? WHERE id = ? AND handshake = 'pending' AND handshake_due_at = ?",
+                at(leaseUntil), id, at(due)) == 1;
+    }
+
+    /** The endpoint accepted the handshake: the subscription is active and takes events from now on. */
+    public void handshakeDone(String id, Instant now, @Nullable Instant nextHeartbeat) {
+        update("UPDATE subscription SET handshake = 'done', handshake_attempts = handshake_attempts + 1, handshake_due_at = NULL,"
+                + " status = 'active', last_error = NULL, next_heartbeat_at = ?, last_updated = ? WHERE id = ? AND handshake = 'pending'",
+                at(nextHeartbeat), at(now), id);
+    }
+
+    /** The handshake failed: retried at {@code retryAt}, or given up (null); the subscription is in error meanwhile. */
+    public void handshakeFailed(String id, String error, @Nullable Instant retryAt, Instant now) {
+        update("UPDATE subscription SET handshake = ?, handshake_attempts = handshake_attempts + 1, handshake_due_at = ?,"
+                + " status = 'error', last_error = ?, last_updated = ? WHERE id = ? AND handshake = 'pending'",
+                retryAt == null ? "failed" : "pending", at(retryAt), clip(error), at(now), id);
     }
 
     /** The current version of a notification's focus with its response's facts; empty when it is gone. */
@@ -306,20 +358,23 @@ public class SubscriptionStore {
         }
     }
 
-    private static List<StoredSubscription> rows(PreparedStatement s) throws SQLException {
+    private List<StoredSubscription> rows(PreparedStatement s) throws SQLException {
         List<StoredSubscription> found = new ArrayList<>();
         try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 String units = rs.getString(5);
-                String headers = rs.getString(9);
+                String id = rs.getString(1);
+                String sealed = rs.getString(9);
+                String headers = sealed == null ? null : seal.open(id, sealed);
                 int period = rs.getInt(10);
                 Integer heartbeat = rs.wasNull() ? null : period;
-                found.add(new StoredSubscription(rs.getString(1), rs.getString(2), rs.getString(3),
+                found.add(new StoredSubscription(id, rs.getString(2), rs.getString(3),
                         Topic.ofUrl(rs.getString(4)).orElseThrow(), units == null ? null : new LinkedHashSet<>(Arrays.asList(units.split(" "))),
                         rs.getString(6), rs.getString(7), SubscriptionRequest.Content.of(rs.getString(8)),
                         headers == null ? List.of() : List.of(headers.split("\n")), heartbeat,
                         rs.getInt(11), instant(rs, 12), rs.getString(13), rs.getString(14), rs.getLong(15), rs.getString(16),
-                        instant(rs, 17), instant(rs, 18), instant(rs, 19), rs.getInt(20)));
+                        instant(rs, 17), instant(rs, 18), instant(rs, 19), rs.getInt(20), rs.getString(21), rs.getInt(22),
+                        instant(rs, 23)));
             }
         }
         return found;

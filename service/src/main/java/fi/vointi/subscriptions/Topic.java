@@ -15,7 +15,11 @@ public enum Topic {
     SCORE_OBSERVATION_CREATED("score-observation-created", "Observation", "Score Observation created",
             "A score Observation of a response became available to the subscriber: scores are created when a response is"
                     + " completed, and a backend client may read them once the patient shares the response, so the event is"
-                    + " raised at sharing, one per score (final or amended). Focus: the Observation.");
+                    + " raised at sharing, one per score (final or amended). Focus: the Observation."),
+    RESPONSE_SHARING_WITHDRAWN("response-sharing-withdrawn", "QuestionnaireResponse", "Sharing of a response withdrawn",
+            "A patient (or guardian) withdrew the sharing of a QuestionnaireResponse that was shared with the care team of its"
+                    + " service unit: the subscriber may no longer read it (nor its scores) and should drop any copy it holds."
+                    + " Focus: the QuestionnaireResponse, by reference only (payload empty or id-only).");
 
     public static final String CANONICAL_BASE = "https://vointi.fi/fhir/SubscriptionTopic/";
     /** The filter parameter both topics take: the response's service unit ({@code service-unit} extension). */

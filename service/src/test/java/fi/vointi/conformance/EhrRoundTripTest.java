@@ -118,6 +118,13 @@ class EhrRoundTripTest {
         MethodOutcome subscribed = ehr.create().resource(subscription).execute();
         assertTrue(subscribed.getCreated());
         String subscriptionId = subscribed.getId().getIdPart();
+        // the server's handshake (Backport IG): the subscription is requested until the endpoint answers it, then active
+        awaitNotifications(hook, 1);
+        org.hl7.fhir.r4.model.Parameters handshake = (org.hl7.fhir.r4.model.Parameters) context.newJsonParser()
+                .parseResource(Bundle.class, hook.to("/ehr/inbox").get(0).body()).getEntryFirstRep().getResource();
+        assertEquals("handshake", handshake.getParameter("type").getValue().primitiveValue());
+        assertEquals(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.ACTIVE, ehr.read()
+                .resource(org.hl7.fhir.r4.model.Subscription.class).withId(subscriptionId).execute().getStatus());
 
         // 3. the patient answers through the link, without logging in
         FhirTestClient anonymous = new FhirTestClient(server);
@@ -142,13 +149,8 @@ class EhrRoundTripTest {
         assertEquals(Consent.ConsentState.ACTIVE, shared.resource(Consent.class).getStatus());
 
         // the EHR's endpoint receives the notification: a history Bundle, SubscriptionStatus first, event 1 naming the response
-        for (int round = 0; round < 40 && hook.to("/ehr/inbox").isEmpty(); round++) {
-            subscriptionSender.sendDue(); // the scheduled sender may be first; either delivers it
-            if (hook.to("/ehr/inbox").isEmpty()) {
-                Thread.sleep(250);
-            }
-        }
-        Bundle notification = context.newJsonParser().parseResource(Bundle.class, hook.to("/ehr/inbox").get(0).body());
+        awaitNotifications(hook, 2);
+        Bundle notification = context.newJsonParser().parseResource(Bundle.class, hook.to("/ehr/inbox").get(1).body());
         assertEquals(Bundle.BundleType.HISTORY, notification.getType());
         org.hl7.fhir.r4.model.Parameters status = (org.hl7.fhir.r4.model.Parameters) notification.getEntryFirstRep().getResource();
         assertEquals("event-notification", status.getParameter("type").getValue().primitiveValue());
@@ -210,5 +212,16 @@ class EhrRoundTripTest {
 
     private static List<String> interactions(CapabilityStatement cs, String type) {
         return resource(cs, type).getInteraction().stream().map(i -> i.getCode().toCode()).toList();
+    }
+
+    /** Runs sender rounds until the EHR's inbox holds {@code count} notifications (the scheduled sender may be first). */
+    private void awaitNotifications(fi.vointi.subscriptions.HookStub hook, int count) throws InterruptedException {
+        for (int round = 0; round < 40 && hook.to("/ehr/inbox").size() < count; round++) {
+            subscriptionSender.sendDue();
+            if (hook.to("/ehr/inbox").size() < count) {
+                Thread.sleep(250);
+            }
+        }
+        assertEquals(count, hook.to("/ehr/inbox").size());
     }
 }

@@ -10,6 +10,7 @@ import fi.vointi.support.ResponseBuilder;
 import fi.vointi.support.Tokens;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -53,6 +54,7 @@ class SubscriptionDeliveryTest {
     static final String EHR_SCOPES = "system/QuestionnaireResponse.crus system/Questionnaire.rs system/Task.crs";
     static final String RESPONSE_SHARED = "https://vointi.fi/fhir/SubscriptionTopic/response-shared";
     static final String SCORE_CREATED = "https://vointi.fi/fhir/SubscriptionTopic/score-observation-created";
+    static final String SHARING_WITHDRAWN = "https://vointi.fi/fhir/SubscriptionTopic/response-sharing-withdrawn";
     static final String BACKPORT = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/";
 
     HookStub hook;
@@ -90,6 +92,7 @@ class SubscriptionDeliveryTest {
 
     @Test
     void theEhrReceivesEachEventAtLeastOnceWithAStableNumberThroughFailuresAndARestart() throws Exception {
+        clock().set(now); // the other tests move the clock on
         String unit = "unit-" + UUID.randomUUID();
         String other = "unit-" + UUID.randomUUID();
         FhirTestClient ehr = client().as(tokens.system("demo-ehr", EHR_SCOPES));
@@ -102,7 +105,8 @@ class SubscriptionDeliveryTest {
                 hook.url(sharedPath), "full-resource", 120));
         assertEquals(201, created.status(), created.body());
         Subscription shared = created.resource(Subscription.class);
-        assertEquals(Subscription.SubscriptionStatus.ACTIVE, shared.getStatus());
+        assertEquals(Subscription.SubscriptionStatus.REQUESTED, shared.getStatus(), "requested until the handshake");
+        assertEquals("Authorization: ***", shared.getChannel().getHeader().get(0).getValue(), "a header's value is never shown");
         assertTrue(created.header("Location").endsWith("/fhir/Subscription/" + shared.getIdPart()), created.header("Location"));
         assertEquals("full-resource", shared.getChannel().getPayloadElement().getExtensionByUrl(BACKPORT + "backport-payload-content")
                 .getValue().primitiveValue());
@@ -111,11 +115,34 @@ class SubscriptionDeliveryTest {
         assertEquals(201, ehr.post("/fhir/Subscription", subscription(RESPONSE_SHARED, "QuestionnaireResponse", other,
                 hook.url(otherPath), "id-only", null)).status());
 
+        // the channel header is stored encrypted (AES-GCM), and never shown again
+        String stored = Db.strings(dataSource(), "SELECT headers FROM subscription WHERE id = ?", shared.getIdPart()).get(0);
+        assertTrue(stored.startsWith("v1:"), stored);
+        assertFalse(stored.contains("ehr-inbox-secret") || stored.contains("Bearer") || stored.contains("Authorization"), stored);
+        Subscription readBack = ehr.get("/fhir/Subscription/" + shared.getIdPart()).resource(Subscription.class);
+        assertEquals(List.of("Authorization: ***"), readBack.getChannel().getHeader().stream().map(StringType::getValue).toList());
+        assertFalse(ehr.get("/fhir/Subscription").body().contains("ehr-inbox-secret"));
+
+        // the handshake (R4 Subscriptions Backport): each endpoint answers 200, and the subscriptions become active
+        SubscriptionSender.Round handshakes = sender().sendDue();
+        assertEquals(3, handshakes.handshakes(), handshakes.toString());
+        for (String path : List.of(sharedPath, scoresPath, otherPath)) {
+            List<HookStub.Received> received = hook.to(path);
+            assertEquals(1, received.size());
+            assertEquals("Bearer ehr-inbox-secret", received.get(0).authorization(), "the handshake carries the header too");
+            Parameters handshake = (Parameters) FhirTestClient.parse(Bundle.class, received.get(0).body()).getEntryFirstRep().getResource();
+            assertEquals("handshake", handshake.getParameter("type").getValue().primitiveValue());
+            assertEquals("requested", handshake.getParameter("status").getValue().primitiveValue());
+            assertEquals("0", handshake.getParameter("events-since-subscription-start").getValue().primitiveValue());
+        }
+        assertEquals(Subscription.SubscriptionStatus.ACTIVE,
+                ehr.get("/fhir/Subscription/" + shared.getIdPart()).resource(Subscription.class).getStatus());
+
         // a patient answers for the unit and shares the answer: the events are written with the decision
         String patientId = "sub-" + UUID.randomUUID();
         FhirTestClient patient = client().as(tokens.patient(patientId));
         String responseId = answer(patient, patientId, unit);
-        assertEquals(0, hook.to(sharedPath).size());
+        assertEquals(0, notified(sharedPath).size());
         assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$share", "").status());
         assertEquals(List.of("1"), Db.strings(dataSource(), "SELECT event_number FROM subscription_event WHERE subscription_id = ?",
                 shared.getIdPart()));
@@ -129,9 +156,9 @@ class SubscriptionDeliveryTest {
         SubscriptionSender.Round first = sender().sendDue();
         assertEquals(1, first.retried(), first.toString());
         assertEquals(scoreCount, first.delivered(), first.toString());
-        assertEquals(scoreCount, hook.to(scoresPath).size(), () -> hook.to(scoresPath).stream().map(r -> r.answered() + " "
+        assertEquals(scoreCount, notified(scoresPath).size(), () -> notified(scoresPath).stream().map(r -> r.answered() + " "
                 + r.body().replaceAll("^.*event-number\",\"valueString\":\"([0-9]+)\".*$", "$1")).toList() + " " + hook.all().size());
-        assertEquals(0, hook.to(otherPath).size(), "another unit's subscription hears nothing");
+        assertEquals(0, notified(otherPath).size(), "another unit's subscription hears nothing");
         assertEquals("error", status(ehr, shared.getIdPart()).getParameter("status").getValue().primitiveValue());
 
         // the service restarts on the same database: the event is still owed, with the same number
@@ -143,7 +170,7 @@ class SubscriptionDeliveryTest {
         assertEquals(1, sender().sendDue().retried());
         clock().set(now.plus(Duration.ofMinutes(5)));
         assertEquals(1, sender().sendDue().delivered());
-        List<HookStub.Received> attempts = hook.to(sharedPath);
+        List<HookStub.Received> attempts = notified(sharedPath);
         assertEquals(List.of(503, 503, 200), attempts.stream().map(HookStub.Received::answered).toList());
         for (HookStub.Received attempt : attempts) {
             assertTrue(attempt.contentType().startsWith("application/fhir+json"), attempt.contentType());
@@ -163,21 +190,43 @@ class SubscriptionDeliveryTest {
         }
         assertEquals("active", status(ehr, shared.getIdPart()).getParameter("status").getValue().primitiveValue());
 
+        // GDPR: every attempt left an audit row (operation notify): the subscriber, the subscription, the response it
+        // carried in full and its patient, event number and outcome, read like any other row through AuditEvent
+        FhirTestClient admin = client().as(tokens.admin());
+        Bundle trail = admin.get("/fhir/AuditEvent?entity=QuestionnaireResponse/" + responseId + "&agent=demo-ehr").resource(Bundle.class);
+        List<AuditEvent> notifyRows = trail.getEntry().stream().map(e -> (AuditEvent) e.getResource())
+                .filter(e -> e.getSubtypeFirstRep().getCode().equals("notify")).toList();
+        assertEquals(3, notifyRows.size(), trail.getEntry().size() + " rows");
+        assertEquals(List.of("0", "4", "4"), notifyRows.stream().map(e -> e.getOutcome().toCode()).toList(), "newest first");
+        for (AuditEvent row : notifyRows) {
+            assertEquals("demo-ehr", row.getAgentFirstRep().getWho().getIdentifier().getValue());
+            List<String> what = row.getEntity().stream().map(e -> e.getWhat().getReference()).filter(java.util.Objects::nonNull).toList();
+            assertTrue(what.containsAll(List.of("Subscription/" + shared.getIdPart(), "QuestionnaireResponse/" + responseId,
+                    "Patient/" + patientId)), what.toString());
+            assertTrue(row.getOutcomeDesc().contains("event 1"), row.getOutcomeDesc());
+            assertTrue(row.getOutcomeDesc().contains("in full"), row.getOutcomeDesc());
+        }
+        assertTrue(notifyRows.get(0).getOutcomeDesc().startsWith("HTTP 200"), notifyRows.get(0).getOutcomeDesc());
+        assertTrue(notifyRows.get(0).getOutcomeDesc().contains("delivered"), notifyRows.get(0).getOutcomeDesc());
+        assertTrue(notifyRows.get(2).getOutcomeDesc().startsWith("HTTP 503"), notifyRows.get(2).getOutcomeDesc());
+        Bundle byPatient = admin.get("/fhir/AuditEvent?patient=" + patientId + "&action=E").resource(Bundle.class);
+        assertEquals(3 + scoreCount, byPatient.getEntry().size(), "the scores' id-only notifications name the patient's data too");
+
         // id-only: the scores' notifications name each Observation and carry none
-        for (HookStub.Received r : hook.to(scoresPath)) {
+        for (HookStub.Received r : notified(scoresPath)) {
             Bundle notification = FhirTestClient.parse(Bundle.class, r.body());
             assertEquals(2, notification.getEntry().size());
             assertTrue(notification.getEntry().get(1).getFullUrl().contains("/fhir/Observation/"));
             assertFalse(notification.getEntry().get(1).hasResource());
         }
-        Observation read = ehr.get("/fhir/Observation/" + last(hook.to(scoresPath).get(0).body())).resource(Observation.class);
+        Observation read = ehr.get("/fhir/Observation/" + last(notified(scoresPath).get(0).body())).resource(Observation.class);
         assertEquals("Patient/" + patientId, read.getSubject().getReference());
 
         // the next event continues the numbering kept across the restart
         assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$withdraw-share", "").status());
         assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$share", "").status());
         assertTrue(sender().sendDue().delivered() >= 1);
-        Parameters second = (Parameters) FhirTestClient.parse(Bundle.class, last(hook.to(sharedPath)).body()).getEntryFirstRep().getResource();
+        Parameters second = (Parameters) FhirTestClient.parse(Bundle.class, last(notified(sharedPath)).body()).getEntryFirstRep().getResource();
         assertEquals("2", part(second.getParameter("notification-event"), "event-number").primitiveValue());
         Parameters now2 = status(ehr, shared.getIdPart());
         assertEquals("2", now2.getParameter("events-since-subscription-start").getValue().primitiveValue());
@@ -188,17 +237,17 @@ class SubscriptionDeliveryTest {
         assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$share", "").status());
         assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$withdraw-share", "").status());
         sender().sendDue();
-        Bundle withdrawn = FhirTestClient.parse(Bundle.class, last(hook.to(sharedPath)).body());
+        Bundle withdrawn = FhirTestClient.parse(Bundle.class, last(notified(sharedPath)).body());
         Parameters third = (Parameters) withdrawn.getEntryFirstRep().getResource();
         assertEquals("3", part(third.getParameter("notification-event"), "event-number").primitiveValue());
         assertNull(part(third.getParameter("notification-event"), "focus"));
         assertEquals(1, withdrawn.getEntry().size());
 
         // heartbeat after the period without notifications
-        int before = hook.to(sharedPath).size();
+        int before = notified(sharedPath).size();
         clock().set(now.plus(Duration.ofMinutes(5)).plusSeconds(121));
         assertTrue(sender().sendDue().heartbeats() >= 1);
-        List<HookStub.Received> afterHeartbeat = hook.to(sharedPath);
+        List<HookStub.Received> afterHeartbeat = notified(sharedPath);
         assertEquals(before + 1, afterHeartbeat.size());
         Parameters heartbeat = (Parameters) FhirTestClient.parse(Bundle.class, last(afterHeartbeat).body()).getEntryFirstRep().getResource();
         assertEquals("heartbeat", heartbeat.getParameter("type").getValue().primitiveValue());
@@ -215,6 +264,83 @@ class SubscriptionDeliveryTest {
         assertEquals(200, ehr.delete("/fhir/Subscription/" + shared.getIdPart()).status());
         ehr.get("/fhir/Subscription/" + shared.getIdPart()).outcome(404);
         assertEquals(0, Db.count(dataSource(), "SELECT COUNT(*) FROM subscription_event WHERE subscription_id = ?", shared.getIdPart()));
+    }
+
+    @Test
+    void aFailedHandshakeLeavesTheSubscriptionInErrorWithoutEventsUntilARetrySucceeds() {
+        Instant base = now.plus(Duration.ofDays(1));
+        clock().set(base);
+        String unit = "unit-" + UUID.randomUUID();
+        String path = "/hooks/" + UUID.randomUUID();
+        FhirTestClient ehr = client().as(tokens.system("demo-ehr", EHR_SCOPES));
+        hook.script(path, 500);
+        String id = ehr.post("/fhir/Subscription", subscription(RESPONSE_SHARED, "QuestionnaireResponse", unit, hook.url(path),
+                "id-only", null)).resource(Subscription.class).getIdPart();
+        assertEquals(1, sender().sendDue().handshakes());
+        Subscription failed = ehr.get("/fhir/Subscription/" + id).resource(Subscription.class);
+        assertEquals(Subscription.SubscriptionStatus.ERROR, failed.getStatus());
+        assertTrue(failed.getError().contains("handshake") && failed.getError().contains("500"), failed.getError());
+
+        // a share meanwhile raises nothing for it: the endpoint has not yet shown it is there
+        String patientId = "sub-" + UUID.randomUUID();
+        FhirTestClient patient = client().as(tokens.patient(patientId));
+        String responseId = answer(patient, patientId, unit);
+        assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$share", "").status());
+        assertEquals(0, Db.count(dataSource(), "SELECT COUNT(*) FROM subscription_event WHERE subscription_id = ?", id));
+
+        assertEquals(0, sender().sendDue().handshakes(), "not before its backoff");
+        clock().set(base.plusSeconds(31));
+        assertEquals(1, sender().sendDue().handshakes());
+        assertEquals(List.of(500, 200), hook.to(path).stream().map(HookStub.Received::answered).toList());
+        Subscription active = ehr.get("/fhir/Subscription/" + id).resource(Subscription.class);
+        assertEquals(Subscription.SubscriptionStatus.ACTIVE, active.getStatus());
+        assertFalse(active.hasError());
+        assertEquals(200, ehr.delete("/fhir/Subscription/" + id).status());
+    }
+
+    @Test
+    void aWithdrawnShareIsNotifiedByReferenceToThoseWhoCouldReadIt() {
+        Instant base = now.plus(Duration.ofDays(2));
+        clock().set(base);
+        String unit = "unit-" + UUID.randomUUID();
+        String path = "/hooks/" + UUID.randomUUID();
+        FhirTestClient ehr = client().as(tokens.system("demo-ehr", EHR_SCOPES));
+        assertTrue(ehr.post("/fhir/Subscription", subscription(SHARING_WITHDRAWN, "QuestionnaireResponse", unit, hook.url(path),
+                "full-resource", null)).outcome(422).contains("id-only"), "a withdrawn response is never sent in full");
+        String id = ehr.post("/fhir/Subscription", subscription(SHARING_WITHDRAWN, "QuestionnaireResponse", unit, hook.url(path),
+                "id-only", null)).resource(Subscription.class).getIdPart();
+        assertEquals(1, sender().sendDue().handshakes());
+
+        String patientId = "sub-" + UUID.randomUUID();
+        FhirTestClient patient = client().as(tokens.patient(patientId));
+        String responseId = answer(patient, patientId, unit);
+        // withdrawing what was never shared is no event; sharing is no event of this topic
+        assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$withdraw-share", "").status());
+        assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$share", "").status());
+        assertEquals(0, Db.count(dataSource(), "SELECT COUNT(*) FROM subscription_event WHERE subscription_id = ?", id));
+        assertEquals(200, patient.post("/fhir/QuestionnaireResponse/" + responseId + "/$withdraw-share", "").status());
+        assertEquals(1, sender().sendDue().delivered());
+
+        List<HookStub.Received> received = notified(path);
+        assertEquals(1, received.size());
+        Bundle notification = FhirTestClient.parse(Bundle.class, received.get(0).body());
+        Parameters status = (Parameters) notification.getEntryFirstRep().getResource();
+        assertEquals(SHARING_WITHDRAWN, status.getParameter("topic").getValue().primitiveValue());
+        assertTrue(((Reference) part(status.getParameter("notification-event"), "focus")).getReference()
+                .endsWith("/fhir/QuestionnaireResponse/" + responseId));
+        Bundle.BundleEntryComponent entry = notification.getEntry().get(1);
+        assertFalse(entry.hasResource(), "by reference only");
+        assertEquals(Bundle.HTTPVerb.DELETE, entry.getRequest().getMethod(), "the subscriber drops its copy");
+        assertEquals("QuestionnaireResponse/" + responseId, entry.getRequest().getUrl());
+        ehr.get("/fhir/QuestionnaireResponse/" + responseId).outcome(404);
+
+        Bundle trail = client().as(tokens.admin()).get("/fhir/AuditEvent?entity=Subscription/" + id).resource(Bundle.class);
+        List<AuditEvent> rows = trail.getEntry().stream().map(e -> (AuditEvent) e.getResource())
+                .filter(e -> e.getSubtypeFirstRep().getCode().equals("notify")).toList();
+        assertEquals(1, rows.size(), "the handshake discloses nothing and is not audited; the withdrawal is");
+        assertTrue(rows.get(0).getEntity().stream().anyMatch(e -> ("QuestionnaireResponse/" + responseId).equals(e.getWhat().getReference())));
+        assertTrue(rows.get(0).getOutcomeDesc().contains("by reference"), rows.get(0).getOutcomeDesc());
+        assertEquals(200, ehr.delete("/fhir/Subscription/" + id).status());
     }
 
     @Test
@@ -250,13 +376,13 @@ class SubscriptionDeliveryTest {
     @Test
     void theTopicsAreListedAsBasicResourcesAndInTheStatement() {
         Bundle topics = client().get("/fhir/SubscriptionTopic").resource(Bundle.class);
-        assertEquals(2, topics.getTotal());
+        assertEquals(3, topics.getTotal());
         List<String> urls = topics.getEntry().stream().map(e -> ((Basic) e.getResource())
                 .getExtensionByUrl("http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.url").getValue().primitiveValue()).toList();
-        assertEquals(List.of(RESPONSE_SHARED, SCORE_CREATED), urls);
+        assertEquals(List.of(RESPONSE_SHARED, SCORE_CREATED, SHARING_WITHDRAWN), urls);
         org.hl7.fhir.r4.model.CapabilityStatement cs = client().get("/fhir/metadata").resource(org.hl7.fhir.r4.model.CapabilityStatement.class);
         var subscription = cs.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Subscription")).findFirst().orElseThrow();
-        assertEquals(List.of(RESPONSE_SHARED, SCORE_CREATED), subscription.getExtensionsByUrl(BACKPORT
+        assertEquals(List.of(RESPONSE_SHARED, SCORE_CREATED, SHARING_WITHDRAWN), subscription.getExtensionsByUrl(BACKPORT
                 + "capabilitystatement-subscriptiontopic-canonical").stream().map(e -> e.getValue().primitiveValue()).toList());
     }
 
@@ -286,6 +412,11 @@ class SubscriptionDeliveryTest {
         Reply stored = patient.post("/fhir/QuestionnaireResponse", answers);
         assertEquals(201, stored.status(), stored.body());
         return stored.resource(QuestionnaireResponse.class).getIdPart();
+    }
+
+    /** What an endpoint received apart from the handshake. */
+    private List<HookStub.Received> notified(String path) {
+        return hook.to(path).stream().filter(r -> !r.body().contains("\"valueCode\":\"handshake\"")).toList();
     }
 
     private Parameters status(FhirTestClient ehr, String id) {
