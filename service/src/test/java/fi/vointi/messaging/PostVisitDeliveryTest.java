@@ -397,6 +397,80 @@ class PostVisitDeliveryTest {
     }
 
     @Test
+    void theSameEncounterReportedTwiceCountsOnceAndIsMessagedOnce() throws Exception {
+        LocalDate today = now.atZone(HELSINKI).toLocalDate();
+        long before = visitsOn(EVERY_VISIT_UNIT, today);
+        // a retried transaction: the same Bundle again, to the other instance
+        String phone = newPhone();
+        Encounter identified = visit(EVERY_VISIT_UNIT, phone, newHetu(), null);
+        identified.addIdentifier().setSystem("urn:oid:1.2.246.10.1234567.10").setValue("visit-" + java.util.UUID.randomUUID());
+        String withId = newPhone();
+        Encounter byId = visit(EVERY_VISIT_UNIT, withId, newHetu(), null);
+        byId.setId("enc-" + java.util.UUID.randomUUID());
+        Bundle bundle = transaction(List.of(identified, byId));
+        assertEquals(200, ehr(a).post("/fhir", bundle).status());
+        assertEquals(before + 2, visitsOn(EVERY_VISIT_UNIT, today));
+        Reply retried = ehr(b).post("/fhir", bundle);
+        assertEquals(200, retried.status(), retried.body());
+        assertEquals(before + 2, visitsOn(EVERY_VISIT_UNIT, today), "a retried transaction counts nothing more");
+        // the same visit alone, and twice within one transaction, even after the person's period is over
+        Reply alone = report(a, identified);
+        assertTrue(alone.outcome(202).contains("already reported"), alone.body());
+        assertEquals(200, ehr(b).post("/fhir", transaction(List.of(byId, byId))).status());
+        assertEquals(before + 2, visitsOn(EVERY_VISIT_UNIT, today));
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(phone).size());
+        assertEquals(1, gateway.deliveredTo(withId).size());
+        setClock(now.plus(Duration.ofDays(8)));
+        assertEquals(202, report(b, identified).status());
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(phone).size(), "a repeat after the period sends nothing either");
+        // another client's Encounter with the same identifier is another visit
+        DevTokenIssuer issuer = a.getApplicationContext().getBean(DevTokenIssuer.class);
+        FhirTestClient otherEhr = new FhirTestClient(a).as(new Tokens(issuer).system("other-ehr", "system/Encounter.c"));
+        Encounter otherClients = visit(EVERY_VISIT_UNIT, null, null, null);
+        otherClients.setIdentifier(identified.getIdentifier());
+        LocalDate later = now.atZone(HELSINKI).toLocalDate();
+        long laterBefore = visitsOn(EVERY_VISIT_UNIT, later);
+        assertEquals(202, otherEhr.post("/fhir/Encounter", otherClients).status());
+        assertEquals(laterBefore + 1, visitsOn(EVERY_VISIT_UNIT, later));
+
+        // the same new Encounter in two requests at the same moment, one to each instance: counted once, one SMS
+        for (int round = 0; round < 5; round++) {
+            long start = visitsOn(EVERY_VISIT_UNIT, later);
+            String concurrentPhone = newPhone();
+            Encounter concurrent = visit(EVERY_VISIT_UNIT, concurrentPhone, newHetu(), null);
+            concurrent.addIdentifier().setSystem("urn:oid:1.2.246.10.1234567.10").setValue("visit-" + java.util.UUID.randomUUID());
+            CyclicBarrier barrier = new CyclicBarrier(2);
+            boolean single = round % 2 == 0;
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (EmbeddedServer server : List.of(a, b)) {
+                replies.add(pool.submit(() -> {
+                    barrier.await();
+                    return single ? report(server, concurrent) : ehr(server).post("/fhir", transaction(List.of(concurrent)));
+                }));
+            }
+            for (Future<Reply> reply : replies) {
+                Reply r = reply.get();
+                assertTrue(r.status() == 202 || r.status() == 200, r.body());
+            }
+            assertEquals(start + 1, visitsOn(EVERY_VISIT_UNIT, later), "round " + round);
+            sendEverythingDue();
+            assertEquals(1, gateway.deliveredTo(concurrentPhone).size(), "round " + round);
+        }
+        // only an HMAC of the visit is kept, and it is forgotten after the period plus a week
+        long kept = Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_seen");
+        assertTrue(kept >= 7, "keys kept: " + kept);
+        setClock(now.plus(Duration.ofDays(7 + 8)));
+        a.getApplicationContext().getBean(fi.vointi.feedback.PostVisitFeedback.class).forget();
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_seen WHERE seen_at <= ?",
+                java.sql.Timestamp.from(now.minus(Duration.ofDays(7 + 7)))));
+        assertTrue(Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_seen") < kept);
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_contact WHERE contacted_at <= ?",
+                java.sql.Timestamp.from(now.minus(Duration.ofDays(7)))), "people are forgotten after the period");
+    }
+
+    @Test
     void badReportsAreRefusedAndCountNothing() {
         LocalDate today = now.atZone(HELSINKI).toLocalDate();
         long before = visitsOn(EVERY_VISIT_UNIT, today);
