@@ -470,6 +470,89 @@ class PostVisitDeliveryTest {
                 java.sql.Timestamp.from(now.minus(Duration.ofDays(7)))), "people are forgotten after the period");
     }
 
+    /** The visit import as administrators use it: {@code POST /analytics/visits} with a CSV body. */
+    Reply importVisits(EmbeddedServer server, String csv) {
+        DevTokenIssuer issuer = server.getApplicationContext().getBean(DevTokenIssuer.class);
+        FhirTestClient admin = new FhirTestClient(server).as(new Tokens(issuer).admin());
+        return admin.send(HttpRequest.newBuilder(admin.uri("/analytics/visits")).header("Content-Type", "text/csv")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(csv)));
+    }
+
+    @Test
+    void importedVisitsWithAPhoneTakeThePostVisitPathAndTheOthersOnlyCount() throws Exception {
+        LocalDate today = now.atZone(HELSINKI).toLocalDate();
+        String finnish = newPhone();
+        String swedish = newPhone();
+        String stopped = newPhone();
+        String reached = newPhone();
+        String twice = newPhone();
+        String old = newPhone();
+        String closed = newPhone();
+        // one person was reached today after an Encounter, another has answered STOP
+        assertEquals(202, report(a, visit(EVERY_VISIT_UNIT, reached, newHetu(), null)).status());
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(reached).size());
+        assertEquals(204, callback("/messaging/sms/inbound", "{\"from\":\"" + stopped + "\",\"text\":\"STOP\"}").status());
+        long queuedBefore = queuedPostVisit();
+
+        // bad rows refuse the whole file: nothing counted, nothing queued
+        String bad = "unit,period,visits,phone\n" + EVERY_VISIT_UNIT + "," + today + ",1," + finnish + "\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1,12\n" + EVERY_VISIT_UNIT + "," + today.toString().substring(0, 7) + ",1," + newPhone() + "\n"
+                + EVERY_VISIT_UNIT + "," + today + ",2," + newPhone() + "\n";
+        Reply refused = importVisits(a, bad);
+        assertEquals(422, refused.status(), refused.body());
+        assertTrue(refused.body().contains("line 3") && refused.body().contains("mobile number"), refused.body());
+        assertTrue(refused.body().contains("line 4") && refused.body().contains("must be a day"), refused.body());
+        assertTrue(refused.body().contains("line 5") && refused.body().contains("visits must be 1"), refused.body());
+        assertEquals(queuedBefore, queuedPostVisit());
+
+        // the nightly file, imported at 22:30: one row per visit, a number where the patient gave one
+        setClock(today.atTime(22, 30).atZone(HELSINKI).toInstant());
+        String csv = "unit,period,visits,phone,language\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + finnish + ",\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + swedish.replace("+358", "0") + ",sv\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1,,\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + stopped + ",\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + reached + ",\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + twice + ",en\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + twice + ",en\n"
+                + EVERY_VISIT_UNIT + "," + today.minusDays(2) + ",1," + old + ",\n"
+                + NO_FEEDBACK_UNIT + "," + today + ",1," + closed + ",\n";
+        Reply imported = importVisits(b, csv);
+        assertEquals(200, imported.status(), imported.body());
+        assertTrue(imported.body().contains("\"imported\":9"), imported.body());
+        // the rows of a day add up and replace the day's count (the Encounter reported earlier is one of them)
+        assertEquals(7, visitsOn(EVERY_VISIT_UNIT, today));
+        assertEquals(1, visitsOn(EVERY_VISIT_UNIT, today.minusDays(2)));
+        assertEquals(1, visitsOn(NO_FEEDBACK_UNIT, today));
+        sendEverythingDue();
+        assertEquals(0, gateway.deliveredTo(finnish).size(), "quiet hours");
+        setClock(today.plusDays(1).atTime(8, 0).atZone(HELSINKI).toInstant());
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(finnish).size());
+        assertTrue(gateway.deliveredTo(finnish).get(0).text().contains("kiitos käynnistäsi"));
+        assertEquals(1, gateway.deliveredTo(swedish).size());
+        assertTrue(gateway.deliveredTo(swedish).get(0).text().contains("tack för besöket"));
+        assertEquals(1, gateway.deliveredTo(twice).size(), "once per person");
+        assertTrue(gateway.deliveredTo(twice).get(0).text().contains("thank you for your visit"));
+        assertEquals(1, gateway.deliveredTo(reached).size(), "already reached within the period");
+        assertEquals(0, gateway.deliveredTo(stopped).size(), "opted out");
+        assertEquals(0, gateway.deliveredTo(old).size(), "too old to ask");
+        assertEquals(0, gateway.deliveredTo(closed).size(), "the unit takes no feedback");
+        // the link opens the unit's form
+        HttpResponse<String> opened = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(link(gateway.deliveredTo(finnish).get(0).text()))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(opened.headers().firstValue("Location").orElse("").startsWith("/feedback/" + EVERY_VISIT_UNIT + "?token="));
+
+        // the same file again (an overlapping import): the same count, no second message
+        assertEquals(200, importVisits(a, csv).status());
+        assertEquals(7, visitsOn(EVERY_VISIT_UNIT, today));
+        assertEquals(0, queuedPostVisit());
+        // the number lives only in the outbox
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE detail LIKE ? OR path LIKE ?",
+                "%" + finnish.substring(4) + "%", "%" + finnish.substring(4) + "%"));
+    }
+
     @Test
     void badReportsAreRefusedAndCountNothing() {
         LocalDate today = now.atZone(HELSINKI).toLocalDate();
