@@ -6,6 +6,7 @@ import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.FhirMediaType;
 import fi.vointi.fhir.FhirResponses;
 import fi.vointi.security.AccessPolicy;
+import fi.vointi.security.Caller;
 import fi.vointi.security.CallerResolver;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -53,12 +54,14 @@ public class EncounterController {
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> report(@Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("visit-report");
-        CallerResolver.enforce(AccessPolicy.reportVisits(callers.resolve(request)));
+        Caller caller = callers.resolve(request);
+        CallerResolver.enforce(AccessPolicy.reportVisits(caller));
         Encounter encounter = json.parseBody(body, Encounter.class);
-        List<PostVisitFeedback.Counted> counted = postVisit.report(List.of(encounter), List.of("Encounter"));
+        List<PostVisitFeedback.Counted> counted = postVisit.report(List.of(encounter), List.of("Encounter"), client(caller));
         audited(audit, counted);
         PostVisitFeedback.Counted visit = counted.get(0);
-        return responses.outcome(HttpResponse.status(HttpStatus.ACCEPTED), request, "Visit counted for unit " + visit.unitId()
+        String what = visit.repeated() ? "Visit already reported: counted once for unit " : "Visit counted for unit ";
+        return responses.outcome(HttpResponse.status(HttpStatus.ACCEPTED), request, what + visit.unitId()
                 + " on " + visit.day() + "; the Encounter is not stored");
     }
 
@@ -67,7 +70,8 @@ public class EncounterController {
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> transaction(@Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("visit-report");
-        CallerResolver.enforce(AccessPolicy.reportVisits(callers.resolve(request)));
+        Caller caller = callers.resolve(request);
+        CallerResolver.enforce(AccessPolicy.reportVisits(caller));
         Bundle bundle = json.parseBody(body, Bundle.class);
         if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
             throw FhirException.badRequest("Only a transaction Bundle is accepted here (Bundle.type 'transaction')");
@@ -94,17 +98,31 @@ public class EncounterController {
         if (!issues.isEmpty()) {
             throw FhirException.unprocessable(issues);
         }
-        List<PostVisitFeedback.Counted> counted = postVisit.report(encounters, where);
+        List<PostVisitFeedback.Counted> counted = postVisit.report(encounters, where, client(caller));
         audited(audit, counted);
         Bundle answer = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         counted.forEach(c -> answer.addEntry().getResponse().setStatus("202 Accepted"));
         return responses.ok(answer, request);
     }
 
+    /** The reporting backend client (the token's {@code azp}, else its subject): part of a visit's key. */
+    private static String client(Caller caller) {
+        return AccessPolicy.exportClient(caller);
+    }
+
     private static void audited(AuditContext audit, List<PostVisitFeedback.Counted> counted) {
         Map<String, Integer> perUnit = new TreeMap<>();
-        counted.forEach(c -> perUnit.merge(c.unitId(), 1, Integer::sum));
-        perUnit.keySet().forEach(unit -> audit.entity("Organization/" + unit));
-        audit.detail("visits " + perUnit);
+        java.util.Set<String> units = new java.util.TreeSet<>();
+        int repeated = 0;
+        for (PostVisitFeedback.Counted c : counted) {
+            if (c.repeated()) {
+                repeated++;
+            } else {
+                perUnit.merge(c.unitId(), 1, Integer::sum);
+            }
+            units.add(c.unitId());
+        }
+        units.forEach(unit -> audit.entity("Organization/" + unit));
+        audit.detail("visits " + perUnit + (repeated > 0 ? ", " + repeated + " repeated" : ""));
     }
 }

@@ -96,13 +96,27 @@ public class PostVisitFeedback {
         this.clock = clock;
     }
 
-    /** What was done with one visit: the unit and the (Helsinki) day it was counted on. Nothing about a message. */
-    public record Counted(String unitId, LocalDate day) {
+    /**
+     * What was done with one visit: the unit and the (Helsinki) day it was counted on, and whether it had been reported
+     * before (then it was not counted again and sent nothing). Nothing about a message.
+     */
+    public record Counted(String unitId, LocalDate day, boolean repeated) {
     }
 
-    /** One checked visit; {@code phone} and {@code personKeys} only while the request lasts. */
+    /**
+     * One visit of the visit import ({@code POST /analytics/visits}, fi.vointi.analytics.VisitImporter) that carries a
+     * mobile number (normalised, {@link Addresses#phone}): offered the post-visit SMS as a reported Encounter is.
+     */
+    public record ImportedVisit(String unitId, LocalDate day, String phone, String language) {
+    }
+
+    /**
+     * One checked visit; {@code phone} and {@code personKeys} only while the request lasts. {@code visitKey}: the HMAC
+     * of the reporting client and the Encounter's identifier (or id) that makes a repeated report count once; null when
+     * the Encounter has neither.
+     */
     private record Visit(String unitId, boolean takesFeedback, LocalDate day, boolean recent, @Nullable String phone,
-                         List<String> personKeys, String language) {
+                         List<String> personKeys, String language, @Nullable String visitKey) {
     }
 
     /**
@@ -111,14 +125,14 @@ public class PostVisitFeedback {
      * and nothing is counted or queued.
      */
     @Transactional
-    public List<Counted> report(List<Encounter> encounters, List<String> where) {
+    public List<Counted> report(List<Encounter> encounters, List<String> where, String client) {
         Instant now = clock.instant();
         ZoneId zone = messaging.quietHours().zone();
         List<OperationOutcomeIssueComponent> issues = new ArrayList<>();
         Map<String, Optional<FeedbackUnits.Unit>> unitCache = new HashMap<>();
         List<Visit> visits = new ArrayList<>();
         for (int i = 0; i < encounters.size(); i++) {
-            Visit visit = check(encounters.get(i), where.get(i), now, zone, unitCache, issues);
+            Visit visit = check(encounters.get(i), where.get(i), client, now, zone, unitCache, issues);
             if (visit != null) {
                 visits.add(visit);
             }
@@ -126,18 +140,89 @@ public class PostVisitFeedback {
         if (!issues.isEmpty()) {
             throw FhirException.unprocessable(issues);
         }
+        // a visit reported before (a retried transaction, an overlapping batch) is neither counted nor messaged again;
+        // its key row is taken first, so of two concurrent reports of it only one goes on
+        java.util.Set<Visit> first = firstReports(visits, now);
+        List<Visit> fresh = visits.stream().filter(first::contains).toList();
         // reads first; the rows every report of a unit shares (its counters) are locked last, so for as short a time
         // as the transaction has left
         Map<String, Long> shares = new HashMap<>();
-        List<Visit> eligible = visits.stream().filter(v -> eligible(v, now, shares)).toList();
+        List<Visit> eligible = fresh.stream().filter(v -> eligible(v, now, shares)).toList();
         List<Visit> picked = sample(eligible, shares);
         queue(picked, now, zone);
-        countVisits(visits);
-        return visits.stream().map(v -> new Counted(v.unitId(), v.day())).toList();
+        countVisits(fresh);
+        return visits.stream().map(v -> new Counted(v.unitId(), v.day(), !first.contains(v))).toList();
+    }
+
+    /**
+     * Offers imported visits with a mobile number the post-visit SMS: eligibility, sampling, once per person per period
+     * and the outbox's rules exactly as for reported Encounters. Counting them is the import's (its rows replace the
+     * day's count). Runs in the import's transaction, so a refused import queues nothing.
+     */
+    @Transactional
+    public void offer(List<ImportedVisit> imported) {
+        if (imported.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        ZoneId zone = messaging.quietHours().zone();
+        Map<String, Optional<FeedbackUnits.Unit>> unitCache = new HashMap<>();
+        List<Visit> visits = new ArrayList<>();
+        for (ImportedVisit v : imported) {
+            boolean takesFeedback = unitCache.computeIfAbsent(v.unitId(), units::find).map(FeedbackUnits.Unit::acceptsFeedback).orElse(false);
+            // a row names only the day: the visit ended by its end at the latest
+            boolean recent = !v.day().plusDays(1).atStartOfDay(zone).toInstant().isBefore(now.minus(configuration.getMaxAge()));
+            visits.add(new Visit(v.unitId(), takesFeedback, v.day(), recent, v.phone(),
+                    List.of(keys.ofVisitor("phone:" + v.phone())), v.language(), null));
+        }
+        Map<String, Long> shares = new HashMap<>();
+        List<Visit> eligible = visits.stream().filter(v -> eligible(v, now, shares)).toList();
+        queue(sample(eligible, shares), now, zone);
+    }
+
+    /**
+     * The visits reported here for the first time: each visit key is inserted once (in key order, so that concurrent
+     * reports wait for each other instead of deadlocking); a key already stored, by an earlier or a concurrent committed
+     * report, or met earlier in this one, marks a repeat. Visits without a key are always first reports.
+     */
+    private java.util.Set<Visit> firstReports(List<Visit> visits, Instant now) {
+        TreeSet<String> keysInOrder = new TreeSet<>();
+        visits.forEach(v -> {
+            if (v.visitKey() != null) {
+                keysInOrder.add(v.visitKey());
+            }
+        });
+        java.util.Set<String> newKeys = new java.util.HashSet<>();
+        java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+        Map<String, LocalDate> days = new HashMap<>();
+        visits.forEach(v -> {
+            if (v.visitKey() != null) {
+                days.putIfAbsent(v.visitKey(), v.day());
+            }
+        });
+        for (String key : keysInOrder) {
+            int inserted = jdbc.prepareStatement("INSERT INTO post_visit_seen (visit_key, visit_day, seen_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING", s -> {
+                s.setString(1, key);
+                s.setDate(2, Date.valueOf(days.get(key)));
+                s.setObject(3, at);
+                return s.executeUpdate();
+            });
+            if (inserted == 1) {
+                newKeys.add(key);
+            }
+        }
+        java.util.Set<Visit> first = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Visit v : visits) {
+            if (v.visitKey() == null || newKeys.remove(v.visitKey())) {
+                first.add(v);
+            }
+        }
+        return first;
     }
 
     @Nullable
-    private Visit check(Encounter encounter, String where, Instant now, ZoneId zone,
+    private Visit check(Encounter encounter, String where, String client, Instant now, ZoneId zone,
                         Map<String, Optional<FeedbackUnits.Unit>> unitCache, List<OperationOutcomeIssueComponent> issues) {
         int before = issues.size();
         if (encounter.getStatus() != Encounter.EncounterStatus.FINISHED) {
@@ -213,7 +298,27 @@ public class PostVisitFeedback {
         if (issues.size() > before) {
             return null;
         }
-        return new Visit(unitId, unit.acceptsFeedback(), day, recent, phone, List.copyOf(personKeys), language);
+        return new Visit(unitId, unit.acceptsFeedback(), day, recent, phone, List.copyOf(personKeys), language,
+                visitKey(encounter, client));
+    }
+
+    /**
+     * The key of a reported visit: HMAC of the client and the Encounter's first identifier with a system and value, else
+     * of the client and its id (a transaction entry's {@code fullUrl} or {@code id}); null when it has neither. The client
+     * is part of it: ids are only unique within the system that gave them.
+     */
+    @Nullable
+    private String visitKey(Encounter encounter, String client) {
+        for (Identifier identifier : encounter.getIdentifier()) {
+            if (identifier.hasSystem() && identifier.hasValue()) {
+                return keys.ofVisit(client, "identifier:" + identifier.getSystem() + "|" + identifier.getValue());
+            }
+        }
+        String id = encounter.getIdElement().getIdPart();
+        if (id == null || id.isBlank()) {
+            id = encounter.getIdElement().getValue();
+        }
+        return id == null || id.isBlank() ? null : keys.ofVisit(client, "id:" + id);
     }
 
     @Nullable
@@ -419,10 +524,28 @@ public class PostVisitFeedback {
         }) == 1;
     }
 
-    /** Forgets people whose period has passed: the key is kept no longer than it can matter. */
+    /**
+     * How long a visit's key is kept to recognise a repeated report of it: the period plus a week. A repeat within the
+     * period could not message the person anyway (once per person per period) but would count the visit twice; the
+     * week covers batches and retries that arrive late.
+     */
+    java.time.Duration seenRetention() {
+        return configuration.getPeriod().plus(java.time.Duration.ofDays(7));
+    }
+
+    /**
+     * Forgets people whose period has passed, and visit keys past their retention: kept no longer than they can matter.
+     * Transactional for its connection: without one the deletes failed (and were only logged).
+     */
     @Scheduled(fixedDelay = "1h", initialDelay = "5m")
-    void forget() {
+    @Transactional
+    public void forget() {
         try {
+            int forgotten = jdbc.prepareStatement("DELETE FROM post_visit_seen WHERE seen_at <= ?", s -> {
+                s.setObject(1, java.time.OffsetDateTime.ofInstant(clock.instant().minus(seenRetention()), java.time.ZoneOffset.UTC));
+                return s.executeUpdate();
+            });
+            LOG.debug("Forgot {} reported visits past their retention", forgotten);
             int deleted = jdbc.prepareStatement("DELETE FROM post_visit_contact WHERE contacted_at <= ?", s -> {
                 s.setObject(1, java.time.OffsetDateTime.ofInstant(clock.instant().minus(configuration.getPeriod()), java.time.ZoneOffset.UTC));
                 return s.executeUpdate();

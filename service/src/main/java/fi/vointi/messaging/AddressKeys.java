@@ -49,6 +49,14 @@ public class AddressKeys {
         return hmac("post-visit:" + identity);
     }
 
+    /**
+     * Key of a reported visit (fi.vointi.feedback.PostVisitFeedback): of the reporting client and the Encounter's
+     * identifier or id, so that a repeated report counts once; nothing of the Encounter itself is stored.
+     */
+    public String ofVisit(String client, String encounter) {
+        return hmac("visit:" + client.length() + ":" + client + "|" + encounter);
+    }
+
     private String hmac(String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

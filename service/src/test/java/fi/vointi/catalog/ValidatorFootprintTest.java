@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,35 @@ class ValidatorFootprintTest {
             List<SingleValidationMessage> errors = VALIDATOR.errors(questionnaire, List.of(QuestionnaireCatalog.QUESTIONNAIRE_PROFILE));
             assertEquals(List.of(), errors.stream().map(SingleValidationMessage::getMessage).toList(), file.source());
         }
+    }
+
+    @Test
+    void everyShippedProtocolValidatesWithItsRemindersExtension() {
+        List<ContentFile> files = ContentFiles.fromClasspath("protocols", LOADER);
+        assertFalse(files.isEmpty(), "the demo protocol is bundled");
+        for (ContentFile file : files) {
+            PlanDefinition plan = CONTEXT.newJsonParser().parseResource(PlanDefinition.class, file.json());
+            List<SingleValidationMessage> errors = VALIDATOR.errors(plan, List.of());
+            assertEquals(List.of(), errors.stream().map(SingleValidationMessage::getMessage).toList(), file.source());
+        }
+        // the validator knows schedule-reminders: a wrong type, an unknown part, a month or more than 3 reminders fail
+        String demo = ContentFiles.fromClasspath("protocols", LOADER).stream()
+                .filter(f -> f.source().contains("demo-wellbeing-follow-up")).findFirst().orElseThrow().json();
+        for (String broken : List.of(
+                demo.replace("{ \"url\": \"max\", \"valuePositiveInt\": 2 }", "{ \"url\": \"max\", \"valueString\": \"2\" }"),
+                demo.replace("{ \"url\": \"max\", \"valuePositiveInt\": 2 }", "{ \"url\": \"maximum\", \"valuePositiveInt\": 2 }"),
+                demo.replace("{ \"url\": \"max\", \"valuePositiveInt\": 2 }", after(10) + ", " + after(14)),
+                demo.replace("\"value\": 7, \"unit\": \"days\", \"system\": \"http://unitsofmeasure.org\", \"code\": \"d\"",
+                        "\"value\": 1, \"unit\": \"month\", \"system\": \"http://unitsofmeasure.org\", \"code\": \"mo\""))) {
+            assertFalse(broken.equals(demo), "the replacement must change the demo protocol");
+            PlanDefinition plan = CONTEXT.newJsonParser().parseResource(PlanDefinition.class, broken);
+            assertFalse(VALIDATOR.errors(plan, List.of()).isEmpty(), broken);
+        }
+    }
+
+    static String after(int days) {
+        return "{ \"url\": \"after\", \"valueDuration\": { \"value\": " + days
+                + ", \"system\": \"http://unitsofmeasure.org\", \"code\": \"d\" } }";
     }
 
     @Test

@@ -397,6 +397,163 @@ class PostVisitDeliveryTest {
     }
 
     @Test
+    void theSameEncounterReportedTwiceCountsOnceAndIsMessagedOnce() throws Exception {
+        LocalDate today = now.atZone(HELSINKI).toLocalDate();
+        long before = visitsOn(EVERY_VISIT_UNIT, today);
+        // a retried transaction: the same Bundle again, to the other instance
+        String phone = newPhone();
+        Encounter identified = visit(EVERY_VISIT_UNIT, phone, newHetu(), null);
+        identified.addIdentifier().setSystem("urn:oid:1.2.246.10.1234567.10").setValue("visit-" + java.util.UUID.randomUUID());
+        String withId = newPhone();
+        Encounter byId = visit(EVERY_VISIT_UNIT, withId, newHetu(), null);
+        byId.setId("enc-" + java.util.UUID.randomUUID());
+        Bundle bundle = transaction(List.of(identified, byId));
+        assertEquals(200, ehr(a).post("/fhir", bundle).status());
+        assertEquals(before + 2, visitsOn(EVERY_VISIT_UNIT, today));
+        Reply retried = ehr(b).post("/fhir", bundle);
+        assertEquals(200, retried.status(), retried.body());
+        assertEquals(before + 2, visitsOn(EVERY_VISIT_UNIT, today), "a retried transaction counts nothing more");
+        // the same visit alone, and twice within one transaction, even after the person's period is over
+        Reply alone = report(a, identified);
+        assertTrue(alone.outcome(202).contains("already reported"), alone.body());
+        assertEquals(200, ehr(b).post("/fhir", transaction(List.of(byId, byId))).status());
+        assertEquals(before + 2, visitsOn(EVERY_VISIT_UNIT, today));
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(phone).size());
+        assertEquals(1, gateway.deliveredTo(withId).size());
+        setClock(now.plus(Duration.ofDays(8)));
+        assertEquals(202, report(b, identified).status());
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(phone).size(), "a repeat after the period sends nothing either");
+        // another client's Encounter with the same identifier is another visit
+        DevTokenIssuer issuer = a.getApplicationContext().getBean(DevTokenIssuer.class);
+        FhirTestClient otherEhr = new FhirTestClient(a).as(new Tokens(issuer).system("other-ehr", "system/Encounter.c"));
+        Encounter otherClients = visit(EVERY_VISIT_UNIT, null, null, null);
+        otherClients.setIdentifier(identified.getIdentifier());
+        LocalDate later = now.atZone(HELSINKI).toLocalDate();
+        long laterBefore = visitsOn(EVERY_VISIT_UNIT, later);
+        assertEquals(202, otherEhr.post("/fhir/Encounter", otherClients).status());
+        assertEquals(laterBefore + 1, visitsOn(EVERY_VISIT_UNIT, later));
+
+        // the same new Encounter in two requests at the same moment, one to each instance: counted once, one SMS
+        for (int round = 0; round < 5; round++) {
+            long start = visitsOn(EVERY_VISIT_UNIT, later);
+            String concurrentPhone = newPhone();
+            Encounter concurrent = visit(EVERY_VISIT_UNIT, concurrentPhone, newHetu(), null);
+            concurrent.addIdentifier().setSystem("urn:oid:1.2.246.10.1234567.10").setValue("visit-" + java.util.UUID.randomUUID());
+            CyclicBarrier barrier = new CyclicBarrier(2);
+            boolean single = round % 2 == 0;
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (EmbeddedServer server : List.of(a, b)) {
+                replies.add(pool.submit(() -> {
+                    barrier.await();
+                    return single ? report(server, concurrent) : ehr(server).post("/fhir", transaction(List.of(concurrent)));
+                }));
+            }
+            for (Future<Reply> reply : replies) {
+                Reply r = reply.get();
+                assertTrue(r.status() == 202 || r.status() == 200, r.body());
+            }
+            assertEquals(start + 1, visitsOn(EVERY_VISIT_UNIT, later), "round " + round);
+            sendEverythingDue();
+            assertEquals(1, gateway.deliveredTo(concurrentPhone).size(), "round " + round);
+        }
+        // only an HMAC of the visit is kept, and it is forgotten after the period plus a week
+        long kept = Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_seen");
+        assertTrue(kept >= 7, "keys kept: " + kept);
+        setClock(now.plus(Duration.ofDays(7 + 8)));
+        a.getApplicationContext().getBean(fi.vointi.feedback.PostVisitFeedback.class).forget();
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_seen WHERE seen_at <= ?",
+                java.sql.Timestamp.from(now.minus(Duration.ofDays(7 + 7)))));
+        assertTrue(Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_seen") < kept);
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM post_visit_contact WHERE contacted_at <= ?",
+                java.sql.Timestamp.from(now.minus(Duration.ofDays(7)))), "people are forgotten after the period");
+    }
+
+    /** The visit import as administrators use it: {@code POST /analytics/visits} with a CSV body. */
+    Reply importVisits(EmbeddedServer server, String csv) {
+        DevTokenIssuer issuer = server.getApplicationContext().getBean(DevTokenIssuer.class);
+        FhirTestClient admin = new FhirTestClient(server).as(new Tokens(issuer).admin());
+        return admin.send(HttpRequest.newBuilder(admin.uri("/analytics/visits")).header("Content-Type", "text/csv")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(csv)));
+    }
+
+    @Test
+    void importedVisitsWithAPhoneTakeThePostVisitPathAndTheOthersOnlyCount() throws Exception {
+        LocalDate today = now.atZone(HELSINKI).toLocalDate();
+        String finnish = newPhone();
+        String swedish = newPhone();
+        String stopped = newPhone();
+        String reached = newPhone();
+        String twice = newPhone();
+        String old = newPhone();
+        String closed = newPhone();
+        // one person was reached today after an Encounter, another has answered STOP
+        assertEquals(202, report(a, visit(EVERY_VISIT_UNIT, reached, newHetu(), null)).status());
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(reached).size());
+        assertEquals(204, callback("/messaging/sms/inbound", "{\"from\":\"" + stopped + "\",\"text\":\"STOP\"}").status());
+        long queuedBefore = queuedPostVisit();
+
+        // bad rows refuse the whole file: nothing counted, nothing queued
+        String bad = "unit,period,visits,phone\n" + EVERY_VISIT_UNIT + "," + today + ",1," + finnish + "\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1,12\n" + EVERY_VISIT_UNIT + "," + today.toString().substring(0, 7) + ",1," + newPhone() + "\n"
+                + EVERY_VISIT_UNIT + "," + today + ",2," + newPhone() + "\n";
+        Reply refused = importVisits(a, bad);
+        assertEquals(422, refused.status(), refused.body());
+        assertTrue(refused.body().contains("line 3") && refused.body().contains("mobile number"), refused.body());
+        assertTrue(refused.body().contains("line 4") && refused.body().contains("must be a day"), refused.body());
+        assertTrue(refused.body().contains("line 5") && refused.body().contains("visits must be 1"), refused.body());
+        assertEquals(queuedBefore, queuedPostVisit());
+
+        // the nightly file, imported at 22:30: one row per visit, a number where the patient gave one
+        setClock(today.atTime(22, 30).atZone(HELSINKI).toInstant());
+        String csv = "unit,period,visits,phone,language\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + finnish + ",\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + swedish.replace("+358", "0") + ",sv\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1,,\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + stopped + ",\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + reached + ",\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + twice + ",en\n"
+                + EVERY_VISIT_UNIT + "," + today + ",1," + twice + ",en\n"
+                + EVERY_VISIT_UNIT + "," + today.minusDays(2) + ",1," + old + ",\n"
+                + NO_FEEDBACK_UNIT + "," + today + ",1," + closed + ",\n";
+        Reply imported = importVisits(b, csv);
+        assertEquals(200, imported.status(), imported.body());
+        assertTrue(imported.body().contains("\"imported\":9"), imported.body());
+        // the rows of a day add up and replace the day's count (the Encounter reported earlier is one of them)
+        assertEquals(7, visitsOn(EVERY_VISIT_UNIT, today));
+        assertEquals(1, visitsOn(EVERY_VISIT_UNIT, today.minusDays(2)));
+        assertEquals(1, visitsOn(NO_FEEDBACK_UNIT, today));
+        sendEverythingDue();
+        assertEquals(0, gateway.deliveredTo(finnish).size(), "quiet hours");
+        setClock(today.plusDays(1).atTime(8, 0).atZone(HELSINKI).toInstant());
+        sendEverythingDue();
+        assertEquals(1, gateway.deliveredTo(finnish).size());
+        assertTrue(gateway.deliveredTo(finnish).get(0).text().contains("kiitos käynnistäsi"));
+        assertEquals(1, gateway.deliveredTo(swedish).size());
+        assertTrue(gateway.deliveredTo(swedish).get(0).text().contains("tack för besöket"));
+        assertEquals(1, gateway.deliveredTo(twice).size(), "once per person");
+        assertTrue(gateway.deliveredTo(twice).get(0).text().contains("thank you for your visit"));
+        assertEquals(1, gateway.deliveredTo(reached).size(), "already reached within the period");
+        assertEquals(0, gateway.deliveredTo(stopped).size(), "opted out");
+        assertEquals(0, gateway.deliveredTo(old).size(), "too old to ask");
+        assertEquals(0, gateway.deliveredTo(closed).size(), "the unit takes no feedback");
+        // the link opens the unit's form
+        HttpResponse<String> opened = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(link(gateway.deliveredTo(finnish).get(0).text()))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(opened.headers().firstValue("Location").orElse("").startsWith("/feedback/" + EVERY_VISIT_UNIT + "?token="));
+
+        // the same file again (an overlapping import): the same count, no second message
+        assertEquals(200, importVisits(a, csv).status());
+        assertEquals(7, visitsOn(EVERY_VISIT_UNIT, today));
+        assertEquals(0, queuedPostVisit());
+        // the number lives only in the outbox
+        assertEquals(0, Db.count(dataSource, "SELECT COUNT(*) FROM audit_event WHERE detail LIKE ? OR path LIKE ?",
+                "%" + finnish.substring(4) + "%", "%" + finnish.substring(4) + "%"));
+    }
+
+    @Test
     void badReportsAreRefusedAndCountNothing() {
         LocalDate today = now.atZone(HELSINKI).toLocalDate();
         long before = visitsOn(EVERY_VISIT_UNIT, today);

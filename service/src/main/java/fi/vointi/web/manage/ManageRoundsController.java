@@ -114,7 +114,8 @@ public class ManageRoundsController {
             }
             index++;
         }
-        String cycleText = Messages.get(lang, "manage.rounds.cycle", cycle.cycle().toString(), cycle.window().toString(),
+        String cycleText = Messages.get(lang, "manage.rounds.cycle", PeriodWords.every(cycle.cycle(), lang),
+                PeriodWords.during(cycle.window(), lang),
                 f.date(cycle.firstStart()));
         String apiHref = UriBuilder.of("/analytics/units/" + shown.id() + "/rounds").queryParam("survey", cycle.survey())
                 .queryParam("format", "csv").toString();

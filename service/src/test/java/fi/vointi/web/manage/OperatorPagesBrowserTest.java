@@ -42,6 +42,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -170,6 +171,9 @@ class OperatorPagesBrowserTest {
         staffAnswer(staff, small, 3, 2, "2025-03-13T10:00:00+02:00");
         JsonNode teamJson = api("/analytics/units/" + team + "/rounds?survey=test-enps");
         JsonNode smallJson = api("/analytics/units/" + small + "/rounds?survey=test-enps");
+        // machines keep the ISO periods
+        assertEquals("P1Y", teamJson.get("cycle").getStringValue());
+        assertEquals("P28D", teamJson.get("window").getStringValue());
 
         browser.driver().manage().deleteAllCookies();
         SignIn.as(browser, base(), "demo-manager-sari", "/manage/rounds?lang=fi");
@@ -180,6 +184,13 @@ class OperatorPagesBrowserTest {
                 browser.open(base() + "/manage/rounds?unit=" + team + "&survey=test-enps&lang=" + lang);
                 assertEquals(lang, browser.find("html").getAttribute("lang"));
                 assertRoundsEqualApi(teamJson);
+                // the cycle P1Y / P4W in words of the page's language
+                String cycle = browser.text("#rounds-cycle");
+                String expected = Map.of("fi", "Toistuu joka vuosi, kierros on auki 4 viikkoa,",
+                        "sv", "Upprepas varje år, varje omgång öppen i 4 veckor,",
+                        "en", "Repeated every year, each round open for 4 weeks,").get(lang);
+                assertTrue(cycle.startsWith(expected), cycle);
+                assertFalse(cycle.contains("P1Y") || cycle.contains("P28D"), cycle);
                 assertFalse(browser.scrollsHorizontally(), "no horizontal scroll on " + device);
                 browser.assertAccessible("rounds-" + device + "-" + lang);
                 browser.screenshot("manage-rounds-" + device + "-" + lang);
