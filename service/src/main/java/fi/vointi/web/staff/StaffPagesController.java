@@ -223,7 +223,7 @@ public class StaffPagesController {
         StaffViews.InviteForm form = printing ? null : inviteForm(caller, patientId, lang, null, null, null);
         List<StaffViews.InvitationRow> invitationRows = printing ? List.of() : invitationRows(caller, patientId, lang);
         // the PROM schedules of the clinician's units, through the same search and read rule as GET /fhir/CarePlan
-        List<org.hl7.fhir.r4.model.CarePlan> plans = staffSchedules.enrolments(caller, patientId);
+        List<org.hl7.fhir.r4.model.CarePlan> plans = printing ? List.of() : staffSchedules.enrolments(caller, patientId);
         plans.forEach(p -> audit.entity("CarePlan/" + p.getIdElement().getIdPart()));
         List<StaffViews.EnrolmentRow> enrolments = staffSchedules.rows(plans, patientId, lang, this::unitName);
         StaffViews.ScheduleForm scheduleForm = printing ? null : staffSchedules.form(caller, patientId, lang,

@@ -111,7 +111,7 @@ public class StaffScheduleController {
             unit = caller.units().iterator().next();
         }
         if (!caller.units().contains(unit)) {
-            errors.put("unit", Messages.get(lang, "staff.invite.error.choose"));
+            errors.put("unit", Messages.get(lang, "staff.schedule.error.unit"));
         }
         LocalDate start = date(entered.start());
         if (start == null) {
