@@ -18,7 +18,7 @@ public class SmartSettings {
             "client-confidential-asymmetric", "sso-openid-connect", "permission-v1", "permission-v2");
     /** The scopes that grant something here: only system/ scopes (people are authorised by role, not by scope). */
     static final List<String> DEFAULT_SCOPES = List.of("openid", "system/QuestionnaireResponse.crus",
-            "system/QuestionnaireResponse.rs", "system/Task.crs", "system/Organization.rs", "system/Location.rs", "system/Encounter.c");
+            "system/QuestionnaireResponse.rs", "system/Task.crs", "system/CarePlan.crus", "system/Organization.rs", "system/Location.rs", "system/Encounter.c");
 
     @Nullable
     private String authorizationEndpoint;

@@ -204,6 +204,7 @@ public class MetadataController {
         carePlan.addInteraction().setCode(TypeRestfulInteraction.READ);
         carePlan.addInteraction().setCode(TypeRestfulInteraction.CREATE);
         carePlan.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
+        carePlan.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
         carePlan.setVersioning(ResourceVersionPolicy.VERSIONED)
                 .setReadHistory(false)
                 .setUpdateCreate(false)
@@ -212,7 +213,11 @@ public class MetadataController {
                 .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
         carePlan.setDocumentation("Enrolment in a PROM schedule: create with instantiatesCanonical = a PlanDefinition,"
                 + " subject, period.start (the episode's start), service-unit and invitation-recipient extensions; the"
-                + " invitations (Task) follow at the protocol's offsets. Update only ends it (status completed | revoked)");
+                + " invitations (Task) follow at the protocol's offsets. Update only ends it (status completed | revoked). Search: newest first, only what the caller may read");
+        searchParam(carePlan, "_id", SearchParamType.TOKEN, "Logical id");
+        searchParam(carePlan, "patient", SearchParamType.REFERENCE, "The enrolled patient (CarePlan.subject), e.g. Patient/123");
+        searchParam(carePlan, "subject", SearchParamType.REFERENCE, "The enrolled patient, Patient/123");
+        searchParam(carePlan, "status", SearchParamType.TOKEN, "active | completed | revoked (other CarePlan status codes match nothing)");
 
         CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
         patient.setDocumentation("No Patient resources are served; GDPR operations on one patient's data (docs/gdpr.md)");

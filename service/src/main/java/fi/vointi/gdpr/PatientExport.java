@@ -2,11 +2,13 @@ package fi.vointi.gdpr;
 
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.responses.SharingService;
+import fi.vointi.schedules.ScheduleService;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Observation;
@@ -26,7 +28,7 @@ import java.util.UUID;
 
 /**
  * Everything Vointi stores about one patient (GDPR Art. 15 and 20) as a FHIR {@code collection} Bundle: their
- * QuestionnaireResponses with every earlier version, sharing decisions as Consent, invitations as Task, and the
+ * QuestionnaireResponses with every earlier version, sharing decisions as Consent, invitations as Task, PROM schedule enrolments as CarePlan, and the
  * audit events that touched their data (who accessed it, when, with what outcome).
  */
 @Singleton
@@ -35,11 +37,13 @@ public class PatientExport {
     private final JdbcOperations jdbc;
     private final FhirJson json;
     private final SharingService sharing;
+    private final ScheduleService schedules;
 
-    public PatientExport(JdbcOperations jdbc, FhirJson json, SharingService sharing) {
+    public PatientExport(JdbcOperations jdbc, FhirJson json, SharingService sharing, ScheduleService schedules) {
         this.jdbc = jdbc;
         this.json = json;
         this.sharing = sharing;
+        this.schedules = schedules;
     }
 
     /** One read-only transaction, so that the parts are consistent with each other. */
@@ -93,6 +97,11 @@ public class PatientExport {
             own.add("Task/" + rs.getString(1));
             add(bundle, baseUrl, json.parseStored(rs.getString(2), Task.class));
         });
+        // PROM schedule enrolments (docs/schedules.md), as CarePlan reads show them: never with the contacts
+        for (CarePlan plan : schedules.carePlansOf(patientId)) {
+            own.add("CarePlan/" + plan.getIdElement().getIdPart());
+            add(bundle, baseUrl, plan);
+        }
         query("SELECT e.id, e.recorded, e.action, e.operation, e.outcome, e.http_status, e.agent_id, e.agent_client,"
                 + " e.agent_roles, e.entities FROM audit_event e JOIN audit_event_patient p ON p.event_id = e.id"
                 + " WHERE p.patient_id = ? ORDER BY e.recorded, e.id", patientId,

@@ -6,6 +6,7 @@ import fi.vointi.fhir.FhirMediaType;
 import fi.vointi.fhir.FhirResponses;
 import fi.vointi.fhir.FhirServerConfiguration;
 import fi.vointi.fhir.SearchBundles;
+import fi.vointi.fhir.SearchRequest;
 import fi.vointi.security.CallerResolver;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -60,6 +61,18 @@ public class CarePlanController {
         ScheduleService.Enrolled enrolled = schedules.read(callers.resolve(request), id);
         audit.patient(enrolled.patientId());
         return responses.ok(enrolled.carePlan(), request);
+    }
+
+    /** {@code GET /fhir/CarePlan?patient=&status=&_id=}: the enrolments the caller may read, newest first. */
+    @Get(produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    public HttpResponse<String> search(HttpRequest<?> request) {
+        AuditContext audit = AuditContext.search(request);
+        SearchRequest search = SearchRequest.of(request.getParameters(), ScheduleService.SEARCH);
+        ScheduleService.Page page = schedules.search(callers.resolve(request), search);
+        page.carePlans().forEach(p -> audit.entity("CarePlan/" + p.getIdElement().getIdPart())
+                .patient(p.getSubject().getReferenceElement().getIdPart()));
+        return responses.searchset(SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "CarePlan", search,
+                page.carePlans(), page.hasNext(), page.total()), request, search);
     }
 
     /** Ends the episode: status completed or revoked; the schedule's pending invitations and reminders are cancelled. */

@@ -3,10 +3,13 @@ package fi.vointi.schedules;
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.OperationOutcomes;
+import fi.vointi.fhir.SearchRequest;
+import fi.vointi.fhir.SearchSpec;
 import fi.vointi.invitations.Invitation;
 import fi.vointi.invitations.InvitationStore;
 import fi.vointi.messaging.InvitationMessaging;
 import fi.vointi.responses.ResponseService;
+import fi.vointi.security.AccessPolicy;
 import fi.vointi.security.Caller;
 import fi.vointi.security.CallerResolver;
 import fi.vointi.security.Refusal;
@@ -27,14 +30,17 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Enrolling a patient in a PROM protocol, as a FHIR CarePlan that instantiates the protocol's PlanDefinition
@@ -45,7 +51,12 @@ import java.util.regex.Pattern;
 @Singleton
 public class ScheduleService {
     private static final Pattern PATIENT = Pattern.compile("Patient/([A-Za-z0-9\\-.]{1,64})");
+    private static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern UNIT = Pattern.compile("Organization/[A-Za-z0-9\\-.]{1,64}");
+    /** {@code GET /fhir/CarePlan}'s parameters (and the common result parameters); newest first, no {@code _sort}. */
+    public static final SearchSpec SEARCH = SearchSpec.of("CarePlan", Set.of("_id", "patient", "subject", "status"));
+    private static final Set<String> STATUSES = Arrays.stream(CarePlan.CarePlanStatus.values())
+            .filter(s -> s != CarePlan.CarePlanStatus.NULL).map(CarePlan.CarePlanStatus::toCode).collect(Collectors.toUnmodifiableSet());
     /** How far an episode's start may lie from today, either way. */
     private static final int START_WINDOW_DAYS = 366;
     private final ScheduleStore store;
@@ -173,6 +184,63 @@ public class ScheduleService {
         return new Enrolled(carePlan(enrolment), enrolment.patientId());
     }
 
+    /** A page of a search: the CarePlans, whether there is a next page, the total when asked for. */
+    public record Page(List<CarePlan> carePlans, boolean hasNext, @Nullable Integer total) {
+    }
+
+    /**
+     * {@code GET /fhir/CarePlan}: the enrolments the caller may read ({@link AccessPolicy#readCarePlan}, the same rule
+     * as a read), newest first, filtered by {@code patient}/{@code subject}, {@code status} and {@code _id}.
+     */
+    @Transactional(readOnly = true)
+    public Page search(Caller caller, SearchRequest request) {
+        if (caller.isAnonymous()) {
+            CallerResolver.enforce(Optional.of(Refusal.unauthenticated()));
+        }
+        // the SQL twin of AccessPolicy.readCarePlan; every row is checked against the policy again below
+        boolean all = caller.systemMay("CarePlan", 'r') || caller.systemMay("CarePlan", 's');
+        Set<String> units = caller.has(Role.CLINICIAN) ? caller.unitRefs() : Set.of();
+        if (!all && caller.actsFor().isEmpty() && units.isEmpty()) {
+            CallerResolver.enforce(Optional.of(Refusal.forbidden("Your role does not allow reading schedule enrolments")));
+        }
+        List<List<String>> patients = new ArrayList<>();
+        for (String name : List.of("patient", "subject")) {
+            for (List<String> values : request.occurrences(name)) {
+                patients.add(values.stream().map(v -> patientId(name, v)).toList());
+            }
+        }
+        ScheduleStore.Filter filter = new ScheduleStore.Filter(all, caller.actsFor(), units, request.occurrences("_id"),
+                patients, request.codes("status", STATUSES));
+        int count = request.count();
+        List<ScheduleStore.Enrolment> rows = store.search(filter, count + 1, request.offset());
+        List<CarePlan> plans = rows.stream().limit(count)
+                .filter(e -> AccessPolicy.readCarePlan(caller, e.patientId(), e.unitRef()).isEmpty())
+                .map(this::carePlan).toList();
+        return new Page(plans, rows.size() > count, request.totalRequested() ? store.count(filter) : null);
+    }
+
+    /** A patient reference of a search: {@code Patient/123} or {@code 123} (for {@code subject} only the former). */
+    private static String patientId(String parameter, String value) {
+        if (value.startsWith("Patient/")) {
+            value = value.substring("Patient/".length());
+        } else if (value.contains("/")) {
+            throw FhirException.badRequest("Parameter '" + parameter + "': '" + value + "' is not a Patient reference");
+        }
+        if (!PATIENT_ID.matcher(value).matches()) {
+            throw FhirException.badRequest("Parameter '" + parameter + "': '" + value + "' is not a patient id");
+        }
+        return value;
+    }
+
+    /**
+     * Every enrolment of the patient as CarePlans, oldest first: for the patient's own export ({@code $everything}),
+     * whose caller has been checked there.
+     */
+    @Transactional(readOnly = true)
+    public List<CarePlan> carePlansOf(String patientId) {
+        return store.ofPatient(patientId).stream().map(this::carePlan).toList();
+    }
+
     /**
      * Ends the episode ({@code PUT} with status completed or revoked): its pending invitations and reminders are
      * cancelled and its contacts erased, in one transaction. Only the status changes; anything else differing is 422.
@@ -221,8 +289,7 @@ public class ScheduleService {
         if (caller.isAnonymous()) {
             CallerResolver.enforce(Optional.of(Refusal.unauthenticated()));
         }
-        return store.enrolment(id).filter(e -> caller.actsFor().contains(e.patientId()) || caller.systemMay("CarePlan", 'r')
-                        || (caller.has(Role.CLINICIAN) && e.unitRef() != null && caller.unitRefs().contains(e.unitRef())))
+        return store.enrolment(id).filter(e -> AccessPolicy.readCarePlan(caller, e.patientId(), e.unitRef()).isEmpty())
                 .orElseThrow(() -> FhirException.notFound("CarePlan/" + id + " is not known"));
     }
 

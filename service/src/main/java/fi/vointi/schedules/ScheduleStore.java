@@ -12,8 +12,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Tables {@code schedule_enrolment} and {@code schedule_step} (V23), in the caller's transaction. */
 @Singleton
@@ -61,6 +64,79 @@ class ScheduleStore {
                 return rs.next() ? Optional.of(enrolment(rs)) : Optional.<Enrolment>empty();
             }
         });
+    }
+
+    /**
+     * Which enrolments a search may return ({@code all}, or those of {@code patients} or of {@code units}) and what it
+     * asks for: each entry of the filters is one occurrence of the parameter (ANDed), its values ORed.
+     */
+    record Filter(boolean all, Set<String> patients, Set<String> units, List<List<String>> idFilter,
+                  List<List<String>> patientFilter, List<List<String>> statusFilter) {
+    }
+
+    /** One page, newest first. */
+    List<Enrolment> search(Filter filter, int limit, int offset) {
+        List<String> parameters = new ArrayList<>();
+        String sql = "SELECT " + ENROLMENT + " FROM schedule_enrolment WHERE " + where(filter, parameters)
+                + " ORDER BY created_at DESC, id LIMIT " + limit + " OFFSET " + offset;
+        return jdbc.prepareStatement(sql, s -> {
+            bind(s, parameters.toArray());
+            List<Enrolment> found = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(enrolment(rs));
+                }
+            }
+            return found;
+        });
+    }
+
+    int count(Filter filter) {
+        List<String> parameters = new ArrayList<>();
+        return jdbc.prepareStatement("SELECT COUNT(*) FROM schedule_enrolment WHERE " + where(filter, parameters), s -> {
+            bind(s, parameters.toArray());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** Every enrolment of a patient, oldest first (the patient's own export). */
+    List<Enrolment> ofPatient(String patientId) {
+        return jdbc.prepareStatement("SELECT " + ENROLMENT + " FROM schedule_enrolment WHERE patient_id = ? ORDER BY created_at, id", s -> {
+            s.setString(1, patientId);
+            List<Enrolment> found = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(enrolment(rs));
+                }
+            }
+            return found;
+        });
+    }
+
+    private static String where(Filter filter, List<String> parameters) {
+        List<String> conditions = new ArrayList<>();
+        if (!filter.all()) {
+            List<String> visible = new ArrayList<>();
+            if (!filter.patients().isEmpty()) {
+                visible.add(in("patient_id", filter.patients(), parameters));
+            }
+            if (!filter.units().isEmpty()) {
+                visible.add(in("unit_ref", filter.units(), parameters));
+            }
+            conditions.add(visible.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", visible) + ")");
+        }
+        filter.idFilter().forEach(values -> conditions.add(in("id", values, parameters)));
+        filter.patientFilter().forEach(values -> conditions.add(in("patient_id", values, parameters)));
+        filter.statusFilter().forEach(values -> conditions.add(in("status", values, parameters)));
+        return conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions);
+    }
+
+    private static String in(String column, Collection<String> values, List<String> parameters) {
+        parameters.addAll(values);
+        return column + " IN (" + String.join(", ", Collections.nCopies(values.size(), "?")) + ")";
     }
 
     List<Step> steps(String enrolmentId) {

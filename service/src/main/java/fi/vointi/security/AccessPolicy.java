@@ -297,6 +297,21 @@ public final class AccessPolicy {
         return allowed ? Optional.empty() : Optional.of(Refusal.hidden("not found"));
     }
 
+    /**
+     * Refusal of reading (or finding by search) a PROM schedule enrolment (CarePlan) of {@code patientId} made on
+     * behalf of {@code unitRef}: the patient and their guardians, a clinician of that unit, a backend client with
+     * {@code system/CarePlan} read or search (docs/schedules.md).
+     */
+    public static Optional<Refusal> readCarePlan(Caller caller, String patientId, String unitRef) {
+        if (caller.isAnonymous()) {
+            return Optional.of(Refusal.unauthenticated());
+        }
+        boolean allowed = caller.actsFor().contains(patientId)
+                || caller.systemMay("CarePlan", 'r') || caller.systemMay("CarePlan", 's')
+                || (caller.has(Role.CLINICIAN) && unitRef != null && caller.unitRefs().contains(unitRef));
+        return allowed ? Optional.empty() : Optional.of(Refusal.hidden("not found"));
+    }
+
     /** CAT simulations for choosing a design: administrators (who manage content) only. */
     public static Optional<Refusal> simulate(Caller caller) {
         if (caller.isAnonymous()) {

@@ -40,7 +40,7 @@ public final class DemoUsers {
                     Map.of("roles", List.of("admin"))),
             new DemoUser("demo-ehr", "EHR backend client (client credentials)",
                     Map.of("roles", List.of("system"), "azp", "demo-ehr",
-                            "scope", "system/QuestionnaireResponse.crus system/Questionnaire.rs system/Task.crs system/Encounter.c")),
+                            "scope", "system/QuestionnaireResponse.crus system/Questionnaire.rs system/Task.crs system/CarePlan.crus system/Encounter.c")),
             new DemoUser("demo-warehouse", "data-warehouse backend client, read only",
                     Map.of("roles", List.of("system"), "azp", "demo-warehouse",
                             "scope", "system/QuestionnaireResponse.rs")));

@@ -55,7 +55,7 @@ class CatalogApiTest {
                 Map.entry("OperationDefinition", Set.of()),
                 Map.entry("Group", Set.of()),
                 Map.entry("PlanDefinition", Set.of("_id", "url")),
-                Map.entry("CarePlan", Set.of()),
+                Map.entry("CarePlan", fi.vointi.schedules.ScheduleService.SEARCH.parameters()),
                 Map.entry("Encounter", Set.of()),
                 Map.entry("Subscription", Set.of("status")));
         Map<String, FhirTestClient> callers = Map.ofEntries(
@@ -80,7 +80,7 @@ class CatalogApiTest {
         assertTrue(qr.getConditionalCreate());
         assertEquals(Set.of("read", "search-type"), interactions(resource(cs, "Questionnaire")));
         assertEquals(Set.of("read", "create", "search-type"), interactions(resource(cs, "Task")));
-        assertEquals(Set.of("read", "create", "update"), interactions(resource(cs, "CarePlan")));
+        assertEquals(Set.of("read", "create", "update", "search-type"), interactions(resource(cs, "CarePlan")));
         assertEquals(Set.of("read", "search-type"), interactions(resource(cs, "PlanDefinition")));
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Organization")));
         assertEquals(Set.of("read", "create", "update", "delete", "search-type"), interactions(resource(cs, "Location")));
@@ -95,7 +95,7 @@ class CatalogApiTest {
             for (String name : declared) {
                 String value = Set.of("authored", "date", "_lastUpdated").contains(name) ? "2026" : name.equals("questionnaire") ? "https://x/Q"
                         : name.equals("status") ? Map.of("Task", "ready", "Questionnaire", "active", "QuestionnaireResponse", "completed",
-                                "Observation", "final", "Subscription", "active").get(resource.getType())
+                                "Observation", "final", "Subscription", "active", "CarePlan", "active").get(resource.getType())
                         : name.equals("type") ? "unit" : name.equals("action") ? "R" : name.equals("outcome") ? "0"
                         : name.equals("active") ? "true" : "x";
                 FhirTestClient client = callers.get(resource.getType());

@@ -58,6 +58,7 @@ class SmartConfigurationTest {
         assertFalse(capabilities.contains("client-public"), "the dev provider takes no public clients");
         assertTrue(((List<?>) document.get("grant_types_supported")).containsAll(List.of("authorization_code", "client_credentials")));
         assertTrue(((List<?>) document.get("scopes_supported")).contains("system/QuestionnaireResponse.rs"));
+        assertTrue(((List<?>) document.get("scopes_supported")).contains("system/CarePlan.crus"), "PROM schedules");
         assertTrue(((String) document.get("authorization_endpoint")).endsWith("/dev/oidc/authorize"));
 
         // the endpoints it names are the built-in provider's, and they work: JWKS has the signing key
@@ -74,6 +75,9 @@ class SmartConfigurationTest {
         assertTrue(((String) issued.get("scope")).contains("system/Task.crs"));
         FhirTestClient ehr = new FhirTestClient(server).as((String) issued.get("access_token"));
         assertEquals(Bundle.BundleType.SEARCHSET, ehr.get("/fhir/Task?_count=1").resource(Bundle.class).getType());
+        // the demo EHR enrols in PROM schedules and finds the enrolments (docs/schedules.md)
+        assertTrue(((String) issued.get("scope")).contains("system/CarePlan.crus"));
+        assertEquals(Bundle.BundleType.SEARCHSET, ehr.get("/fhir/CarePlan?_count=1").resource(Bundle.class).getType());
         // a person is no backend client
         HttpResponse<String> refused = http.send(HttpRequest.newBuilder(server.getURI().resolve(path(document, "token_endpoint")))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -184,6 +184,6 @@ public class StaffInvitationController {
         StaffViews.InviteForm form = staff.inviteForm(caller, patientId, lang, questionnaireId, unitId, Messages.get(lang, key));
         return pages.render(request, HttpStatus.UNPROCESSABLE_ENTITY, "staff/invite", page,
                 new StaffViews.PatientView(patientId, name, false, "", StaffPagesController.patientHref(patientId, lang),
-                        List.of(), List.of(), form, List.of()));
+                        List.of(), List.of(), form, List.of(), null, List.of()));
     }
 }

@@ -92,11 +92,13 @@ public class StaffPagesController {
     private final OrganizationService organizations;
     private final InvitationService invitations;
     private final FhirServerConfiguration server;
+    private final StaffSchedules staffSchedules;
 
     public StaffPagesController(CallerResolver callers, HtmlPages pages, ResponseSearch responses,
                                 ObservationSearch observations, ScoreSeries series, QuestionnaireCatalog catalog,
                                 OrganizationService organizations, InvitationService invitations,
-                                FhirServerConfiguration server) {
+                                FhirServerConfiguration server, StaffSchedules staffSchedules) {
+        this.staffSchedules = staffSchedules;
         this.callers = callers;
         this.pages = pages;
         this.responses = responses;
@@ -220,6 +222,12 @@ public class StaffPagesController {
 
         StaffViews.InviteForm form = printing ? null : inviteForm(caller, patientId, lang, null, null, null);
         List<StaffViews.InvitationRow> invitationRows = printing ? List.of() : invitationRows(caller, patientId, lang);
+        // the PROM schedules of the clinician's units, through the same search and read rule as GET /fhir/CarePlan
+        List<org.hl7.fhir.r4.model.CarePlan> plans = printing ? List.of() : staffSchedules.enrolments(caller, patientId);
+        plans.forEach(p -> audit.entity("CarePlan/" + p.getIdElement().getIdPart()));
+        List<StaffViews.EnrolmentRow> enrolments = staffSchedules.rows(plans, patientId, lang, this::unitName);
+        StaffViews.ScheduleForm scheduleForm = printing ? null : staffSchedules.form(caller, patientId, lang,
+                staffSchedules.defaults(lang), List.of(), Map.of(), this::unitName);
         String name = PatientNames.of(patientId);
         Page page = Page.of(request, lang, Messages.get(lang, "staff.patient.title", name));
         if (printing) {
@@ -228,7 +236,7 @@ public class StaffPagesController {
             page = page.withScript("/assets/staff.js", null);
         }
         return pages.render(request, HttpStatus.OK, "staff/patient", page, new StaffViews.PatientView(patientId, name, printing,
-                patientHref(patientId, lang) + "&print=1", patientHref(patientId, lang), answers, sections, form, invitationRows));
+                patientHref(patientId, lang) + "&print=1", patientHref(patientId, lang), answers, sections, form, invitationRows, scheduleForm, enrolments));
     }
 
     private List<ResultsViews.Section> sections(String patientId, List<AccessPolicy.ReadGrant> grants, String lang,

@@ -19,10 +19,13 @@ public final class StaffViews {
                          String unit) {
     }
 
-    /** {@code /staff/patients/{id}}: the patient's shared answers, their scores over time and the invitations. */
+    /**
+     * {@code /staff/patients/{id}}: the patient's shared answers, their scores over time, the invitations and the PROM
+     * schedules (enrolments) of the clinician's units.
+     */
     public record PatientView(String patientId, String patientName, boolean print, String printHref, String backHref,
                               List<Answer> answers, List<ResultsViews.Section> sections, @Nullable InviteForm invite,
-                              List<InvitationRow> invitations) {
+                              List<InvitationRow> invitations, @Nullable ScheduleForm schedule, List<EnrolmentRow> enrolments) {
     }
 
     /** One shared answer: scores, answers, who answered, and the text for the record. */
@@ -41,6 +44,27 @@ public final class StaffViews {
     /** One invitation of this patient by the clinician's units, with its state in words. */
     public record InvitationRow(String id, String title, String titleLang, String unit, String created, String expires, String state,
                                 String stateClass) {
+    }
+
+    /**
+     * The "enrol in a PROM schedule" form, with what was entered and, after a refused post, the problems (each with the
+     * id of its field, for the error summary's links) and the field's own message.
+     */
+    public record ScheduleForm(String action, List<Option> protocols, List<Option> units, String start, String phone,
+                               String email, List<Option> languages, List<Problem> problems, @Nullable String protocolError,
+                               @Nullable String unitError, @Nullable String startError, @Nullable String phoneError, @Nullable String emailError) {
+        public boolean hasProblems() {
+            return !problems.isEmpty();
+        }
+    }
+
+    /** One problem of a form: its message and the field to move to. */
+    public record Problem(String fieldId, String message) {
+    }
+
+    /** One enrolment of this patient by the clinician's units; {@code endAction} only while it is active. */
+    public record EnrolmentRow(String id, String protocol, String protocolLang, String unit, String start, String status,
+                               String statusClass, String next, @Nullable String endAction) {
     }
 
     /** The invitation just created: its link, as text and as a QR code. */
