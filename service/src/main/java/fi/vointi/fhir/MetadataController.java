@@ -174,6 +174,7 @@ public class MetadataController {
                 .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
         searchParam(task, "patient", SearchParamType.REFERENCE, "The invited patient (Task.for)");
         searchParam(task, "status", SearchParamType.TOKEN, "ready | completed (other Task status codes match nothing)");
+        searchParam(task, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated: created, or answered (eq, gt, lt, ge, le)");
 
         // Visits for post-visit feedback (docs/feedback.md): counted and sampled for an SMS, never stored
         CapabilityStatementRestResourceComponent encounter = rest.addResource().setType("Encounter");

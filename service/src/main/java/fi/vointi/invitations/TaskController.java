@@ -73,7 +73,7 @@ public class TaskController {
     public HttpResponse<String> search(HttpRequest<?> request) {
         AuditContext audit = AuditContext.search(request);
         SearchRequest search = SearchRequest.of(request.getParameters(), InvitationService.SEARCH);
-        InvitationService.Page page = invitations.search(callers.resolve(request), search);
+        InvitationService.Page page = invitations.search(callers.resolve(request), search, server.getZone());
         page.tasks().forEach(t -> audit.entity("Task/" + t.getIdElement().getIdPart())
                 .patient(t.getFor().getReferenceElement().getIdPart()));
         return responses.searchset(SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "Task", search,
