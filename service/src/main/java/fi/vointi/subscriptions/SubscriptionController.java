@@ -64,14 +64,14 @@ public class SubscriptionController {
         this.clock = clock;
     }
 
-    @Post(uri = "/Subscription", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON,
+    @Post(uri = "/Subscription", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON,
             FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body @Nullable String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("subscribe");
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.subscribe(caller, null));
         Instant now = clock.instant();
-        SubscriptionRequest asked = SubscriptionRequest.read(json.parseBody(body, Subscription.class), configuration.limits(), now);
+        SubscriptionRequest asked = SubscriptionRequest.read(json.parseBody(body, Subscription.class, request), configuration.limits(), now);
         CallerResolver.enforce(AccessPolicy.subscribe(caller, asked.unitRefs()));
         String base = SearchBundles.baseUrl(request, server.getBaseUrl());
         StoredSubscription stored = new StoredSubscription(UUID.randomUUID().toString(), AccessPolicy.exportClient(caller),
