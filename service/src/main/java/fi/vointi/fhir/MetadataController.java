@@ -285,6 +285,7 @@ public class MetadataController {
                 + " full-resource; heartbeat and timeout extensions. A subscription belongs to the client that created it."
                 + " See docs/subscriptions.md");
         searchParam(subscription, "status", SearchParamType.TOKEN, "requested | active | error | off (the client's own subscriptions)");
+        searchParam(subscription, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
         subscription.addOperation().setName("status")
                 .setDefinition("http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status")
                 .setDocumentation("GET [id]/$status: the subscription's status and events-since-subscription-start");
