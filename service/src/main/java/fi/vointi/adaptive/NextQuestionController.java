@@ -35,7 +35,7 @@ public class NextQuestionController {
     }
 
     // Some HTTP clients percent-encode '$'; both spellings name the operation.
-    @Post(uris = {"/$next-question", "/%24next-question"}, consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
+    @Post(uris = {"/$next-question", "/%24next-question"}, consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> nextQuestion(@Body String body, HttpRequest<?> request) {
         IBaseResource resource = json.parseAnyBody(body, request);

@@ -44,7 +44,7 @@ final class ExportQuery {
                     "o.last_updated", "o.id, o.resource_json", true);
             case "Consent" -> new Table("d.", " FROM sharing_decision d JOIN questionnaire_response r ON r.id = d.response_id",
                     "d.decided_at", "d.id, d.response_id, d.patient_id, d.decision, d.decided_by, d.decided_at, r.unit_ref", true);
-            case "Task" -> new Table("i.", " FROM invitation i", "COALESCE(i.used_at, i.created_at)",
+            case "Task" -> new Table("i.", " FROM invitation i", "i.last_updated",
                     "i.id, i.resource_json", false);
             case "Organization" -> new Table("u.", " FROM organization_unit u", "u.last_updated",
                     "u.id, u.resource_json", false);

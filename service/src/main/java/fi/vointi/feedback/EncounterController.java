@@ -50,13 +50,13 @@ public class EncounterController {
         this.callers = callers;
     }
 
-    @Post(uri = "/Encounter", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
+    @Post(uri = "/Encounter", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> report(@Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("visit-report");
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.reportVisits(caller));
-        Encounter encounter = json.parseBody(body, Encounter.class);
+        Encounter encounter = json.parseBody(body, Encounter.class, request);
         List<PostVisitFeedback.Counted> counted = postVisit.report(List.of(encounter), List.of("Encounter"), client(caller));
         audited(audit, counted);
         PostVisitFeedback.Counted visit = counted.get(0);
@@ -66,13 +66,13 @@ public class EncounterController {
     }
 
     /** A transaction Bundle whose every entry is {@code POST Encounter}. */
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> transaction(@Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("visit-report");
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.reportVisits(caller));
-        Bundle bundle = json.parseBody(body, Bundle.class);
+        Bundle bundle = json.parseBody(body, Bundle.class, request);
         if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
             throw FhirException.badRequest("Only a transaction Bundle is accepted here (Bundle.type 'transaction')");
         }

@@ -330,13 +330,13 @@ public class FeedbackController {
         return responses.ok(questionnaire, request);
     }
 
-    @Post(uri = "/{unitId}/QuestionnaireResponse", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
-            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(uri = "/{unitId}/QuestionnaireResponse", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@PathVariable String unitId, @Nullable @QueryValue String channel,
                                        @Nullable @QueryValue String token, @Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("feedback-answer");
         Link link = fhirLink(unitId, channel, token);
-        QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
+        QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class, request);
         QuestionnaireResponse stored = service.submit(link.unit(), response, link.channel(), link.token());
         String id = stored.getIdElement().getIdPart();
         audit.entity("QuestionnaireResponse/" + id);

@@ -49,10 +49,11 @@ public class FeedbackImportController {
         return answer(importer.importCsv(caller, csv), request);
     }
 
-    @Post(uri = "/import", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(uri = "/import", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> importBundle(@Body String body, HttpRequest<?> request) {
         Caller caller = authorised(request);
-        return answer(importer.importBundle(caller, json.parseBody(body, Bundle.class)), request);
+        return answer(importer.importBundle(caller, json.parseBody(body, Bundle.class, request)), request);
     }
 
     private Caller authorised(HttpRequest<?> request) {

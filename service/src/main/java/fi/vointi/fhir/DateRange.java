@@ -87,6 +87,17 @@ public record DateRange(Prefix prefix, Instant start, Instant end) {
         }
     }
 
+    /** Whether {@code instant} matches, exactly as {@link #addTo} selects rows (for searches made in memory). */
+    public boolean includes(Instant instant) {
+        return switch (prefix) {
+            case EQ -> !instant.isBefore(start) && instant.isBefore(end);
+            case GE -> !instant.isBefore(start);
+            case GT -> !instant.isBefore(end);
+            case LE -> instant.isBefore(end);
+            case LT -> instant.isBefore(start);
+        };
+    }
+
     private static DateRange dateTime(Prefix prefix, String value, ZoneId zone) {
         Instant start;
         boolean hasZone = value.endsWith("Z") || value.matches(".*[+-]\\d{2}:\\d{2}$");

@@ -5,15 +5,19 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import fi.vointi.input.BodyGuard;
+import fi.vointi.input.InputLimits;
 import fi.vointi.input.JsonScan;
+import fi.vointi.input.XmlScan;
 import io.micronaut.http.HttpRequest;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
- * Parsing and encoding of FHIR JSON. Incoming bodies are parsed strictly: an unknown element or a
- * malformed value is the client's error, not something to drop silently.
+ * Parsing and encoding of FHIR JSON (storage), and the parsing of every FHIR request body, JSON or XML. Incoming
+ * bodies are parsed strictly: an unknown element or a malformed value is the client's error, not something to drop
+ * silently.
  */
 @Singleton
 public class FhirJson {
@@ -24,48 +28,19 @@ public class FhirJson {
         this.context = context;
     }
 
-    /** Parses a request body as whichever resource it is, or throws a 400 naming the problem. */
-    public IBaseResource parseAnyBody(String body) {
-        return parseAnyBody(body, false);
-    }
-
     /**
-     * The same for the body of {@code request}: the input-limit scan is skipped when {@link BodyGuard} already scanned
-     * exactly this body at the edge.
+     * Parses the body of {@code request} as whichever resource it is, or throws a 400 naming the problem. The one place
+     * request bodies become resources: FHIR JSON, or FHIR XML when the {@code Content-Type} is XML
+     * ({@code application/fhir+xml}, {@code application/xml}); the endpoints' {@code consumes} refuse others with 415.
+     * The input-limit scan is skipped when {@link BodyGuard} already scanned exactly this body at the edge.
      */
     public IBaseResource parseAnyBody(String body, HttpRequest<?> request) {
-        return parseAnyBody(body, BodyGuard.scannedAsJson(request));
+        return parse(body, request, null);
     }
 
-    private IBaseResource parseAnyBody(String body, boolean scanned) {
-        if (body == null || body.isBlank()) {
-            throw FhirException.badRequest("The request body is empty; a FHIR JSON resource was expected");
-        }
-        if (!scanned) {
-            refuseBeyondLimits(body);
-        }
-        try {
-            return strictParser().parseResource(body);
-        } catch (DataFormatException | IllegalArgumentException e) {
-            throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
-                    "The body is not a valid FHIR JSON resource: " + clean(e.getMessage()));
-        }
-    }
-
-    /** Parses a request body as the expected resource type, or throws a 400 naming the problem. */
-    public <T extends IBaseResource> T parseBody(String body, Class<T> expectedType) {
-        if (body == null || body.isBlank()) {
-            throw FhirException.badRequest("The request body is empty; a " + context.getResourceType(expectedType)
-                    + " resource in FHIR JSON was expected");
-        }
-        refuseBeyondLimits(body);
-        IBaseResource parsed;
-        try {
-            parsed = strictParser().parseResource(body);
-        } catch (DataFormatException | IllegalArgumentException e) {
-            throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
-                    "The body is not a valid FHIR JSON resource: " + clean(e.getMessage()));
-        }
+    /** The same, as the expected resource type: another type is a 400. */
+    public <T extends IBaseResource> T parseBody(String body, Class<T> expectedType, HttpRequest<?> request) {
+        IBaseResource parsed = parse(body, request, expectedType);
         if (!expectedType.isInstance(parsed)) {
             throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.INVALID,
                     "Expected resourceType '" + context.getResourceType(expectedType) + "' but the body is a '"
@@ -74,14 +49,52 @@ public class FhirJson {
         return expectedType.cast(parsed);
     }
 
+    private IBaseResource parse(String body, HttpRequest<?> request, Class<? extends IBaseResource> expectedType) {
+        boolean xml = request.getContentType().map(BodyGuard::isXml).orElse(false);
+        String format = xml ? "FHIR XML" : "FHIR JSON";
+        if (body == null || body.isBlank()) {
+            throw FhirException.badRequest("The request body is empty; a "
+                    + (expectedType == null ? "" : context.getResourceType(expectedType) + " ") + "resource in " + format
+                    + " was expected");
+        }
+        if (xml ? !BodyGuard.scannedAsXml(request) : !BodyGuard.scannedAsJson(request)) {
+            refuseBeyondLimits(body, xml);
+        }
+        IBaseResource parsed;
+        try {
+            parsed = (xml ? strictXmlParser() : strictParser()).parseResource(body);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.STRUCTURE,
+                    "The body is not a valid " + format + " resource: " + clean(e.getMessage()));
+        }
+        if (xml) {
+            refuseLargeNumbers(parsed);
+        }
+        return parsed;
+    }
+
     /**
-     * The input limits (fi.vointi.input.InputLimits) before HAPI sees the text. Every JSON body is scanned at the edge
-     * already (fi.vointi.input.BodyGuard); this covers a body that reached us under another media type.
+     * The input limits (fi.vointi.input.InputLimits) before HAPI sees the text. Every JSON and XML body is scanned at
+     * the edge already (fi.vointi.input.BodyGuard); this covers a body that reached us otherwise.
      */
-    private static void refuseBeyondLimits(String body) {
-        JsonScan.Problem problem = JsonScan.check(body);
+    private static void refuseBeyondLimits(String body, boolean xml) {
+        JsonScan.Problem problem = xml ? XmlScan.check(body) : JsonScan.check(body);
         if (problem != null) {
             throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, problem.describe());
+        }
+    }
+
+    /**
+     * The number limits of JSON for the decimals of an XML body: in XML a number is an attribute like any other, so
+     * it is known only now, from its FHIR type. Its text is inspected, never expanded.
+     */
+    private void refuseLargeNumbers(IBaseResource resource) {
+        for (DecimalType decimal : context.newTerser().getAllPopulatedChildElementsOfType(resource, DecimalType.class)) {
+            String problem = decimal.getValueAsString() == null ? null : InputLimits.numberProblem(decimal.getValueAsString());
+            if (problem != null) {
+                throw new FhirException(io.micronaut.http.HttpStatus.BAD_REQUEST, IssueType.TOOLONG,
+                        "The body has " + problem);
+            }
         }
     }
 
@@ -118,6 +131,10 @@ public class FhirJson {
         return context.newJsonParser().setParserErrorHandler(new StrictErrorHandler());
     }
 
+    private IParser strictXmlParser() {
+        return context.newXmlParser().setParserErrorHandler(new StrictErrorHandler());
+    }
+
     public FhirContext context() {
         return context;
     }
@@ -127,6 +144,9 @@ public class FhirJson {
         if (message == null) {
             return "unreadable content";
         }
-        return message.replaceAll("HAPI-\\d+: ", "");
+        // HAPI's XML parser puts the StAX location's toString() first: only its line and column mean something
+        return message.replaceAll("HAPI-\\d+: ", "")
+                .replaceAll("(?s)DataFormatException at \\[Line number = (\\d+)\\s+Column number = (\\d+).*?\\]: ",
+                        "line $1, column $2: ");
     }
 }

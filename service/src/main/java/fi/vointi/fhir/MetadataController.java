@@ -174,6 +174,7 @@ public class MetadataController {
                 .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
         searchParam(task, "patient", SearchParamType.REFERENCE, "The invited patient (Task.for)");
         searchParam(task, "status", SearchParamType.TOKEN, "ready | completed (other Task status codes match nothing)");
+        searchParam(task, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated: created, or answered (eq, gt, lt, ge, le)");
 
         // Visits for post-visit feedback (docs/feedback.md): counted and sampled for an SMS, never stored
         CapabilityStatementRestResourceComponent encounter = rest.addResource().setType("Encounter");
@@ -289,6 +290,7 @@ public class MetadataController {
                 + " full-resource; heartbeat and timeout extensions. A subscription belongs to the client that created it."
                 + " See docs/subscriptions.md");
         searchParam(subscription, "status", SearchParamType.TOKEN, "requested | active | error | off (the client's own subscriptions)");
+        searchParam(subscription, "_lastUpdated", SearchParamType.DATE, "meta.lastUpdated (eq, gt, lt, ge, le)");
         subscription.addOperation().setName("status")
                 .setDefinition("http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status")
                 .setDocumentation("GET [id]/$status: the subscription's status and events-since-subscription-start");

@@ -59,7 +59,7 @@ public class GdprController {
     }
 
     /** The POST form of {@code $everything}: no body, or a Parameters resource without parameters. */
-    @Post(uri = "/{id}/$everything", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
+    @Post(uri = "/{id}/$everything", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> everythingPost(@PathVariable String id, @Nullable @Body String body, HttpRequest<?> request) {
         return export(id, body, request);
@@ -71,7 +71,7 @@ public class GdprController {
         fi.vointi.security.Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.export(caller, id));
         refuseParameters(request);
-        Parameters parameters = parameters(body);
+        Parameters parameters = parameters(body, request);
         if (parameters.hasParameter()) {
             throw FhirException.notSupported("Parameter '" + parameters.getParameterFirstRep().getName()
                     + "' is not supported by $everything: it always returns everything stored about the patient");
@@ -87,7 +87,7 @@ public class GdprController {
      * Erasure ({@code mode=erase}, the default) or pseudonymisation ({@code mode=pseudonymise}) of everything
      * stored about the patient, admins only. Idempotent: a patient with nothing stored gives counts of zero.
      */
-    @Post(uri = "/{id}/$erase", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
+    @Post(uri = "/{id}/$erase", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
             produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> erase(@PathVariable String id, @Nullable @Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("erase").entity("Patient/" + id).patient(id);
@@ -95,7 +95,7 @@ public class GdprController {
         refuseParameters(request);
         String mode = "erase";
         String reason = null;
-        for (Parameters.ParametersParameterComponent parameter : parameters(body).getParameter()) {
+        for (Parameters.ParametersParameterComponent parameter : parameters(body, request).getParameter()) {
             String value = parameter.getValue() == null ? null : parameter.getValue().primitiveValue();
             switch (String.valueOf(parameter.getName())) {
                 case "mode" -> {
@@ -125,8 +125,8 @@ public class GdprController {
         return responses.outcome(HttpResponse.ok(), request, message);
     }
 
-    private Parameters parameters(@Nullable String body) {
-        return body == null || body.isBlank() ? new Parameters() : json.parseBody(body, Parameters.class);
+    private Parameters parameters(@Nullable String body, HttpRequest<?> request) {
+        return body == null || body.isBlank() ? new Parameters() : json.parseBody(body, Parameters.class, request);
     }
 
     /** Only presentation parameters: a typo such as {@code _since} must not silently mean "everything". */

@@ -32,8 +32,10 @@ import java.util.Locale;
  *   <li>JSON ({@code application/json}, {@code application/fhir+json}, any {@code +json}), FHIR or plain: the
  *       {@link JsonScan} pre-scan — limits, duplicate keys, control characters — answers 400 with an OperationOutcome
  *       within microseconds, whatever the parser behind the endpoint would have made of it;</li>
- *   <li>text ({@code text/csv}, {@code text/plain}) and HTML forms: decodable in their charset and free of control
- *       characters other than tab, CR and LF (400).</li>
+ *   <li>text ({@code text/csv}, {@code text/plain}), HTML forms and XML: decodable in their charset and free of
+ *       control characters other than tab, CR and LF (400);</li>
+ *   <li>XML ({@code application/fhir+xml}, {@code application/xml}, any {@code +xml}) also the {@link XmlScan}: well-formed,
+ *       no DTD, the same limits as JSON (400).</li>
  * </ul>
  * Runs after the token check (an invalid token is still a 401). A refusal here ends the filter chain: like every
  * filter's refusal it is answered before the audit filter (which wraps the route only) and leaves no audit row; the
@@ -45,6 +47,7 @@ public class BodyGuard implements Ordered {
     private final SecurityHeadersFilter securityHeaders;
 
     private static final String SCANNED_JSON = BodyGuard.class.getName() + ".scannedJson";
+    private static final String SCANNED_XML = BodyGuard.class.getName() + ".scannedXml";
 
     /**
      * Whether this request's body passed the JSON pre-scan here, so that a parser of the same body need not scan it
@@ -52,6 +55,11 @@ public class BodyGuard implements Ordered {
      */
     public static boolean scannedAsJson(HttpRequest<?> request) {
         return request.getAttribute(SCANNED_JSON, Boolean.class).orElse(false);
+    }
+
+    /** The same for the {@link XmlScan} of an XML body. */
+    public static boolean scannedAsXml(HttpRequest<?> request) {
+        return request.getAttribute(SCANNED_XML, Boolean.class).orElse(false);
     }
 
     public BodyGuard(FhirResponses responses, SecurityHeadersFilter securityHeaders) {
@@ -97,7 +105,8 @@ public class BodyGuard implements Ordered {
                     problem.message().startsWith("The body exceeds") ? IssueType.TOOLONG : IssueType.STRUCTURE, problem.describe());
         }
         boolean form = type.getName().equalsIgnoreCase(MediaType.APPLICATION_FORM_URLENCODED);
-        if (!form && !"text".equalsIgnoreCase(type.getType())) {
+        boolean xml = isXml(type);
+        if (!form && !xml && !"text".equalsIgnoreCase(type.getType())) {
             return null; // no endpoint reads any other kind of body; routing answers 415 where it matters
         }
         String text;
@@ -110,7 +119,23 @@ public class BodyGuard implements Ordered {
                     "The body is not valid text in its charset (" + (charset == null ? "UTF-8" : charset) + ")");
         }
         String problem = form ? formProblem(text) : UntrustedText.freeTextProblem(text);
-        return problem == null ? null : refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID, "The body " + problem);
+        if (problem != null) {
+            return refuse(request, HttpStatus.BAD_REQUEST, IssueType.INVALID, "The body " + problem);
+        }
+        if (xml) {
+            JsonScan.Problem structure = XmlScan.check(text);
+            if (structure != null) {
+                return refuse(request, HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, structure.describe());
+            }
+            request.setAttribute(SCANNED_XML, Boolean.TRUE);
+        }
+        return null;
+    }
+
+    /** XML ({@code application/xml}, {@code application/fhir+xml}, {@code text/xml}, any {@code +xml}). */
+    public static boolean isXml(MediaType type) {
+        String subtype = type.getSubtype().toLowerCase(Locale.ROOT);
+        return subtype.equals("xml") || subtype.endsWith("+xml");
     }
 
     private static boolean supported(String charset) {

@@ -5,18 +5,21 @@ import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;
 
-/** One row of table {@code invitation}: a Task inviting a patient to answer one pinned questionnaire version. */
+/**
+ * One row of table {@code invitation}: a Task inviting a patient to answer one pinned questionnaire version.
+ * {@code lastUpdated} is the Task's {@code meta.lastUpdated}: created, or answered.
+ */
 public record Invitation(String id, String tokenSha256, String patientId, String questionnaireUrl,
                          String questionnaireVersion, @Nullable String unitRef, String requester, String status,
                          Instant createdAt, Instant expiresAt, @Nullable Instant usedAt, @Nullable String responseId,
-                         String resourceJson, @Nullable String draftResponseId) {
+                         String resourceJson, @Nullable String draftResponseId, Instant lastUpdated) {
 
-    /** The same invitation before any draft (a new one). */
+    /** A new invitation: no draft yet, last changed when created. */
     public Invitation(String id, String tokenSha256, String patientId, String questionnaireUrl, String questionnaireVersion,
                       @Nullable String unitRef, String requester, String status, Instant createdAt, Instant expiresAt,
                       @Nullable Instant usedAt, @Nullable String responseId, String resourceJson) {
         this(id, tokenSha256, patientId, questionnaireUrl, questionnaireVersion, unitRef, requester, status, createdAt,
-                expiresAt, usedAt, responseId, resourceJson, null);
+                expiresAt, usedAt, responseId, resourceJson, null, createdAt);
     }
 
     public CanonicalRef questionnaire() {

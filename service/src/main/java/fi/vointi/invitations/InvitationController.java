@@ -60,13 +60,13 @@ public class InvitationController {
         return responses.ok(invitations.questionnaire(invitation), request);
     }
 
-    @Post(uri = "/{token}/QuestionnaireResponse", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON},
-            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON})
+    @Post(uri = "/{token}/QuestionnaireResponse", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML},
+            produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> answer(@PathVariable String token, @Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("invitation-answer");
         Invitation invitation = found(invitations.byToken(token), audit);
         invitations.requireUsable(invitation); // a used or expired link says so, whatever the body
-        QuestionnaireResponse stored = invitations.answer(invitation, json.parseBody(body, QuestionnaireResponse.class));
+        QuestionnaireResponse stored = invitations.answer(invitation, json.parseBody(body, QuestionnaireResponse.class, request));
         String id = stored.getIdElement().getIdPart();
         audit.entity("QuestionnaireResponse/" + id);
         URI location = URI.create(SearchBundles.baseUrl(request, server.getBaseUrl()) + "/QuestionnaireResponse/" + id

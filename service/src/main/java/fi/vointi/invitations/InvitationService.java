@@ -2,6 +2,7 @@ package fi.vointi.invitations;
 
 import fi.vointi.catalog.CanonicalRef;
 import fi.vointi.catalog.QuestionnaireCatalog;
+import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.SearchRequest;
@@ -42,7 +43,7 @@ import java.util.UUID;
 public class InvitationService {
     /** Extension carrying the link in the answer to an invitation (and nowhere else). */
     public static final String LINK_EXTENSION = "https://vointi.fi/fhir/StructureDefinition/invitation-link";
-    public static final Set<String> SEARCH_PARAMETERS = Set.of("patient", "status");
+    public static final Set<String> SEARCH_PARAMETERS = Set.of("patient", "status", "_lastUpdated");
     /** Newest first; no _sort. */
     public static final fi.vointi.fhir.SearchSpec SEARCH = fi.vointi.fhir.SearchSpec.of("Task", SEARCH_PARAMETERS);
     private static final Set<String> TASK_STATUSES = Arrays.stream(Task.TaskStatus.values())
@@ -156,7 +157,8 @@ public class InvitationService {
                 .orElseThrow(() -> FhirException.notFound("Task/" + id + " is not known"));
     }
 
-    public Page search(Caller caller, SearchRequest request) {
+    /** A page of the invitations the caller may read; dates without a time zone are read in {@code zone}. */
+    public Page search(Caller caller, SearchRequest request, java.time.ZoneId zone) {
         if (caller.isAnonymous()) {
             CallerResolver.enforce(Optional.of(Refusal.unauthenticated()));
         }
@@ -175,7 +177,9 @@ public class InvitationService {
         request.codes("status", TASK_STATUSES);
         List<List<String>> statuses = request.all("status").stream()
                 .map(v -> Arrays.stream(v.split(",")).map(String::trim).toList()).toList();
-        InvitationStore.Filter filter = new InvitationStore.Filter(all, caller.actsFor(), units, patients, statuses);
+        List<DateRange> lastUpdated = request.all("_lastUpdated").stream()
+                .map(v -> DateRange.parse("_lastUpdated", v, zone)).toList();
+        InvitationStore.Filter filter = new InvitationStore.Filter(all, caller.actsFor(), units, patients, statuses, lastUpdated);
         int count = request.count();
         List<Invitation> rows = store.search(filter, count + 1, request.offset());
         List<Task> tasks = rows.stream().limit(count)
@@ -190,7 +194,10 @@ public class InvitationService {
      */
     public Task task(Caller caller, Invitation invitation) {
         // parsed afresh, not parseStored: the answer must be encoded from the filtered Task, not the stored bytes
-        return visibleTo(caller, json.context().newJsonParser().parseResource(Task.class, invitation.resourceJson()));
+        Task task = json.context().newJsonParser().parseResource(Task.class, invitation.resourceJson());
+        // the column is what _lastUpdated searches; rows older than it carry no other record of their last change
+        task.getMeta().setLastUpdated(Date.from(invitation.lastUpdated()));
+        return visibleTo(caller, task);
     }
 
     /** Removes from the Task what this caller may not learn (read, search and bulk export alike). */

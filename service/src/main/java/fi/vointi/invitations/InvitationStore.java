@@ -1,5 +1,7 @@
 package fi.vointi.invitations;
 
+import fi.vointi.fhir.DateRange;
+import fi.vointi.fhir.SqlWhere;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
@@ -11,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,7 @@ import java.util.Set;
 @Singleton
 public class InvitationStore {
     private static final String COLUMNS = "id, token_sha256, patient_id, questionnaire_url, questionnaire_version, unit_ref,"
-            + " requester, status, created_at, expires_at, used_at, response_id, resource_json, draft_response_id";
+            + " requester, status, created_at, expires_at, used_at, response_id, resource_json, draft_response_id, last_updated";
     private final JdbcOperations jdbc;
 
     public InvitationStore(JdbcOperations jdbc) {
@@ -35,14 +36,19 @@ public class InvitationStore {
      * @param units         otherwise: invitations of these service units are visible
      * @param patientFilter each entry: the invitation's patient must be one of these (entries are ANDed)
      * @param statusFilter  each entry: the invitation's status must be one of these (entries are ANDed)
+     * @param lastUpdated   each entry: {@code meta.lastUpdated} must lie in this range (entries are ANDed)
      */
     public record Filter(boolean all, Set<String> patients, Set<String> units, List<List<String>> patientFilter,
-                         List<List<String>> statusFilter) {
+                         List<List<String>> statusFilter, List<DateRange> lastUpdated) {
+        public Filter(boolean all, Set<String> patients, Set<String> units, List<List<String>> patientFilter,
+                      List<List<String>> statusFilter) {
+            this(all, patients, units, patientFilter, statusFilter, List.of());
+        }
     }
 
     @Transactional
     public void insert(Invitation i) {
-        jdbc.prepareStatement("INSERT INTO invitation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+        jdbc.prepareStatement("INSERT INTO invitation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, i.id());
             s.setString(2, i.tokenSha256());
             s.setString(3, i.patientId());
@@ -57,6 +63,7 @@ public class InvitationStore {
             s.setString(12, i.responseId());
             s.setString(13, i.resourceJson());
             s.setString(14, i.draftResponseId());
+            s.setTimestamp(15, Timestamp.from(i.lastUpdated()));
             return s.executeUpdate();
         });
     }
@@ -109,12 +116,13 @@ public class InvitationStore {
     /** The one conditional update both ways of answering use; {@code keyColumn} is a column name from this class only. */
     private boolean completeOnce(String keyColumn, String key, Instant now, String responseId, String resourceJson) {
         int changed = jdbc.prepareStatement("UPDATE invitation SET used_at = ?, status = 'completed', response_id = ?,"
-                + " resource_json = ? WHERE " + keyColumn + " = ? AND used_at IS NULL AND expires_at > ?", s -> {
+                + " resource_json = ?, last_updated = ? WHERE " + keyColumn + " = ? AND used_at IS NULL AND expires_at > ?", s -> {
             s.setTimestamp(1, Timestamp.from(now));
             s.setString(2, responseId);
             s.setString(3, resourceJson);
-            s.setString(4, key);
-            s.setTimestamp(5, Timestamp.from(now));
+            s.setTimestamp(4, Timestamp.from(now));
+            s.setString(5, key);
+            s.setTimestamp(6, Timestamp.from(now));
             return s.executeUpdate();
         });
         return changed == 1;
@@ -123,20 +131,20 @@ public class InvitationStore {
     /** One page, newest first. */
     @Transactional(readOnly = true)
     public List<Invitation> search(Filter filter, int limit, int offset) {
-        List<String> parameters = new ArrayList<>();
-        String sql = "SELECT " + COLUMNS + " FROM invitation WHERE " + where(filter, parameters)
+        SqlWhere where = where(filter);
+        String sql = "SELECT " + COLUMNS + " FROM invitation" + where.sql()
                 + " ORDER BY created_at DESC, id LIMIT " + limit + " OFFSET " + offset;
         return jdbc.prepareStatement(sql, s -> {
-            bind(s, parameters);
+            SqlWhere.bind(s, where.parameters());
             return rows(s);
         });
     }
 
     @Transactional(readOnly = true)
     public int count(Filter filter) {
-        List<String> parameters = new ArrayList<>();
-        return jdbc.prepareStatement("SELECT COUNT(*) FROM invitation WHERE " + where(filter, parameters), s -> {
-            bind(s, parameters);
+        SqlWhere where = where(filter);
+        return jdbc.prepareStatement("SELECT COUNT(*) FROM invitation" + where.sql(), s -> {
+            SqlWhere.bind(s, where.parameters());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -144,32 +152,24 @@ public class InvitationStore {
         });
     }
 
-    private static String where(Filter filter, List<String> parameters) {
-        List<String> conditions = new ArrayList<>();
+    private static SqlWhere where(Filter filter) {
+        SqlWhere where = new SqlWhere();
         if (!filter.all()) {
-            List<String> visible = new ArrayList<>();
+            SqlWhere visible = new SqlWhere();
             if (!filter.patients().isEmpty()) {
-                visible.add(in("patient_id", filter.patients(), parameters));
+                visible.add("patient_id IN (" + SqlWhere.placeholders(filter.patients().size()) + ")", filter.patients().toArray());
             }
             if (!filter.units().isEmpty()) {
-                visible.add(in("unit_ref", filter.units(), parameters));
+                visible.add("unit_ref IN (" + SqlWhere.placeholders(filter.units().size()) + ")", filter.units().toArray());
             }
-            conditions.add(visible.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", visible) + ")");
+            where.add(visible.parameters().isEmpty() ? "1 = 0" : visible.joined(" OR "), visible.parameters().toArray());
         }
-        filter.patientFilter().forEach(values -> conditions.add(in("patient_id", values, parameters)));
-        filter.statusFilter().forEach(values -> conditions.add(in("status", values, parameters)));
-        return conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions);
-    }
-
-    private static String in(String column, Collection<String> values, List<String> parameters) {
-        parameters.addAll(values);
-        return column + " IN (" + String.join(", ", java.util.Collections.nCopies(values.size(), "?")) + ")";
-    }
-
-    private static void bind(PreparedStatement statement, List<String> parameters) throws SQLException {
-        for (int i = 0; i < parameters.size(); i++) {
-            statement.setString(i + 1, parameters.get(i));
-        }
+        filter.patientFilter().forEach(values ->
+                where.add("patient_id IN (" + SqlWhere.placeholders(values.size()) + ")", values.toArray()));
+        filter.statusFilter().forEach(values ->
+                where.add("status IN (" + SqlWhere.placeholders(values.size()) + ")", values.toArray()));
+        filter.lastUpdated().forEach(range -> range.addTo(where, "last_updated"));
+        return where;
     }
 
     private Optional<Invitation> one(String sql, String parameter) {
@@ -186,7 +186,7 @@ public class InvitationStore {
                 found.add(new Invitation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), instant(rs.getTimestamp(9)),
                         instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), rs.getString(12), rs.getString(13),
-                        rs.getString(14)));
+                        rs.getString(14), instant(rs.getTimestamp(15))));
             }
         }
         return found;

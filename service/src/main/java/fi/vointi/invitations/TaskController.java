@@ -48,10 +48,10 @@ public class TaskController {
      * Invites a patient. The answer always carries the whole Task (whatever {@code Prefer} says), because it is
      * the only place the link is ever shown.
      */
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("invite");
-        InvitationService.Created created = invitations.invite(callers.resolve(request), json.parseBody(body, Task.class));
+        InvitationService.Created created = invitations.invite(callers.resolve(request), json.parseBody(body, Task.class, request));
         Task task = created.task();
         String id = task.getIdElement().getIdPart();
         audit.entity("Task/" + id).patient(created.patientId());
@@ -73,7 +73,7 @@ public class TaskController {
     public HttpResponse<String> search(HttpRequest<?> request) {
         AuditContext audit = AuditContext.search(request);
         SearchRequest search = SearchRequest.of(request.getParameters(), InvitationService.SEARCH);
-        InvitationService.Page page = invitations.search(callers.resolve(request), search);
+        InvitationService.Page page = invitations.search(callers.resolve(request), search, server.getZone());
         page.tasks().forEach(t -> audit.entity("Task/" + t.getIdElement().getIdPart())
                 .patient(t.getFor().getReferenceElement().getIdPart()));
         return responses.searchset(SearchBundles.searchset(SearchBundles.baseUrl(request, server.getBaseUrl()), "Task", search,

@@ -61,10 +61,10 @@ abstract class StructureController<R extends Resource> {
         this.operations = operations;
     }
 
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body @Nullable String body, HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.writeOrganization(parts.callers().resolve(request)));
-        R stored = operations.create().apply(parts.json().parseBody(body, resourceType));
+        R stored = operations.create().apply(parts.json().parseBody(body, resourceType, request));
         String id = stored.getIdElement().getIdPart();
         URI location = URI.create(SearchBundles.baseUrl(request, parts.server().getBaseUrl()) + "/" + type + "/" + id);
         return parts.responses().written(HttpResponse.created(location), stored, request, "Created " + type + "/" + id);
@@ -76,11 +76,11 @@ abstract class StructureController<R extends Resource> {
         return parts.responses().ok(operations.read().apply(id), request);
     }
 
-    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> update(@PathVariable String id, @Body @Nullable String body,
                                        @Nullable @Header("If-Match") String ifMatch, HttpRequest<?> request) {
         CallerResolver.enforce(AccessPolicy.writeOrganization(parts.callers().resolve(request)));
-        R stored = operations.update().apply(id, parts.json().parseBody(body, resourceType), ifMatch);
+        R stored = operations.update().apply(id, parts.json().parseBody(body, resourceType, request), ifMatch);
         return parts.responses().written(HttpResponse.ok(), stored, request,
                 "Updated " + type + "/" + id + " to version " + stored.getMeta().getVersionId());
     }

@@ -58,11 +58,11 @@ public class QuestionnaireResponseController {
         this.server = server;
     }
 
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body String body, @Nullable @Header("If-None-Exist") String ifNoneExist,
                                        HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("create");
-        QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
+        QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class, request);
         Caller caller = callers.resolve(request);
         refuseUnverifiedChannel(caller, response);
         ResponseService.CreateResult result = service.create(caller, response, ifNoneExist);
@@ -98,11 +98,11 @@ public class QuestionnaireResponseController {
         return responses.ok(stored, request);
     }
 
-    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> update(@PathVariable String id, @Body String body,
                                        @Nullable @Header("If-Match") String ifMatch, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("update").entity("QuestionnaireResponse/" + id);
-        QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class);
+        QuestionnaireResponse response = json.parseBody(body, QuestionnaireResponse.class, request);
         QuestionnaireResponse stored = service.update(callers.resolve(request), id, response, ifMatch);
         audit.patient(patientOf(stored));
         return responses.written(HttpResponse.ok(), stored, request,

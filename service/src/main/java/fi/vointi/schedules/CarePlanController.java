@@ -44,10 +44,10 @@ public class CarePlanController {
         this.callers = callers;
     }
 
-    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    @Post(consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("create");
-        ScheduleService.Enrolled enrolled = schedules.enrol(callers.resolve(request), json.parseBody(body, CarePlan.class));
+        ScheduleService.Enrolled enrolled = schedules.enrol(callers.resolve(request), json.parseBody(body, CarePlan.class, request));
         String id = enrolled.carePlan().getIdElement().getIdPart();
         audit.entity("CarePlan/" + id).patient(enrolled.patientId());
         String base = SearchBundles.baseUrl(request, server.getBaseUrl());
@@ -76,10 +76,10 @@ public class CarePlanController {
     }
 
     /** Ends the episode: status completed or revoked; the schedule's pending invitations and reminders are cancelled. */
-    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
+    @Put(uri = "/{id}", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> update(@PathVariable String id, @Body String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("update").entity("CarePlan/" + id);
-        ScheduleService.Enrolled ended = schedules.end(callers.resolve(request), id, json.parseBody(body, CarePlan.class));
+        ScheduleService.Enrolled ended = schedules.end(callers.resolve(request), id, json.parseBody(body, CarePlan.class, request));
         audit.patient(ended.patientId());
         return responses.written(HttpResponse.ok(), ended.carePlan(), request, "The schedule has ended");
     }

@@ -1,6 +1,7 @@
 package fi.vointi.subscriptions;
 
 import fi.vointi.audit.AuditContext;
+import fi.vointi.fhir.DateRange;
 import fi.vointi.fhir.FhirException;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.fhir.FhirMediaType;
@@ -64,14 +65,14 @@ public class SubscriptionController {
         this.clock = clock;
     }
 
-    @Post(uri = "/Subscription", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON}, produces = {FhirMediaType.FHIR_JSON,
+    @Post(uri = "/Subscription", consumes = {FhirMediaType.FHIR_JSON, FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML}, produces = {FhirMediaType.FHIR_JSON,
             FhirMediaType.JSON, FhirMediaType.FHIR_XML, FhirMediaType.XML})
     public HttpResponse<String> create(@Body @Nullable String body, HttpRequest<?> request) {
         AuditContext audit = AuditContext.of(request).operation("subscribe");
         Caller caller = callers.resolve(request);
         CallerResolver.enforce(AccessPolicy.subscribe(caller, null));
         Instant now = clock.instant();
-        SubscriptionRequest asked = SubscriptionRequest.read(json.parseBody(body, Subscription.class), configuration.limits(), now);
+        SubscriptionRequest asked = SubscriptionRequest.read(json.parseBody(body, Subscription.class, request), configuration.limits(), now);
         CallerResolver.enforce(AccessPolicy.subscribe(caller, asked.unitRefs()));
         String base = SearchBundles.baseUrl(request, server.getBaseUrl());
         StoredSubscription stored = new StoredSubscription(UUID.randomUUID().toString(), AccessPolicy.exportClient(caller),
@@ -91,12 +92,15 @@ public class SubscriptionController {
     public HttpResponse<String> search(HttpRequest<?> request) {
         AuditContext.search(request);
         Caller caller = callers.resolve(request);
-        SearchRequest search = SearchRequest.of(request.getParameters(), Set.of("status"));
+        SearchRequest search = SearchRequest.of(request.getParameters(), Set.of("status", "_lastUpdated"));
         List<List<String>> statuses = search.codes("status", Set.of("requested", "active", "error", "off"));
+        List<DateRange> lastUpdated = search.all("_lastUpdated").stream()
+                .map(v -> DateRange.parse("_lastUpdated", v, server.getZone())).toList();
         CallerResolver.enforce(AccessPolicy.subscribe(caller, null));
         Instant now = clock.instant();
         List<StoredSubscription> own = store.ofClient(AccessPolicy.exportClient(caller)).stream()
-                .filter(s -> statuses.stream().allMatch(codes -> codes.contains(s.statusAt(now)))).toList();
+                .filter(s -> statuses.stream().allMatch(codes -> codes.contains(s.statusAt(now))))
+                .filter(s -> lastUpdated.stream().allMatch(range -> range.includes(s.lastUpdated()))).toList();
         int from = Math.min(search.offset(), own.size());
         int to = Math.min(from + search.count(), own.size());
         List<Resource> page = own.subList(from, to).stream().map(s -> (Resource) Notifications.resource(s, now)).toList();

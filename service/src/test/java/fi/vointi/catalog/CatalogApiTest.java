@@ -57,7 +57,7 @@ class CatalogApiTest {
                 Map.entry("PlanDefinition", Set.of("_id", "url")),
                 Map.entry("CarePlan", fi.vointi.schedules.ScheduleService.SEARCH.parameters()),
                 Map.entry("Encounter", Set.of()),
-                Map.entry("Subscription", Set.of("status")));
+                Map.entry("Subscription", Set.of("status", "_lastUpdated")));
         Map<String, FhirTestClient> callers = Map.ofEntries(
                 Map.entry("Questionnaire", fhir),
                 Map.entry("QuestionnaireResponse", fhir.as(tokens.system("catalog-test", "system/*.rs"))),

@@ -129,8 +129,11 @@ class BadInputTest {
 
     @Test
     void wrongMediaType() {
-        fhir.send(HttpRequest.newBuilder(fhir.uri(QR)).header("Content-Type", "application/fhir+xml")
+        // FHIR JSON and XML are read (XmlBodyTest); anything else is 415
+        fhir.send(HttpRequest.newBuilder(fhir.uri(QR)).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("<QuestionnaireResponse/>"))).outcome(415);
+        fhir.send(HttpRequest.newBuilder(fhir.uri(QR)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("status=completed"))).outcome(415);
     }
 
     @Test

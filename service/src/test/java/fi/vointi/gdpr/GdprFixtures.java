@@ -77,10 +77,12 @@ final class GdprFixtures {
                 + "\"for\":{\"reference\":\"Patient/" + patientId + "\"},"
                 + "\"focus\":{\"reference\":\"" + prom.getUrl() + "|" + prom.getVersion() + "\"}}";
         update("INSERT INTO invitation (id, token_sha256, patient_id, questionnaire_url, questionnaire_version, unit_ref,"
-                + " requester, status, created_at, expires_at, resource_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + " requester, status, created_at, expires_at, resource_json, last_updated)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 id, (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "").substring(0, 64), patientId,
                 prom.getUrl(), prom.getVersion(), "Organization/unit-gdpr", "clinician-unit-gdpr", "requested",
-                expires.minusSeconds(7 * 86400).atOffset(ZoneOffset.UTC), expires.atOffset(ZoneOffset.UTC), task);
+                expires.minusSeconds(7 * 86400).atOffset(ZoneOffset.UTC), expires.atOffset(ZoneOffset.UTC), task,
+                expires.minusSeconds(7 * 86400).atOffset(ZoneOffset.UTC));
         return id;
     }
 

@@ -261,6 +261,14 @@ class SubscriptionDeliveryTest {
         assertEquals(0, warehouse.get("/fhir/Subscription").resource(Bundle.class).getEntry().size());
         Bundle mine = ehr.get("/fhir/Subscription?status=active").resource(Bundle.class);
         assertTrue(mine.getEntry().stream().anyMatch(e -> e.getResource().getIdPart().equals(shared.getIdPart())));
+        // _lastUpdated as on every search (meta.lastUpdated of the stored subscription)
+        java.time.Instant updated = ehr.get("/fhir/Subscription/" + shared.getIdPart()).resource(Subscription.class)
+                .getMeta().getLastUpdated().toInstant();
+        assertTrue(ehr.get("/fhir/Subscription?_lastUpdated=eq" + updated).resource(Bundle.class).getEntry().stream()
+                .anyMatch(e -> e.getResource().getIdPart().equals(shared.getIdPart())));
+        assertTrue(ehr.get("/fhir/Subscription?_lastUpdated=gt" + updated).resource(Bundle.class).getEntry().stream()
+                .noneMatch(e -> e.getResource().getIdPart().equals(shared.getIdPart())));
+        ehr.get("/fhir/Subscription?_lastUpdated=soon").outcome(400);
         assertEquals(200, ehr.delete("/fhir/Subscription/" + shared.getIdPart()).status());
         ehr.get("/fhir/Subscription/" + shared.getIdPart()).outcome(404);
         assertEquals(0, Db.count(dataSource(), "SELECT COUNT(*) FROM subscription_event WHERE subscription_id = ?", shared.getIdPart()));

@@ -314,7 +314,8 @@ public class StaffPagesController {
         query.put("patient", List.of(patientId));
         query.put("_count", List.of("50"));
         InvitationService.Page found = invitations.search(caller,
-                SearchRequest.of(new SimpleHttpParameters(query, ConversionService.SHARED), InvitationService.SEARCH));
+                SearchRequest.of(new SimpleHttpParameters(query, ConversionService.SHARED), InvitationService.SEARCH),
+                server.getZone());
         List<StaffViews.InvitationRow> rows = new ArrayList<>();
         Instant now = Instant.now();
         for (Task task : found.tasks()) {

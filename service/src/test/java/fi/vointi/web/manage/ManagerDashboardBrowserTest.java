@@ -361,11 +361,12 @@ class ManagerDashboardBrowserTest {
         Instant used = Instant.now();
         Instant created = responseId == null ? used : used.minus(waited);
         Db.update(dataSource, "INSERT INTO invitation (id, token_sha256, patient_id, questionnaire_url, questionnaire_version,"
-                        + " unit_ref, requester, status, created_at, expires_at, used_at, response_id, resource_json)"
-                        + " VALUES (?, ?, ?, ?, '1.2.0', ?, 'Practitioner/test', ?, ?, ?, ?, ?, '{}')",
+                        + " unit_ref, requester, status, created_at, expires_at, used_at, response_id, resource_json, last_updated)"
+                        + " VALUES (?, ?, ?, ?, '1.2.0', ?, 'Practitioner/test', ?, ?, ?, ?, ?, '{}', ?)",
                 UUID.randomUUID().toString(), (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", ""), patient,
                 PROM_URL, "Organization/" + unit, responseId == null ? "requested" : "completed", Timestamp.from(created),
-                Timestamp.from(used.plus(Duration.ofDays(14))), responseId == null ? null : Timestamp.from(used), responseId);
+                Timestamp.from(used.plus(Duration.ofDays(14))), responseId == null ? null : Timestamp.from(used), responseId,
+                Timestamp.from(responseId == null ? created : used));
     }
 
     void usability(String unit, int easy, int clear) {
