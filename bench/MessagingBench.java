@@ -71,13 +71,20 @@ public class MessagingBench {
                 : "jdbc:h2:mem:messaging-bench;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         config.put("micronaut.server.port", "-1");
         config.put("endpoints.all.port", "-1");
-        config.put("vointi.security.dev-issuer.enabled", "true");
+        if (dbUrl == null) {
+            config.put("vointi.security.dev-issuer.enabled", "true"); // allowed on the embedded database only (DevModeGuard)
+        }
         config.put("vointi.messaging.sender-enabled", "false"); // this program runs the rounds
         config.put("vointi.messaging.threads", threads);
         config.put("vointi.messaging.batch-size", batch);
         config.put("vointi.messaging.quiet-start", "00:00");
         config.put("vointi.messaging.quiet-end", "00:00");
         config.put("vointi.messaging.rate-cap", "1000000");
+        config.put("vointi.feedback.public-base-url", "https://kysely.example.fi"); // required outside dev mode
+        config.put("vointi.fhir.base-url", "https://kysely.example.fi/fhir");
+        // keys a start outside dev mode requires (random: nothing of this run is kept)
+        config.put("vointi.subscriptions.header-key", java.util.Base64.getEncoder().encodeToString(randomBytes(32)));
+        config.put("vointi.adaptive.state-key", java.util.Base64.getEncoder().encodeToString(randomBytes(32)));
         config.put("vointi.messaging.sms.url", "http://127.0.0.1:" + gateway.getAddress().getPort() + "/sms");
         try (ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, config).getApplicationContext()) {
             DataSource dataSource = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class));
@@ -101,10 +108,20 @@ public class MessagingBench {
                     rate == 0 ? "all at once" : rate + "/s", threads, batch, dbUrl == null ? "H2" : "PostgreSQL", seconds,
                     messages / seconds, pct(latencies, 0.50), pct(latencies, 0.99), latencies[latencies.length - 1] / 1e6,
                     requests.get(), requests.get() - arrived.size());
+        } catch (Exception e) {
+            e.printStackTrace();
+            gateway.stop(0);
+            System.exit(1);
         } finally {
             gateway.stop(0);
             System.exit(0);
         }
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private static double pct(long[] sorted, double p) {
