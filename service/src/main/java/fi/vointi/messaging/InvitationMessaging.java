@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -141,7 +142,7 @@ public class InvitationMessaging implements InvitationMessages {
         Map<String, String> filled = values;
         if (channel == Channel.EMAIL) {
             unsubscribe = optOutLinks.create(links.base(), key, language, now);
-            filled = new java.util.HashMap<>(values);
+            filled = new HashMap<>(values);
             filled.put("unsubscribe", unsubscribe);
         }
         Templates.Text text = Templates.render(purpose, channel, language, filled);

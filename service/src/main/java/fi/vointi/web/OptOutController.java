@@ -6,6 +6,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
@@ -89,7 +90,7 @@ public class OptOutController {
     }
 
     /** The code is a credential: no other site sees it in a Referer. */
-    private static HttpResponse<?> referrerSafe(io.micronaut.http.MutableHttpResponse<?> response) {
+    private static HttpResponse<?> referrerSafe(MutableHttpResponse<?> response) {
         return response.header("Referrer-Policy", "no-referrer");
     }
 }
