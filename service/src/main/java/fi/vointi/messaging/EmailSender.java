@@ -18,7 +18,7 @@ import java.util.Properties;
 /**
  * E-mail over SMTP with Jakarta Mail (Eclipse Angus). A 5xx answer refuses the message for good; a 4xx answer, a
  * timeout or no connection is retried. The Message-ID is the outbox id, so a receiving system can tell a retry after a
- * crash from a new message.
+ * crash from a new message. An e-mail with an opt-out link carries it as List-Unsubscribe with one-click (RFC 8058).
  */
 @Singleton
 public class EmailSender {
@@ -51,6 +51,11 @@ public class EmailSender {
             mail.setRecipient(Message.RecipientType.TO, new InternetAddress(m.recipient(), true));
             mail.setSubject(m.subject(), StandardCharsets.UTF_8.name());
             mail.setText(m.body(), StandardCharsets.UTF_8.name());
+            if (m.unsubscribeLink() != null) {
+                // RFC 2369 and RFC 8058: mail clients show an "unsubscribe" button that POSTs to the link at once
+                mail.setHeader("List-Unsubscribe", "<" + m.unsubscribeLink() + ">");
+                mail.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            }
             if (configuration.getUsername() != null) {
                 Transport.send(mail, configuration.getUsername(), configuration.getPassword());
             } else {

@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,11 +45,14 @@ public class InvitationMessaging implements InvitationMessages {
     private final EmailConfiguration email;
     private final SmsConfiguration sms;
     private final PublicLinks links;
+    private final OptOutLinks optOutLinks;
     private final UnitTree units;
     private final Clock clock;
 
     InvitationMessaging(OutboxStore outbox, OptOuts optOuts, AddressKeys keys, MessagingConfiguration configuration,
-                        EmailConfiguration email, SmsConfiguration sms, PublicLinks links, UnitTree units, Clock clock) {
+                        EmailConfiguration email, SmsConfiguration sms, PublicLinks links, OptOutLinks optOutLinks, UnitTree units,
+                        Clock clock) {
+        this.optOutLinks = optOutLinks;
         this.outbox = outbox;
         this.optOuts = optOuts;
         this.keys = keys;
@@ -97,12 +101,8 @@ public class InvitationMessaging implements InvitationMessages {
                 Instant now = clock.instant();
                 ZoneId zone = configuration.quietHours().zone();
                 Map<String, String> values = Map.of("sender", sender, "link", link, "expires", DATE.format(expires.atZone(zone)));
-                contacts.forEach((channel, address) -> {
-                    Templates.Text text = Templates.render(PURPOSE, channel, chosenLanguage, values);
-                    Instant due = channel == Channel.SMS ? configuration.quietHours().nextAllowed(now) : now;
-                    outbox.enqueue(new OutboxStore.NewMessage(UUID.randomUUID().toString(), channel, PURPOSE, invitationId,
-                            patientId, keys.ofAddress(address), address, sender, text.subject(), text.body(), due, now));
-                });
+                contacts.forEach((channel, address) -> queue(PURPOSE, invitationId, patientId, channel, address,
+                        chosenLanguage, sender, values, now));
             }
         };
     }
@@ -124,13 +124,31 @@ public class InvitationMessaging implements InvitationMessages {
             if (optOuts.optedOut(key, patientId)) {
                 continue;
             }
-            Templates.Text text = Templates.render(REMINDER, contact.getKey(), recipient.language(), values);
-            Instant due = contact.getKey() == Channel.SMS ? configuration.quietHours().nextAllowed(now) : now;
-            outbox.enqueue(new OutboxStore.NewMessage(UUID.randomUUID().toString(), contact.getKey(), REMINDER, invitationId,
-                    patientId, key, contact.getValue(), sender, text.subject(), text.body(), due, now));
+            queue(REMINDER, invitationId, patientId, contact.getKey(), contact.getValue(), recipient.language(), sender,
+                    values, now);
             queued++;
         }
         return queued;
+    }
+
+    /**
+     * Queues one message in the caller's transaction. An e-mail gets an opt-out link of its own ({@code ${unsubscribe}}
+     * in its text, and the List-Unsubscribe header); an SMS says "reply STOP" instead.
+     */
+    private void queue(String purpose, String invitationId, String patientId, Channel channel, String address,
+                       String language, String sender, Map<String, String> values, Instant now) {
+        String key = keys.ofAddress(address);
+        String unsubscribe = null;
+        Map<String, String> filled = values;
+        if (channel == Channel.EMAIL) {
+            unsubscribe = optOutLinks.create(links.base(), key, language, now);
+            filled = new HashMap<>(values);
+            filled.put("unsubscribe", unsubscribe);
+        }
+        Templates.Text text = Templates.render(purpose, channel, language, filled);
+        Instant due = channel == Channel.SMS ? configuration.quietHours().nextAllowed(now) : now;
+        outbox.enqueue(new OutboxStore.NewMessage(UUID.randomUUID().toString(), channel, purpose, invitationId, patientId,
+                key, address, sender, text.subject(), text.body(), due, now, unsubscribe));
     }
 
     /** Whether the patient, or every one of these contacts, has opted out of messages. */

@@ -40,11 +40,14 @@ public class MessageSender {
     private final Clock clock;
     private final ExecutorService workers;
     private final MessageOutcomes outcomes;
+    private final OptOutLinks optOutLinks;
     private static final String[] OUTCOMES = {"sent", "failed", "retry", "held", "cancelled"};
     private final String instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
 
     MessageSender(OutboxStore outbox, OptOuts optOuts, EmailSender email, SmsGateway sms, EmailConfiguration emailConfiguration,
-                  SmsConfiguration smsConfiguration, MessagingConfiguration configuration, Clock clock, MessageOutcomes outcomes) {
+                  SmsConfiguration smsConfiguration, MessagingConfiguration configuration, Clock clock, MessageOutcomes outcomes,
+                  OptOutLinks optOutLinks) {
+        this.optOutLinks = optOutLinks;
         this.outbox = outbox;
         this.outcomes = outcomes;
         this.optOuts = optOuts;
@@ -168,9 +171,13 @@ public class MessageSender {
         }
     }
 
-    /** Erases addresses and texts past their retention and deletes old records; returns {erased, deleted}. */
+    /**
+     * Erases addresses and texts past their retention, deletes old records and forgets expired opt-out links; returns
+     * {erased, deleted}.
+     */
     public int[] expire() {
         Instant now = clock.instant();
+        optOutLinks.expire(now);
         return outbox.expire(now, now.minus(configuration.getRecordRetention()));
     }
 

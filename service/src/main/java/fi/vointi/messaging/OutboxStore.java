@@ -29,7 +29,8 @@ import java.util.Optional;
  */
 @Singleton
 public class OutboxStore {
-    private static final String CLAIMED = "id, channel, recipient, sender_name, subject, body, attempts, recipient_key, patient_id";
+    private static final String CLAIMED = "id, channel, recipient, sender_name, subject, body, attempts, recipient_key, patient_id,"
+            + " unsubscribe_link";
     private final JdbcOperations jdbc;
     private final DataSource dataSource;
     private volatile Boolean postgres;
@@ -42,7 +43,15 @@ public class OutboxStore {
     /** A message to queue. */
     public record NewMessage(String id, Channel channel, String purpose, @Nullable String invitationId,
                              @Nullable String patientId, String recipientKey, String recipient, @Nullable String senderName,
-                             @Nullable String subject, String body, Instant notBefore, Instant createdAt) {
+                             @Nullable String subject, String body, Instant notBefore, Instant createdAt,
+                             @Nullable String unsubscribeLink) {
+        /** A message without an opt-out link (SMS: reply STOP). */
+        public NewMessage(String id, Channel channel, String purpose, @Nullable String invitationId, @Nullable String patientId,
+                          String recipientKey, String recipient, @Nullable String senderName, @Nullable String subject,
+                          String body, Instant notBefore, Instant createdAt) {
+            this(id, channel, purpose, invitationId, patientId, recipientKey, recipient, senderName, subject, body, notBefore,
+                    createdAt, null);
+        }
     }
 
     /** A claimed row, under the claim token that every later write of it must present. */
@@ -53,8 +62,8 @@ public class OutboxStore {
     /** Queues a message in the current transaction: it exists if and only if that transaction commits. */
     public void enqueue(NewMessage m) {
         jdbc.prepareStatement("INSERT INTO message_outbox (id, channel, purpose, invitation_id, patient_id, recipient_key,"
-                + " recipient, sender_name, subject, body, status, attempts, not_before, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)", s -> {
+                + " recipient, sender_name, subject, body, status, attempts, not_before, created_at, unsubscribe_link)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)", s -> {
             s.setString(1, m.id());
             s.setString(2, m.channel().code());
             s.setString(3, m.purpose());
@@ -67,6 +76,7 @@ public class OutboxStore {
             s.setString(10, m.body());
             s.setObject(11, at(m.notBefore()));
             s.setObject(12, at(m.createdAt()));
+            s.setString(13, m.unsubscribeLink());
             return s.executeUpdate();
         });
     }
@@ -135,7 +145,7 @@ public class OutboxStore {
         try (ResultSet rs = s.execute() ? s.getResultSet() : null) {
             while (rs != null && rs.next()) {
                 found.add(new Claimed(new OutgoingMessage(rs.getString(1), Channel.of(rs.getString(2)), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)), rs.getInt(7), rs.getString(8), rs.getString(9), claim));
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(10)), rs.getInt(7), rs.getString(8), rs.getString(9), claim));
             }
         }
         return found;
@@ -260,14 +270,14 @@ public class OutboxStore {
     /** Cancels a claimed message for good (opt-out) and erases its address and text at once. */
     public void cancel(Claimed m, String reason, Instant now) {
         update("UPDATE message_outbox SET status = 'cancelled', last_error = ?, recipient = NULL, body = NULL, subject = NULL,"
-                + " claimed_by = NULL, claimed_until = NULL, finished_at = ?, erase_after = ? WHERE id = ? AND claimed_by = ?",
+                + " unsubscribe_link = NULL, claimed_by = NULL, claimed_until = NULL, finished_at = ?, erase_after = ? WHERE id = ? AND claimed_by = ?",
                 reason, at(now), at(now), m.message().id(), m.claim());
     }
 
     /** Cancels every message still queued to one of these keys (an opt-out): none of them goes out any more. */
     public int cancelQueued(String recipientKey, @Nullable String patientId, Instant now) {
         return update("UPDATE message_outbox SET status = 'cancelled', last_error = 'opted out', recipient = NULL, body = NULL,"
-                + " subject = NULL, claimed_by = NULL, claimed_until = NULL, finished_at = ?, erase_after = ?"
+                + " subject = NULL, unsubscribe_link = NULL, claimed_by = NULL, claimed_until = NULL, finished_at = ?, erase_after = ?"
                 + " WHERE status = 'queued' AND (recipient_key = ? OR patient_id = ?)", at(now), at(now), recipientKey, patientId);
     }
 
@@ -323,7 +333,7 @@ public class OutboxStore {
      * {@code recordsBefore}. Returns {erased, deleted}.
      */
     public int[] expire(Instant now, Instant recordsBefore) {
-        int erased = update("UPDATE message_outbox SET recipient = NULL, body = NULL, subject = NULL"
+        int erased = update("UPDATE message_outbox SET recipient = NULL, body = NULL, subject = NULL, unsubscribe_link = NULL"
                 + " WHERE erase_after <= ? AND (recipient IS NOT NULL OR body IS NOT NULL)", at(now));
         int deleted = update("DELETE FROM message_outbox WHERE finished_at < ?", at(recordsBefore));
         return new int[] {erased, deleted};

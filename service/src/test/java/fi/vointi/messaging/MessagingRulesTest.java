@@ -93,8 +93,9 @@ class MessagingRulesTest {
                 assertTrue(Gsm7.isGsm7(sms.body()), purpose + " " + language);
                 assertTrue(sms.body().contains(longest) && sms.body().contains("STOP"), purpose + " " + language);
                 Templates.Text mail = Templates.render(purpose, Channel.EMAIL, language,
-                        Map.of("sender", "Vointi", "link", longest, "expires", "30.12.2026"));
+                        Map.of("sender", "Vointi", "link", longest, "expires", "30.12.2026", "unsubscribe", "https://x.fi/o/code"));
                 assertTrue(mail.body().contains(longest) && mail.subject() != null && !mail.subject().isBlank(), purpose + " " + language);
+                assertTrue(mail.body().contains("https://x.fi/o/code"), "every e-mail carries its opt-out link: " + purpose + " " + language);
             }
         }
         // a text that would take two SMS is refused before anything is queued
