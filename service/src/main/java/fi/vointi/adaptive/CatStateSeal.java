@@ -2,6 +2,7 @@ package fi.vointi.adaptive;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import fi.vointi.security.SecretKeySetting;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
@@ -36,6 +37,8 @@ public class CatStateSeal {
     /** The development key: public, so any seal made with it is worthless outside dev mode and tests. */
     static final String DEV_KEY = "vointi-dev-only-adaptive-state-key-not-secret";
     static final int MIN_KEY_LENGTH = 32;
+    private static final SecretKeySetting KEY_SETTING = new SecretKeySetting("vointi.adaptive.state-key",
+            "VOINTI_ADAPTIVE_STATE_KEY", "it protects adaptive tests' seeds and item sequences (docs/adaptive.md)", DEV_KEY);
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] DOMAIN = "vointi-cat-state-v1".getBytes(StandardCharsets.UTF_8);
 
@@ -73,25 +76,12 @@ public class CatStateSeal {
      * development key anywhere else.
      */
     static String checkedKey(@Nullable String key, Set<String> environments, boolean devMode) {
-        boolean relaxed = devMode || environments.contains(Environment.TEST);
-        if (key == null || key.isBlank()) {
-            if (!relaxed) {
-                throw new ConfigurationException("vointi.adaptive.state-key (VOINTI_ADAPTIVE_STATE_KEY) is required outside"
-                        + " dev mode: it protects adaptive tests' seeds and item sequences (docs/adaptive.md); generate one"
-                        + " with 'openssl rand -base64 32'");
-            }
-            return DEV_KEY;
-        }
-        String trimmed = key.trim();
-        if (!relaxed && trimmed.equals(DEV_KEY)) {
-            throw new ConfigurationException("vointi.adaptive.state-key is the public development key; production needs"
-                    + " its own secret key (openssl rand -base64 32)");
-        }
-        if (trimmed.length() < MIN_KEY_LENGTH) {
+        String checked = KEY_SETTING.checked(key, environments, devMode);
+        if (checked.length() < MIN_KEY_LENGTH) {
             throw new ConfigurationException("vointi.adaptive.state-key must have at least " + MIN_KEY_LENGTH
                     + " characters (openssl rand -base64 32)");
         }
-        return trimmed;
+        return checked;
     }
 
     /** A fresh seed for a new test. */

@@ -2,6 +2,7 @@ package fi.vointi.subscriptions;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import fi.vointi.security.SecretKeySetting;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.annotation.Nullable;
@@ -36,6 +37,9 @@ public class ChannelHeaderSeal {
     /** The development key (base64 of 32 bytes): public, so anything sealed with it is readable by anyone. */
     static final String DEV_KEY = Base64.getEncoder().encodeToString(
             "vointi-dev-only-header-key-32byt".getBytes(StandardCharsets.US_ASCII));
+    private static final SecretKeySetting KEY_SETTING = new SecretKeySetting("vointi.subscriptions.header-key",
+            "VOINTI_SUBSCRIPTIONS_HEADER_KEY", "it encrypts the headers of subscription channels, which may hold an EHR's"
+            + " credential (docs/subscriptions.md)", DEV_KEY);
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private final SecretKeySpec current;
@@ -63,21 +67,7 @@ public class ChannelHeaderSeal {
 
     /** The configured key, or the development key in dev mode and tests; a missing or development key elsewhere stops the start. */
     static String checkedKey(@Nullable String key, Set<String> environments, boolean devMode) {
-        boolean relaxed = devMode || environments.contains(Environment.TEST);
-        if (key == null || key.isBlank()) {
-            if (!relaxed) {
-                throw new ConfigurationException("vointi.subscriptions.header-key (VOINTI_SUBSCRIPTIONS_HEADER_KEY) is required"
-                        + " outside dev mode: it encrypts the headers of subscription channels, which may hold an EHR's"
-                        + " credential (docs/subscriptions.md); generate one with 'openssl rand -base64 32'");
-            }
-            return DEV_KEY;
-        }
-        String trimmed = key.trim();
-        if (!relaxed && trimmed.equals(DEV_KEY)) {
-            throw new ConfigurationException("vointi.subscriptions.header-key is the public development key; production"
-                    + " needs its own secret key (openssl rand -base64 32)");
-        }
-        return trimmed;
+        return KEY_SETTING.checked(key, environments, devMode);
     }
 
     private static SecretKeySpec spec(String base64, String setting) {
