@@ -186,30 +186,24 @@ public class PostVisitFeedback {
      * report, or met earlier in this one, marks a repeat. Visits without a key are always first reports.
      */
     private java.util.Set<Visit> firstReports(List<Visit> visits, Instant now) {
-        TreeSet<String> keysInOrder = new TreeSet<>();
+        TreeMap<String, LocalDate> dayOfKey = new TreeMap<>(); // in key order; the first visit's day for a key
         visits.forEach(v -> {
             if (v.visitKey() != null) {
-                keysInOrder.add(v.visitKey());
+                dayOfKey.putIfAbsent(v.visitKey(), v.day());
             }
         });
         java.util.Set<String> newKeys = new java.util.HashSet<>();
         java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
-        Map<String, LocalDate> days = new HashMap<>();
-        visits.forEach(v -> {
-            if (v.visitKey() != null) {
-                days.putIfAbsent(v.visitKey(), v.day());
-            }
-        });
-        for (String key : keysInOrder) {
+        for (Map.Entry<String, LocalDate> key : dayOfKey.entrySet()) {
             int inserted = jdbc.prepareStatement("INSERT INTO post_visit_seen (visit_key, visit_day, seen_at) VALUES (?, ?, ?)"
                     + " ON CONFLICT DO NOTHING", s -> {
-                s.setString(1, key);
-                s.setDate(2, Date.valueOf(days.get(key)));
+                s.setString(1, key.getKey());
+                s.setDate(2, Date.valueOf(key.getValue()));
                 s.setObject(3, at);
                 return s.executeUpdate();
             });
             if (inserted == 1) {
-                newKeys.add(key);
+                newKeys.add(key.getKey());
             }
         }
         java.util.Set<Visit> first = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
