@@ -1,6 +1,8 @@
 package fi.vointi.bulk;
 
 import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import fi.vointi.catalog.QuestionnaireCatalog;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.invitations.InvitationService;
@@ -51,6 +53,7 @@ import java.util.stream.Collectors;
  */
 @Singleton
 public class ExportWorker {
+    private static final JsonFactory WELL_FORMED = new JsonFactory();
     private static final Logger LOG = LoggerFactory.getLogger(ExportWorker.class);
     static final String FAILED_MESSAGE = "The export failed on the server; please start a new export";
 
@@ -271,19 +274,33 @@ public class ExportWorker {
     }
 
     /**
-     * Stored text is HAPI's compact encoding, one line (a line break inside a string is escaped). It is checked with
-     * Jackson's streaming tokenizer (well-formed, one value; far cheaper than HAPI's parse and encode): a damaged row
-     * fails the job rather than a warehouse loading a broken line. Text with a raw line break is encoded again.
+     * Stored text is HAPI's compact encoding, one line (a line break inside a string is escaped). It is checked to be
+     * one well-formed JSON value by Jackson's streaming tokenizer (far cheaper than HAPI's parse and encode): a damaged
+     * row fails the job rather than a warehouse loading a broken line. Only well-formedness, as HAPI's parse checked
+     * before: not the input limits of request bodies (JsonScan), which content built by the server need not keep.
+     * Text with a raw line break is encoded again.
      */
     static String oneLine(IParser parser, String stored) {
-        fi.vointi.input.JsonScan.Problem problem = fi.vointi.input.JsonScan.check(stored);
+        String problem = wellFormedProblem(stored);
         if (problem != null) {
-            throw new IllegalStateException("a stored resource is not well-formed JSON: " + problem.describe());
+            throw new IllegalStateException("a stored resource is not well-formed JSON: " + problem);
         }
         if (stored.indexOf('\n') < 0 && stored.indexOf('\r') < 0) {
             return stored;
         }
         return parser.encodeResourceToString(parser.parseResource(stored));
+    }
+
+    private static String wellFormedProblem(String text) {
+        try (JsonParser json = WELL_FORMED.createParser(text)) {
+            if (json.nextToken() == null) {
+                return "empty";
+            }
+            json.skipChildren(); // reads every token of the value
+            return json.nextToken() == null ? null : "more than one value";
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 
     /**
