@@ -23,13 +23,16 @@ public class QuestionnaireArchive {
         this.repository = repository;
     }
 
+    /** @param encoded the questionnaire as {@code json} encodes it */
     @Transactional
-    public void remember(String source, Questionnaire questionnaire, FhirJson json) {
-        String encoded = json.encode(questionnaire);
+    public void remember(String source, Questionnaire questionnaire, String encoded, FhirJson json) {
         var stored = repository.find(questionnaire.getUrl(), questionnaire.getVersion());
         if (stored.isEmpty()) {
             repository.insert(new ArchivedQuestionnaire(questionnaire.getUrl(), questionnaire.getVersion(),
                     questionnaire.getIdElement().getIdPart(), sha256(encoded), Instant.now(), encoded));
+            return;
+        }
+        if (stored.get().contentSha256().equals(sha256(encoded))) {
             return;
         }
         // Compare content, not bytes: a newer HAPI may encode the same resource differently.

@@ -1,8 +1,8 @@
 package fi.vointi.catalog;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.validation.SingleValidationMessage;
+import fi.vointi.catalog.BundledContent.ParsedFile;
 import fi.vointi.fhir.FhirJson;
 import io.micronaut.context.annotation.Context;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -50,22 +50,16 @@ public class QuestionnaireCatalog {
                                 ContentValidations validations) {
         long started = System.nanoTime();
         FhirContext context = json.context();
-        ClassLoader loader = QuestionnaireCatalog.class.getClassLoader();
-
-        List<ContentFile> questionnaireFiles = new ArrayList<>();
-        List<ParsedFile> conformance = new ArrayList<>();
-        for (ContentFile file : ContentFiles.fromClasspath("fhir-profiles", loader)) {
-            conformance.add(parse(json, file));
-        }
-        if (configuration.isIncludeBundled()) {
-            questionnaireFiles.addAll(ContentFiles.fromClasspath("questionnaires", loader));
-        }
+        BundledContent bundled = BundledContent.take(context);
+        List<ParsedFile> conformance = new ArrayList<>(bundled.conformance);
         List<ParsedFile> questionnaires = new ArrayList<>();
-        questionnaireFiles.forEach(f -> questionnaires.add(parse(json, f)));
+        if (configuration.isIncludeBundled()) {
+            questionnaires.addAll(bundled.questionnaires);
+        }
         if (configuration.getDir() != null && !configuration.getDir().isBlank()) {
             for (ContentFile file : ContentFiles.fromDirectory(Path.of(configuration.getDir()))) {
-                ParsedFile parsed = parse(json, file);
-                if (parsed.resource instanceof Questionnaire) {
+                ParsedFile parsed = BundledContent.parse(context, file);
+                if (parsed.resource() instanceof Questionnaire) {
                     questionnaires.add(parsed);
                 } else {
                     conformance.add(parsed);
@@ -73,16 +67,16 @@ public class QuestionnaireCatalog {
             }
         }
         for (ParsedFile file : conformance) {
-            if (!(file.resource instanceof StructureDefinition || file.resource instanceof CodeSystem
-                    || file.resource instanceof ValueSet)) {
-                throw new CatalogLoadException(file.source + ": expected a Questionnaire, StructureDefinition, CodeSystem"
-                        + " or ValueSet but found a " + context.getResourceType(file.resource));
+            if (!(file.resource() instanceof StructureDefinition || file.resource() instanceof CodeSystem
+                    || file.resource() instanceof ValueSet)) {
+                throw new CatalogLoadException(file.source() + ": expected a Questionnaire, StructureDefinition, CodeSystem"
+                        + " or ValueSet but found a " + context.getResourceType(file.resource()));
             }
         }
         for (ParsedFile file : questionnaires) {
-            if (!(file.resource instanceof Questionnaire)) {
-                throw new CatalogLoadException(file.source + ": expected a Questionnaire but found a "
-                        + context.getResourceType(file.resource));
+            if (!(file.resource() instanceof Questionnaire)) {
+                throw new CatalogLoadException(file.source() + ": expected a Questionnaire but found a "
+                        + context.getResourceType(file.resource()));
             }
         }
 
@@ -92,7 +86,8 @@ public class QuestionnaireCatalog {
             throw new CatalogLoadException("fhir-profiles: the profile " + QUESTIONNAIRE_PROFILE
                     + " is missing, so questionnaires cannot be validated");
         }
-        String fingerprint = ValidationFingerprint.of(conformanceResources.stream().map(json::encode).toList());
+        // Over the files as read: the same text under the same HAPI version validates the same (no encoding needed).
+        String fingerprint = ValidationFingerprint.of(conformance.stream().map(ParsedFile::text).toList());
         // Built on first use only: when all content is known to be valid, start-up never needs it.
         this.validator = memoize(() -> ProfileValidator.shared(context, conformanceResources, fingerprint));
         Map<String, Questionnaire> ids = new LinkedHashMap<>();
@@ -100,31 +95,32 @@ public class QuestionnaireCatalog {
         Map<String, String> sourceOfId = new HashMap<>();
         int validated = 0;
         for (ParsedFile file : questionnaires) {
-            Questionnaire questionnaire = (Questionnaire) file.resource;
-            check(file.source, questionnaire);
-            String key = ValidationFingerprint.key(fingerprint, json.encode(questionnaire));
+            Questionnaire questionnaire = (Questionnaire) file.resource();
+            check(file.source(), questionnaire);
+            String encoded = json.encode(questionnaire);
+            String key = ValidationFingerprint.key(fingerprint, encoded);
             boolean known = validations.passed(key);
             if (!known) {
                 long t = System.nanoTime();
-                LOG.info("Validating {} ({} of {})", file.source, ++validated, questionnaires.size());
-                validate(file.source, questionnaire);
-                LOG.info("Validated {} in {} ms", file.source, (System.nanoTime() - t) / 1_000_000);
+                LOG.info("Validating {} ({} of {})", file.source(), ++validated, questionnaires.size());
+                validate(file.source(), questionnaire);
+                LOG.info("Validated {} in {} ms", file.source(), (System.nanoTime() - t) / 1_000_000);
             }
             String id = questionnaire.getIdElement().getIdPart();
             String canonical = questionnaire.getUrl() + "|" + questionnaire.getVersion();
             if (sourceOfId.containsKey(id)) {
-                throw new CatalogLoadException(file.source + ": Questionnaire id '" + id + "' is already used by "
+                throw new CatalogLoadException(file.source() + ": Questionnaire id '" + id + "' is already used by "
                         + sourceOfId.get(id));
             }
             if (sourceOfCanonical.containsKey(canonical)) {
-                throw new CatalogLoadException(file.source + ": Questionnaire " + canonical + " is already defined by "
+                throw new CatalogLoadException(file.source() + ": Questionnaire " + canonical + " is already defined by "
                         + sourceOfCanonical.get(canonical) + "; publish changed content under a new version");
             }
-            sourceOfId.put(id, file.source);
-            sourceOfCanonical.put(canonical, file.source);
-            archive.remember(file.source, questionnaire, json);
+            sourceOfId.put(id, file.source());
+            sourceOfCanonical.put(canonical, file.source());
+            archive.remember(file.source(), questionnaire, encoded, json);
             if (!known) {
-                validations.remember(key, file.source);
+                validations.remember(key, file.source());
             }
             ids.put(id, questionnaire);
         }
@@ -181,13 +177,6 @@ public class QuestionnaireCatalog {
         }
     }
 
-    private static ParsedFile parse(FhirJson json, ContentFile file) {
-        try {
-            return new ParsedFile(file.source(), json.strictParser().parseResource(file.json()));
-        } catch (DataFormatException | IllegalArgumentException e) {
-            throw new CatalogLoadException(file.source() + ": not a valid FHIR JSON resource: " + e.getMessage());
-        }
-    }
 
     public Optional<Questionnaire> byId(String id) {
         return Optional.ofNullable(byId.get(id));
@@ -221,6 +210,4 @@ public class QuestionnaireCatalog {
         return conformanceResources;
     }
 
-    private record ParsedFile(String source, IBaseResource resource) {
-    }
 }

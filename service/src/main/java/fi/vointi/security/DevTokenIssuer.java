@@ -4,11 +4,12 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.security.token.jwt.signature.rsa.RSASignatureConfiguration;
+import io.micronaut.security.token.jwt.signature.SignatureConfiguration;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -21,18 +22,23 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Dev mode only: a token issuer with a key pair made at start-up (never stored), so that the service can be
- * tried and tested end to end without a county identity provider. Its public key is registered as a
- * signature the JWT validator accepts; tokens from it carry the same claims a county's provider would.
+ * tried and tested end to end without a county identity provider. It is a signature the JWT validator accepts;
+ * tokens from it carry the same claims a county's provider would. The key pair is made on a background thread
+ * (an RSA key costs a noticeable part of a start on a small machine, issue 19) and once per JVM, so that the
+ * test suite's many application contexts share one.
  * {@link DevModeGuard} refuses to start the service with this enabled in production.
  */
 @Singleton
 @Named("vointi-dev")
 @Requires(property = "vointi.security.dev-issuer.enabled", value = "true")
-public class DevTokenIssuer implements RSASignatureConfiguration {
-    private final KeyPair keys;
+public class DevTokenIssuer implements SignatureConfiguration {
+    private static CompletableFuture<KeyPair> keyPair;
+
+    private final CompletableFuture<KeyPair> keys;
     private final String issuer;
     private final String audience;
 
@@ -40,18 +46,45 @@ public class DevTokenIssuer implements RSASignatureConfiguration {
                           @Value("${vointi.security.audience}") String audience) {
         this.issuer = issuer;
         this.audience = audience;
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            this.keys = generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("RSA is not available", e);
+        this.keys = sharedKeyPair();
+    }
+
+    private static synchronized CompletableFuture<KeyPair> sharedKeyPair() {
+        if (keyPair == null) {
+            keyPair = CompletableFuture.supplyAsync(() -> {
+                try {
+                    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                    generator.initialize(2048);
+                    return generator.generateKeyPair();
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("RSA is not available", e);
+                }
+            }, runnable -> {
+                Thread thread = new Thread(runnable, "dev-issuer-key");
+                thread.setDaemon(true);
+                thread.start();
+            });
         }
+        return keyPair;
+    }
+
+    public RSAPublicKey getPublicKey() {
+        return (RSAPublicKey) keys.join().getPublic();
     }
 
     @Override
-    public RSAPublicKey getPublicKey() {
-        return (RSAPublicKey) keys.getPublic();
+    public String supportedAlgorithmsMessage() {
+        return "Only the RSA algorithms are supported";
+    }
+
+    @Override
+    public boolean supports(JWSAlgorithm algorithm) {
+        return JWSAlgorithm.Family.RSA.contains(algorithm);
+    }
+
+    @Override
+    public boolean verify(SignedJWT jwt) throws JOSEException {
+        return jwt.verify(new RSASSAVerifier(getPublicKey()));
     }
 
     /** A token for {@code subject} with the given extra claims, valid for {@code lifetime}. */
@@ -77,7 +110,7 @@ public class DevTokenIssuer implements RSASignatureConfiguration {
     public String sign(JWTClaimsSet claims) {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("vointi-dev").build(), claims);
         try {
-            jwt.sign(new RSASSASigner(keys.getPrivate()));
+            jwt.sign(new RSASSASigner(keys.join().getPrivate()));
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing failed", e);
         }

@@ -1,0 +1,89 @@
+package fi.vointi.catalog;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import fi.vointi.fhir.FhirContexts;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The content shipped in the jar ({@code fhir-profiles/}, {@code questionnaires/}), parsed. Parsing it (and HAPI's
+ * scan of the R4 model that the first parse triggers) was most of the catalog's share of a restart, and it needs
+ * neither configuration nor the database: {@link #parseAhead()}, called first thing in {@code Application.main},
+ * does it on its own thread while the application context starts on the other core. The catalog takes the result,
+ * or parses on its own thread when nothing was started ahead (tests, a second context in the same JVM).
+ */
+public final class BundledContent {
+    private static CompletableFuture<BundledContent> ahead;
+
+    final List<ParsedFile> conformance;
+    final List<ParsedFile> questionnaires;
+
+    private BundledContent(List<ParsedFile> conformance, List<ParsedFile> questionnaires) {
+        this.conformance = conformance;
+        this.questionnaires = questionnaires;
+    }
+
+    /** Starts reading and parsing the bundled content on a background thread. */
+    public static synchronized void parseAhead() {
+        if (ahead == null) {
+            ahead = CompletableFuture.supplyAsync(BundledContent::read, runnable -> {
+                Thread thread = new Thread(runnable, "bundled-content");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        }
+    }
+
+    /**
+     * The parsed content: the result parsed ahead for this context, taken once, or parsed now. A file that does
+     * not parse stops start-up with the same {@link CatalogLoadException} either way.
+     */
+    static BundledContent take(FhirContext context) {
+        CompletableFuture<BundledContent> started;
+        synchronized (BundledContent.class) {
+            started = ahead;
+            ahead = null;
+        }
+        if (started == null || context != FhirContexts.r4()) {
+            return read(context);
+        }
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static BundledContent read() {
+        return read(FhirContexts.r4());
+    }
+
+    private static BundledContent read(FhirContext context) {
+        ClassLoader loader = BundledContent.class.getClassLoader();
+        return new BundledContent(
+                ContentFiles.fromClasspath("fhir-profiles", loader).stream().map(f -> parse(context, f)).toList(),
+                ContentFiles.fromClasspath("questionnaires", loader).stream().map(f -> parse(context, f)).toList());
+    }
+
+    static ParsedFile parse(FhirContext context, ContentFile file) {
+        try {
+            IBaseResource resource = context.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
+                    .parseResource(file.json());
+            return new ParsedFile(file.source(), file.json(), resource);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new CatalogLoadException(file.source() + ": not a valid FHIR JSON resource: " + e.getMessage());
+        }
+    }
+
+    /** A content file, its text as read, and the resource parsed from it. */
+    record ParsedFile(String source, String text, IBaseResource resource) {
+    }
+}
