@@ -29,6 +29,10 @@ one_start() {
     sleep 0.05
   done
   end=$(date +%s%N)
+  # CPU the JVM used until then (user + system, all its threads): the work itself, which other load does not change
+  # the way it changes the wall time
+  read -r utime stime < <(awk '{print $14, $15}' "/proc/$PID/stat")
+  echo "$(( (utime + stime) * 1000 / $(getconf CLK_TCK) ))" > "$WORK/cpu-$1"
   kill "$PID"; wait "$PID" 2>/dev/null || true
   echo "$(( (end - start) / 1000000 ))"
 }
@@ -36,9 +40,11 @@ one_start() {
 printf 'jar: %s MiB (%s bytes)\n' "$(( $(stat -c %s "$JAR") / 1048576 ))" "$(stat -c %s "$JAR")"
 printf 'first start, empty database: %s ms\n' "$(one_start first)"
 grep -h "Questionnaire catalog" "$WORK/run-first.log" | sed 's/^.*QuestionnaireCatalog - /  /'
+load=$(cut -d' ' -f1 /proc/loadavg)
 times=()
-for i in $(seq 1 "$RUNS"); do times+=("$(one_start "$i")"); done
-sorted=$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')
-echo "restarts (ms, sorted): $sorted"
-echo "restart median: $(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms"
+cpus=()
+for i in $(seq 1 "$RUNS"); do times+=("$(one_start "$i")"); cpus+=("$(cat "$WORK/cpu-$i")"); done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "restarts (ms, sorted): $(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')"
+echo "restart median: $(median "${times[@]}") ms (CPU time median $(median "${cpus[@]}") ms; 1-minute load before the restarts: $load)"
 grep -h "Questionnaire catalog" "$WORK/run-1.log" | sed 's/^.*QuestionnaireCatalog - /  /'
