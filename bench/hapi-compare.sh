@@ -6,7 +6,7 @@
 #           PostgreSQL, HapiFhirPostgresDialect, no validation (the starter's default), referential integrity on write
 #           off (the body's subject Patient/<id> does not exist; with the default every create is a 400), the
 #           starter's defaults otherwise. wrk POSTs bench/demo-prom-response.json with If-None-Exist on the
-#           identifier (bench/hapi-qr-create.lua), WARMUP then DURATION seconds. pg_total_relation_size of every
+#           identifier (bench/qr-create.lua without a token), WARMUP then DURATION seconds. pg_total_relation_size of every
 #           table of its database is taken before and after the measured phase: disk per stored response.
 #   Vointi: bench/qr-create.sh (fresh database, backend-client JWT, full validation, audited, 4 score Observations).
 #
@@ -84,10 +84,10 @@ run_hapi() {
   {
     echo "load average before the warm-up: $(uptime | sed 's/.*load average: //')"
     echo "warm-up ${WARMUP}s:"
-    wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/hapi-qr-create.lua "$url/QuestionnaireResponse" | tail -2
+    TOKEN= ID_PREFIX=h wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/qr-create.lua "$url/QuestionnaireResponse" | tail -2
     hapi_snapshot before
     echo "measured ${DURATION}s, $CLIENTS connections:"
-    wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/hapi-qr-create.lua "$url/QuestionnaireResponse" | tail -2
+    TOKEN= ID_PREFIX=h wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/qr-create.lua "$url/QuestionnaireResponse" | tail -2
     hapi_snapshot after
     echo "HAPI tables that grew during the measured phase:"
     psql -h "$PGHOST" -U postgres -d "$HAPI_DB" -v ON_ERROR_STOP=1 -P footer=off -c "
