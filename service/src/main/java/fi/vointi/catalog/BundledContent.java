@@ -1,9 +1,8 @@
 package fi.vointi.catalog;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
-import ca.uhn.fhir.parser.StrictErrorHandler;
 import fi.vointi.fhir.FhirContexts;
+import fi.vointi.fhir.FhirJson;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 import java.util.List;
@@ -43,14 +42,14 @@ public final class BundledContent {
      * The parsed content: the result parsed ahead for this context, taken once, or parsed now. A file that does
      * not parse stops start-up with the same {@link CatalogLoadException} either way.
      */
-    static BundledContent take(FhirContext context) {
+    static BundledContent take(FhirJson json) {
         CompletableFuture<BundledContent> started;
         synchronized (BundledContent.class) {
             started = ahead;
             ahead = null;
         }
-        if (started == null || context != FhirContexts.r4()) {
-            return read(context);
+        if (started == null || json.context() != FhirContexts.r4()) {
+            return read(json);
         }
         try {
             return started.join();
@@ -63,20 +62,19 @@ public final class BundledContent {
     }
 
     private static BundledContent read() {
-        return read(FhirContexts.r4());
+        return read(new FhirJson(FhirContexts.r4()));
     }
 
-    private static BundledContent read(FhirContext context) {
+    private static BundledContent read(FhirJson json) {
         ClassLoader loader = BundledContent.class.getClassLoader();
         return new BundledContent(
-                ContentFiles.fromClasspath("fhir-profiles", loader).stream().map(f -> parse(context, f)).toList(),
-                ContentFiles.fromClasspath("questionnaires", loader).stream().map(f -> parse(context, f)).toList());
+                ContentFiles.fromClasspath("fhir-profiles", loader).stream().map(f -> parse(json, f)).toList(),
+                ContentFiles.fromClasspath("questionnaires", loader).stream().map(f -> parse(json, f)).toList());
     }
 
-    static ParsedFile parse(FhirContext context, ContentFile file) {
+    static ParsedFile parse(FhirJson json, ContentFile file) {
         try {
-            IBaseResource resource = context.newJsonParser().setParserErrorHandler(new StrictErrorHandler())
-                    .parseResource(file.json());
+            IBaseResource resource = json.strictParser().parseResource(file.json());
             return new ParsedFile(file.source(), file.json(), resource);
         } catch (DataFormatException | IllegalArgumentException e) {
             throw new CatalogLoadException(file.source() + ": not a valid FHIR JSON resource: " + e.getMessage());

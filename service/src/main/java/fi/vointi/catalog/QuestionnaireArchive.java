@@ -5,11 +5,7 @@ import io.micronaut.transaction.annotation.Transactional;
 import jakarta.inject.Singleton;
 import org.hl7.fhir.r4.model.Questionnaire;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * Keeps every questionnaire version the service has served. A version whose content changes without a
@@ -26,13 +22,14 @@ public class QuestionnaireArchive {
     /** @param encoded the questionnaire as {@code json} encodes it */
     @Transactional
     public void remember(String source, Questionnaire questionnaire, String encoded, FhirJson json) {
+        String hash = ValidationFingerprint.sha256(encoded);
         var stored = repository.find(questionnaire.getUrl(), questionnaire.getVersion());
         if (stored.isEmpty()) {
             repository.insert(new ArchivedQuestionnaire(questionnaire.getUrl(), questionnaire.getVersion(),
-                    questionnaire.getIdElement().getIdPart(), sha256(encoded), Instant.now(), encoded));
+                    questionnaire.getIdElement().getIdPart(), hash, Instant.now(), encoded));
             return;
         }
-        if (stored.get().contentSha256().equals(sha256(encoded))) {
+        if (stored.get().contentSha256().equals(hash)) {
             return;
         }
         // Compare content, not bytes: a newer HAPI may encode the same resource differently.
@@ -44,14 +41,6 @@ public class QuestionnaireArchive {
             throw new CatalogLoadException(source + ": Questionnaire " + questionnaire.getUrl() + "|"
                     + questionnaire.getVersion() + " differs from the content already published under that version"
                     + " (first loaded " + stored.get().firstLoaded() + "); give changed content a new version");
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
     }
 }

@@ -50,7 +50,7 @@ public class QuestionnaireCatalog {
                                 ContentValidations validations) {
         long started = System.nanoTime();
         FhirContext context = json.context();
-        BundledContent bundled = BundledContent.take(context);
+        BundledContent bundled = BundledContent.take(json);
         List<ParsedFile> conformance = new ArrayList<>(bundled.conformance);
         List<ParsedFile> questionnaires = new ArrayList<>();
         if (configuration.isIncludeBundled()) {
@@ -58,7 +58,7 @@ public class QuestionnaireCatalog {
         }
         if (configuration.getDir() != null && !configuration.getDir().isBlank()) {
             for (ContentFile file : ContentFiles.fromDirectory(Path.of(configuration.getDir()))) {
-                ParsedFile parsed = BundledContent.parse(context, file);
+                ParsedFile parsed = BundledContent.parse(json, file);
                 if (parsed.resource() instanceof Questionnaire) {
                     questionnaires.add(parsed);
                 } else {
@@ -177,7 +177,6 @@ public class QuestionnaireCatalog {
         }
     }
 
-
     public Optional<Questionnaire> byId(String id) {
         return Optional.ofNullable(byId.get(id));
     }
@@ -209,5 +208,4 @@ public class QuestionnaireCatalog {
     public List<IBaseResource> conformanceResources() {
         return conformanceResources;
     }
-
 }

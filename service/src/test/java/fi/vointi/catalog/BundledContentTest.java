@@ -1,6 +1,7 @@
 package fi.vointi.catalog;
 
 import fi.vointi.fhir.FhirContexts;
+import fi.vointi.fhir.FhirJson;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +16,9 @@ class BundledContentTest {
 
     @Test
     void contentParsedAheadEqualsContentParsedInlineAndIsTakenOnce() {
-        BundledContent inline = BundledContent.take(FhirContexts.r4());
+        BundledContent inline = BundledContent.take(new FhirJson(FhirContexts.r4()));
         BundledContent.parseAhead();
-        BundledContent ahead = BundledContent.take(FhirContexts.r4());
+        BundledContent ahead = BundledContent.take(new FhirJson(FhirContexts.r4()));
 
         assertFalse(ahead.conformance.isEmpty());
         assertFalse(ahead.questionnaires.isEmpty());
@@ -28,14 +29,15 @@ class BundledContentTest {
             assertEquals(inline.questionnaires.get(i).text(), ahead.questionnaires.get(i).text());
         }
         // a second context parses on its own rather than sharing resource objects with the first
-        BundledContent again = BundledContent.take(FhirContexts.r4());
+        BundledContent again = BundledContent.take(new FhirJson(FhirContexts.r4()));
         assertNotSame(ahead.questionnaires.get(0).resource(), again.questionnaires.get(0).resource());
     }
 
 
     @Test
     void aFileThatDoesNotParseNamesTheFile() {
-        CatalogLoadException e = assertThrows(CatalogLoadException.class, () -> BundledContent.parse(FhirContexts.r4(),
+        FhirJson json = new FhirJson(FhirContexts.r4());
+        CatalogLoadException e = assertThrows(CatalogLoadException.class, () -> BundledContent.parse(json,
                 new ContentFile("classpath:questionnaires/broken.json", "{\"resourceType\":\"Questionnaire\",\"status\":1")));
         assertTrue(e.getMessage().startsWith("classpath:questionnaires/broken.json: not a valid FHIR JSON resource"),
                 e.getMessage());
