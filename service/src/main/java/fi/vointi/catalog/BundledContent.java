@@ -4,6 +4,7 @@ import ca.uhn.fhir.parser.DataFormatException;
 import fi.vointi.fhir.FhirContexts;
 import fi.vointi.fhir.FhirJson;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Questionnaire;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -75,13 +76,18 @@ public final class BundledContent {
     static ParsedFile parse(FhirJson json, ContentFile file) {
         try {
             IBaseResource resource = json.strictParser().parseResource(file.json());
-            return new ParsedFile(file.source(), file.json(), resource);
+            // a Questionnaire's canonical encoding keys its validation and archive entry: made here, off the main thread
+            String encoded = resource instanceof Questionnaire ? json.encode(resource) : null;
+            return new ParsedFile(file.source(), file.json(), resource, encoded);
         } catch (DataFormatException | IllegalArgumentException e) {
             throw new CatalogLoadException(file.source() + ": not a valid FHIR JSON resource: " + e.getMessage());
         }
     }
 
-    /** A content file, its text as read, and the resource parsed from it. */
-    record ParsedFile(String source, String text, IBaseResource resource) {
+    /**
+     * A content file, its text as read, the resource parsed from it and, for a Questionnaire, its canonical
+     * encoding ({@link FhirJson#encode}).
+     */
+    record ParsedFile(String source, String text, IBaseResource resource, String encoded) {
     }
 }

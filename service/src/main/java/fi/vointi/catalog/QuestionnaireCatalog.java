@@ -97,7 +97,7 @@ public class QuestionnaireCatalog {
         for (ParsedFile file : questionnaires) {
             Questionnaire questionnaire = (Questionnaire) file.resource();
             check(file.source(), questionnaire);
-            String encoded = json.encode(questionnaire);
+            String encoded = file.encoded();
             String key = ValidationFingerprint.key(fingerprint, encoded);
             boolean known = validations.passed(key);
             if (!known) {
