@@ -22,23 +22,21 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Dev mode only: a token issuer with a key pair made at start-up (never stored), so that the service can be
+ * Dev mode only: a token issuer with a key pair made in memory (never stored), so that the service can be
  * tried and tested end to end without a county identity provider. It is a signature the JWT validator accepts;
- * tokens from it carry the same claims a county's provider would. The key pair is made on a background thread
- * (an RSA key costs a noticeable part of a start on a small machine, issue 19) and once per JVM, so that the
- * test suite's many application contexts share one.
+ * tokens from it carry the same claims a county's provider would. The key pair is made when first needed (the first
+ * token, key set or verification: an RSA key costs 0.3-0.5 s of CPU, a noticeable part of a start on a small
+ * machine, issue 19) and once per JVM, so that the test suite's many application contexts share one.
  * {@link DevModeGuard} refuses to start the service with this enabled in production.
  */
 @Singleton
 @Named("vointi-dev")
 @Requires(property = "vointi.security.dev-issuer.enabled", value = "true")
 public class DevTokenIssuer implements SignatureConfiguration {
-    private static CompletableFuture<KeyPair> keyPair;
+    private static KeyPair keyPair;
 
-    private final CompletableFuture<KeyPair> keys;
     private final String issuer;
     private final String audience;
 
@@ -46,30 +44,23 @@ public class DevTokenIssuer implements SignatureConfiguration {
                           @Value("${vointi.security.audience}") String audience) {
         this.issuer = issuer;
         this.audience = audience;
-        this.keys = sharedKeyPair();
     }
 
-    private static synchronized CompletableFuture<KeyPair> sharedKeyPair() {
+    private static synchronized KeyPair keys() {
         if (keyPair == null) {
-            keyPair = CompletableFuture.supplyAsync(() -> {
-                try {
-                    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                    generator.initialize(2048);
-                    return generator.generateKeyPair();
-                } catch (NoSuchAlgorithmException e) {
-                    throw new IllegalStateException("RSA is not available", e);
-                }
-            }, runnable -> {
-                Thread thread = new Thread(runnable, "dev-issuer-key");
-                thread.setDaemon(true);
-                thread.start();
-            });
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                keyPair = generator.generateKeyPair();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("RSA is not available", e);
+            }
         }
         return keyPair;
     }
 
     public RSAPublicKey getPublicKey() {
-        return (RSAPublicKey) keys.join().getPublic();
+        return (RSAPublicKey) keys().getPublic();
     }
 
     @Override
@@ -110,7 +101,7 @@ public class DevTokenIssuer implements SignatureConfiguration {
     public String sign(JWTClaimsSet claims) {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("vointi-dev").build(), claims);
         try {
-            jwt.sign(new RSASSASigner(keys.join().getPrivate()));
+            jwt.sign(new RSASSASigner(keys().getPrivate()));
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing failed", e);
         }
