@@ -4,7 +4,8 @@
 # organisations, every questionnaire validated), then RUNS restarts on the same folder (the usual case: nothing
 # changed, nothing to validate). Usage: bench/startup.sh [RUNS] (default 5); needs service/target/vointi-service.jar.
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/startup.sh     # another JVM
-#   JAVA_OPTS="-XX:SharedArchiveFile=target/vointi.jsa" bench/startup.sh  # with a class-data archive (bench/cds-archive.sh)
+#   JAVA_OPTS="-XX:SharedArchiveFile=target/vointi.jsa" bench/startup.sh  # with a class-data archive (deploy/cds-archive.sh)
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAVA_OPTS="-XX:AOTCache=target/vointi.aot" bench/startup.sh  # the image's way
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-service/target/vointi-service.jar}
