@@ -261,7 +261,8 @@ public class ExportWorker {
 
     /**
      * One row as its NDJSON line: a response or Observation is the stored compact text (an Observation's unpacked),
-     * the very bytes a read sends (FhirJson.encode); a Task is re-encoded as a read shows it to this caller, a Consent built as a read builds it.
+     * the very bytes a read sends (FhirJson.encode); a Task is re-encoded as a read shows it to this caller, a Consent
+     * built as a read builds it.
      */
     private String line(String type, IParser parser, Caller caller, ResultSet rs) throws SQLException {
         return switch (type) {
