@@ -79,9 +79,11 @@ if [ -z "${KEEP_DB:-}" ]; then
 identifier_value='bulk-' || g
 shared=true
 resource_json=replace(s.resource_json, s.id, 'bulk-' || g)" "s.id = '$SEED'" "$QRS"
+  # an Observation's JSON is stored packed (PackedObservationJson, V33), which SQL cannot rewrite: the clones keep
+  # the seed's bytes, so their lines repeat the seed Observations' ids and derivedFrom (the server reads, unpacks
+  # and writes each as it would a real row; only the rows' own id columns are new)
   clone observation "id='bulk-' || g || '-' || s.score_key
-response_id='bulk-' || g
-resource_json=replace(replace(s.resource_json, s.id, 'bulk-' || g || '-' || s.score_key), s.response_id, 'bulk-' || g)" \
+response_id='bulk-' || g" \
     "s.response_id = '$SEED'" "$QRS"
   psql_bench -c "VACUUM ANALYZE questionnaire_response" -c "VACUUM ANALYZE observation"
   echo "loaded in $(( $(date +%s) - START )) s"

@@ -7,6 +7,9 @@
 -- the new release no longer runs.
 --
 -- previous release: main at de78b9a (migrations up to V16); changed since: audit_event, audit_event_patient (V19)
+-- Not here: observation and observation_history (V33 replaces resource_json by the packed resource; the one
+-- exception to the rule, docs/operations.md "Upgrades without downtime": the previous release's Observation SQL
+-- fails on the new schema by design).
 
 -- AuditBatchWriter.insert
 -- params: compat-1 | now | R | read | 0 | 200 | compat | null | patient | 127.0.0.1 | GET | /fhir/QuestionnaireResponse/x | QuestionnaireResponse/x | null

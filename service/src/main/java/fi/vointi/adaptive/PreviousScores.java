@@ -1,6 +1,7 @@
 package fi.vointi.adaptive;
 
 import fi.vointi.fhir.FhirJson;
+import fi.vointi.observations.PackedObservationJson;
 import fi.vointi.observations.Reporter;
 import fi.vointi.observations.ScoreCodes;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -34,7 +35,7 @@ public class PreviousScores {
     @Transactional(readOnly = true)
     public OptionalDouble previousTheta(AdaptiveBank bank, String patientId, Reporter reporter) {
         String code = ScoreCodes.code(bank.questionnaire(), ScoreCodes.CAT_SCORE);
-        String stored = jdbc.prepareStatement("SELECT o.resource_json FROM observation o WHERE o.subject_type = 'Patient'"
+        String stored = jdbc.prepareStatement("SELECT o.resource FROM observation o WHERE o.subject_type = 'Patient'"
                 + " AND o.subject_id = ? AND o.code_system = ? AND o.code = ? AND o.reporter = ?"
                 + " AND o.status IN ('final', 'amended') ORDER BY o.effective DESC, o.id DESC", statement -> {
             statement.setString(1, patientId);
@@ -42,7 +43,7 @@ public class PreviousScores {
             statement.setString(3, code);
             statement.setString(4, reporter.code());
             try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return rs.next() ? PackedObservationJson.unpack(rs.getBytes(1)) : null;
             }
         });
         if (stored == null) {

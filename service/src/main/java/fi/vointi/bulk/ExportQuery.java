@@ -32,22 +32,26 @@ final class ExportQuery {
     record Page(String sql, List<Object> parameters) {
     }
 
-    /** One exported table: its alias, what counts as its change time, and the columns the worker needs. */
-    private record Table(String alias, String from, String changedAt, String columns, boolean throughResponse) {
+    /**
+     * One exported table: its alias, what counts as its change time, the columns the worker needs, and the column
+     * of the stored resource (an Observation's is packed, PackedObservationJson: the worker unpacks it).
+     */
+    private record Table(String alias, String from, String changedAt, String columns, String resource,
+                         boolean throughResponse) {
     }
 
     private static Table table(String type) {
         return switch (type) {
             case "QuestionnaireResponse" -> new Table("r.", " FROM questionnaire_response r", "r.last_updated",
-                    "r.id, r.resource_json", true);
+                    "r.id, r.resource_json", "resource_json", true);
             case "Observation" -> new Table("o.", " FROM observation o JOIN questionnaire_response r ON r.id = o.response_id",
-                    "o.last_updated", "o.id, o.resource_json", true);
+                    "o.last_updated", "o.id, o.resource", "resource", true);
             case "Consent" -> new Table("d.", " FROM sharing_decision d JOIN questionnaire_response r ON r.id = d.response_id",
-                    "d.decided_at", "d.id, d.response_id, d.patient_id, d.decision, d.decided_by, d.decided_at, r.unit_ref", true);
+                    "d.decided_at", "d.id, d.response_id, d.patient_id, d.decision, d.decided_by, d.decided_at, r.unit_ref", null, true);
             case "Task" -> new Table("i.", " FROM invitation i", "i.last_updated",
-                    "i.id, i.resource_json", false);
+                    "i.id, i.resource_json", "resource_json", false);
             case "Organization" -> new Table("u.", " FROM organization_unit u", "u.last_updated",
-                    "u.id, u.resource_json", false);
+                    "u.id, u.resource_json", "resource_json", false);
             default -> throw new IllegalArgumentException("Not an exported table: " + type);
         };
     }
@@ -77,7 +81,7 @@ final class ExportQuery {
         parameters.addAll(shared.parameters());
         parameters.add(limit);
         parameters.add(limit);
-        return new Page("SELECT id, resource_json FROM ((" + select(table, changed, -1) + ") UNION ALL ("
+        return new Page("SELECT id, resource FROM ((" + select(table, changed, -1) + ") UNION ALL ("
                 + select(table, shared, -1) + ")) changed ORDER BY id LIMIT ?", parameters);
     }
 
@@ -111,7 +115,7 @@ final class ExportQuery {
 
     /** The branch's rows in id order; {@code limit} -1: a LIMIT placeholder whose value the caller adds. */
     private static String select(Table table, SqlWhere where, int limit) {
-        String columns = limit < 0 ? table.alias() + "id AS id, " + table.alias() + "resource_json AS resource_json"
+        String columns = limit < 0 ? table.alias() + "id AS id, " + table.alias() + table.resource() + " AS resource"
                 : table.columns();
         return "SELECT " + columns + table.from() + where.sql() + " ORDER BY " + table.alias() + "id LIMIT ?";
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import fi.vointi.catalog.QuestionnaireCatalog;
 import fi.vointi.fhir.FhirJson;
 import fi.vointi.invitations.InvitationService;
+import fi.vointi.observations.PackedObservationJson;
 import fi.vointi.responses.SharingService;
 import fi.vointi.fhir.SqlWhere;
 import fi.vointi.organization.UnitTree;
@@ -259,8 +260,9 @@ public class ExportWorker {
     }
 
     /**
-     * One row as its NDJSON line: a response or Observation is the stored compact text, the very bytes a read sends
-     * (FhirJson.encode); a Task is re-encoded as a read shows it to this caller, a Consent built as a read builds it.
+     * One row as its NDJSON line: a response or Observation is the stored compact text (an Observation's unpacked),
+     * the very bytes a read sends (FhirJson.encode); a Task is re-encoded as a read shows it to this caller, a Consent
+     * built as a read builds it.
      */
     private String line(String type, IParser parser, Caller caller, ResultSet rs) throws SQLException {
         return switch (type) {
@@ -269,6 +271,7 @@ public class ExportWorker {
             case "Consent" -> parser.encodeResourceToString(SharingService.toConsent(new SharingService.Decision(
                     rs.getString(1), rs.getString(2), rs.getString(3), "share".equals(rs.getString(4)), rs.getString(5),
                     rs.getObject(6, java.time.OffsetDateTime.class).toInstant()), rs.getString(7)));
+            case "Observation" -> oneLine(parser, PackedObservationJson.unpack(rs.getBytes(2)));
             default -> oneLine(parser, rs.getString(2));
         };
     }

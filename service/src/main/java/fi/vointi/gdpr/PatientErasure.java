@@ -2,6 +2,7 @@ package fi.vointi.gdpr;
 
 import ca.uhn.fhir.util.FhirTerser;
 import fi.vointi.fhir.FhirJson;
+import fi.vointi.observations.PackedObservationJson;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.Transactional;
@@ -111,33 +112,46 @@ public class PatientErasure {
         update("DELETE FROM schedule_enrolment WHERE patient_id = ?", patientId);
     }
 
-    /** The scores of a pseudonymised response: new ids, the pseudonym as subject, derivedFrom the response's new id. */
+    /**
+     * The scores of a pseudonymised response: new ids, the pseudonym as subject, derivedFrom the response's new id.
+     * Their JSON is stored packed (PackedObservationJson), every version written back in the current format.
+     */
     private void pseudonymiseObservations(String oldResponseId, String newResponseId, String pseudonym) {
-        List<String> observationIds = strings("SELECT id FROM observation WHERE response_id = ?", oldResponseId);
-        for (String oldId : observationIds) {
+        Map<String, String> current = new LinkedHashMap<>();
+        jdbc.prepareStatement("SELECT id, resource FROM observation WHERE response_id = ?", statement -> {
+            statement.setString(1, oldResponseId);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    current.put(rs.getString(1), PackedObservationJson.unpack(rs.getBytes(2)));
+                }
+            }
+            return null;
+        });
+        for (Map.Entry<String, String> observation : current.entrySet()) {
+            String oldId = observation.getKey();
             String newId = UUID.randomUUID().toString();
             Map<Integer, String> versions = new LinkedHashMap<>();
-            jdbc.prepareStatement("SELECT version_id, resource_json FROM observation_history WHERE id = ?", statement -> {
+            jdbc.prepareStatement("SELECT version_id, resource FROM observation_history WHERE id = ?", statement -> {
                 statement.setString(1, oldId);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        versions.put(rs.getInt(1), rs.getString(2));
+                        versions.put(rs.getInt(1), PackedObservationJson.unpack(rs.getBytes(2)));
                     }
                 }
                 return null;
             });
             for (Map.Entry<Integer, String> version : versions.entrySet()) {
-                update("UPDATE observation_history SET id = ?, resource_json = ? WHERE id = ? AND version_id = ?", newId,
+                update("UPDATE observation_history SET id = ?, resource = ? WHERE id = ? AND version_id = ?", newId,
                         pseudonymisedObservation(version.getValue(), newId, newResponseId, pseudonym), oldId, version.getKey());
             }
-            String current = strings("SELECT resource_json FROM observation WHERE id = ?", oldId).get(0);
-            update("UPDATE observation SET id = ?, response_id = ?, subject_type = 'Patient', subject_id = ?, resource_json = ?"
+            update("UPDATE observation SET id = ?, response_id = ?, subject_type = 'Patient', subject_id = ?, resource = ?"
                     + " WHERE id = ?", newId, newResponseId, pseudonym,
-                    pseudonymisedObservation(current, newId, newResponseId, pseudonym), oldId);
+                    pseudonymisedObservation(observation.getValue(), newId, newResponseId, pseudonym), oldId);
         }
     }
 
-    private String pseudonymisedObservation(String stored, String newId, String newResponseId, String pseudonym) {
+    /** The pseudonymised version, packed as stored. */
+    private byte[] pseudonymisedObservation(String stored, String newId, String newResponseId, String pseudonym) {
         Observation observation = json.parseStored(stored, Observation.class);
         observation.setIdElement(new IdType("Observation", newId));
         observation.setText(null);
@@ -149,7 +163,7 @@ public class PatientErasure {
             derivedFrom.setReference("QuestionnaireResponse/" + newResponseId
                     + (from.hasVersionIdPart() ? "/_history/" + from.getVersionIdPart() : ""));
         }
-        return json.encodeForStorage(observation);
+        return PackedObservationJson.pack(json.encodeForStorage(observation));
     }
 
     /**

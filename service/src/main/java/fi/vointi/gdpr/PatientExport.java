@@ -1,6 +1,7 @@
 package fi.vointi.gdpr;
 
 import fi.vointi.fhir.FhirJson;
+import fi.vointi.observations.PackedObservationJson;
 import fi.vointi.responses.SharingService;
 import fi.vointi.schedules.ScheduleService;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -88,10 +89,10 @@ public class PatientExport {
             add(bundle, baseUrl, SharingService.toConsent(decision, unitOf.get(decision.responseId())));
         }
         // Scores extracted from the patient's responses (current versions; earlier ones are superseded amendments).
-        query("SELECT o.id, o.resource_json FROM observation o JOIN questionnaire_response r ON r.id = o.response_id"
+        query("SELECT o.id, o.resource FROM observation o JOIN questionnaire_response r ON r.id = o.response_id"
                 + " WHERE r.subject_type = 'Patient' AND r.subject_id = ?" + open + " ORDER BY o.effective, o.id", patientId, rs -> {
             own.add("Observation/" + rs.getString(1));
-            add(bundle, baseUrl, json.parseStored(rs.getString(2), Observation.class));
+            add(bundle, baseUrl, json.parseStored(PackedObservationJson.unpack(rs.getBytes(2)), Observation.class));
         });
         query("SELECT id, resource_json FROM invitation WHERE patient_id = ? ORDER BY created_at, id", patientId, rs -> {
             own.add("Task/" + rs.getString(1));

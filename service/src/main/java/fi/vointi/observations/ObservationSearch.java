@@ -175,12 +175,12 @@ public class ObservationSearch {
 
     /** The Observations of the joined query with these conditions and ordering. */
     private List<Observation> resources(String conditionsAndOrder, List<Object> parameters) {
-        return jdbc.prepareStatement("SELECT o.resource_json" + ObservationStore.JOINED + conditionsAndOrder, statement -> {
+        return jdbc.prepareStatement("SELECT o.resource" + ObservationStore.JOINED + conditionsAndOrder, statement -> {
             SqlWhere.bind(statement, parameters);
             List<Observation> found = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    found.add(json.parseStored(rs.getString(1), Observation.class));
+                    found.add(json.parseStored(PackedObservationJson.unpack(rs.getBytes(1)), Observation.class));
                 }
             }
             return found;

@@ -15,13 +15,14 @@ import java.util.Optional;
 /**
  * Tables {@code observation} (current versions) and {@code observation_history} (superseded versions: a version
  * moves there when a newer one replaces it, so a first extraction writes each Observation once). Writes run
- * inside the caller's transaction (the response write), with bound parameters only.
+ * inside the caller's transaction (the response write), with bound parameters only. The JSON is stored packed
+ * ({@link PackedObservationJson}, column {@code resource}).
  */
 @Singleton
 class ObservationStore {
     /** The observation row joined to its response: who may read an Observation follows from the response. */
     static final String JOINED = " FROM observation o JOIN questionnaire_response r ON r.id = o.response_id";
-    private static final String SELECT = "SELECT o.id, o.version_id, o.response_id, o.score_key, o.status, o.resource_json,"
+    private static final String SELECT = "SELECT o.id, o.version_id, o.response_id, o.score_key, o.status, o.resource,"
             + " r.subject_type, r.subject_id, r.unit_ref, r.shared, r.closed_to_guardians" + JOINED;
 
     private final JdbcOperations jdbc;
@@ -42,7 +43,7 @@ class ObservationStore {
             return;
         }
         jdbc.prepareStatement("INSERT INTO observation (id, version_id, response_id, response_version, score_key, status,"
-                + " code_system, code, subject_type, subject_id, effective, last_updated, resource_json, reporter)"
+                + " code_system, code, subject_type, subject_id, effective, last_updated, resource, reporter)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             for (Write w : writes) {
                 s.setString(1, w.id());
@@ -57,7 +58,7 @@ class ObservationStore {
                 s.setString(10, w.subjectId());
                 s.setTimestamp(11, Timestamp.from(w.effective()));
                 s.setTimestamp(12, Timestamp.from(w.lastUpdated()));
-                s.setString(13, w.resourceJson());
+                s.setBytes(13, PackedObservationJson.pack(w.resourceJson()));
                 s.setString(14, w.reporter().code());
                 s.addBatch();
             }
@@ -67,8 +68,8 @@ class ObservationStore {
 
     /** Replaces the current version, which moves to history; false when it is no longer {@code versionId - 1}. */
     boolean replace(Write w) {
-        int moved = jdbc.prepareStatement("INSERT INTO observation_history (id, version_id, status, last_updated, resource_json)"
-                + " SELECT id, version_id, status, last_updated, resource_json FROM observation WHERE id = ? AND version_id = ?", s -> {
+        int moved = jdbc.prepareStatement("INSERT INTO observation_history (id, version_id, status, last_updated, resource)"
+                + " SELECT id, version_id, status, last_updated, resource FROM observation WHERE id = ? AND version_id = ?", s -> {
             s.setString(1, w.id());
             s.setInt(2, w.versionId() - 1);
             return s.executeUpdate();
@@ -77,7 +78,7 @@ class ObservationStore {
             return false;
         }
         int changed = jdbc.prepareStatement("UPDATE observation SET version_id = ?, response_version = ?, status = ?,"
-                + " subject_type = ?, subject_id = ?, effective = ?, last_updated = ?, resource_json = ?, reporter = ?"
+                + " subject_type = ?, subject_id = ?, effective = ?, last_updated = ?, resource = ?, reporter = ?"
                 + " WHERE id = ? AND version_id = ?", s -> {
             s.setInt(1, w.versionId());
             s.setInt(2, w.responseVersion());
@@ -86,7 +87,7 @@ class ObservationStore {
             s.setString(5, w.subjectId());
             s.setTimestamp(6, Timestamp.from(w.effective()));
             s.setTimestamp(7, Timestamp.from(w.lastUpdated()));
-            s.setString(8, w.resourceJson());
+            s.setBytes(8, PackedObservationJson.pack(w.resourceJson()));
             s.setString(9, w.reporter().code());
             s.setString(10, w.id());
             s.setInt(11, w.versionId() - 1);
@@ -104,14 +105,14 @@ class ObservationStore {
     }
 
     Optional<String> version(String id, int versionId) {
-        return jdbc.prepareStatement("SELECT resource_json FROM observation WHERE id = ? AND version_id = ?"
-                + " UNION ALL SELECT resource_json FROM observation_history WHERE id = ? AND version_id = ?", s -> {
+        return jdbc.prepareStatement("SELECT resource FROM observation WHERE id = ? AND version_id = ?"
+                + " UNION ALL SELECT resource FROM observation_history WHERE id = ? AND version_id = ?", s -> {
             s.setString(1, id);
             s.setInt(2, versionId);
             s.setString(3, id);
             s.setInt(4, versionId);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(PackedObservationJson.unpack(rs.getBytes(1))) : Optional.empty();
             }
         });
     }
@@ -133,7 +134,7 @@ class ObservationStore {
 
     static StoredObservation row(ResultSet rs) throws SQLException {
         return new StoredObservation(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), new AccessPolicy.ResponseFacts(rs.getString(7), rs.getString(8), rs.getString(9),
+                PackedObservationJson.unpack(rs.getBytes(6)), new AccessPolicy.ResponseFacts(rs.getString(7), rs.getString(8), rs.getString(9),
                 rs.getBoolean(10), rs.getBoolean(11)));
     }
 }

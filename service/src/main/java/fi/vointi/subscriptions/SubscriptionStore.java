@@ -1,5 +1,6 @@
 package fi.vointi.subscriptions;
 
+import fi.vointi.observations.PackedObservationJson;
 import fi.vointi.security.AccessPolicy;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
@@ -317,7 +318,7 @@ public class SubscriptionStore {
         String sql = switch (type) {
             case "QuestionnaireResponse" -> "SELECT resource_json, subject_type, subject_id, unit_ref, shared, closed_to_guardians"
                     + " FROM questionnaire_response WHERE id = ?";
-            case "Observation" -> "SELECT o.resource_json, r.subject_type, r.subject_id, r.unit_ref, r.shared, r.closed_to_guardians"
+            case "Observation" -> "SELECT o.resource, r.subject_type, r.subject_id, r.unit_ref, r.shared, r.closed_to_guardians"
                     + " FROM observation o JOIN questionnaire_response r ON r.id = o.response_id WHERE o.id = ?";
             default -> throw new IllegalArgumentException(type);
         };
@@ -327,7 +328,9 @@ public class SubscriptionStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Focus(rs.getString(1), new AccessPolicy.ResponseFacts(rs.getString(2), rs.getString(3),
+                // a response's JSON is text, an Observation's packed (PackedObservationJson)
+                String stored = "Observation".equals(type) ? PackedObservationJson.unpack(rs.getBytes(1)) : rs.getString(1);
+                return Optional.of(new Focus(stored, new AccessPolicy.ResponseFacts(rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getBoolean(5), rs.getBoolean(6))));
             }
         } catch (SQLException e) {

@@ -54,4 +54,22 @@ public final class Db {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The first column of every row, as bytes (binary columns, e.g. an Observation's packed JSON). */
+    public static java.util.List<byte[]> bytes(DataSource dataSource, String sql, Object... parameters) {
+        try (Connection c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            java.util.List<byte[]> values = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getBytes(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
