@@ -43,12 +43,29 @@ for _ in $(seq 1 120); do
 done
 
 URL="http://127.0.0.1:$PORT/fhir/QuestionnaireResponse"
+# CPU time (user + system, /proc/<pid>/stat) of the server and of this database's PostgreSQL backends over the
+# measured phase, per request: less noisy than the rate on a shared machine.
+ticks() { local t=0 pid; for pid in "$@"; do [ -r "/proc/$pid/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$t"; }
+cpu_before() {
+  PG_PIDS=$(psql -tA -h "$PGHOST" -U postgres -d postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = '$DB'")
+  SERVER_T0=$(ticks "$SERVER"); PG_T0=$(ticks $PG_PIDS)
+}
+cpu_after() {
+  local hz server pg
+  hz=$(getconf CLK_TCK)
+  server=$(( $(ticks "$SERVER") - SERVER_T0 )); pg=$(( $(ticks $PG_PIDS) - PG_T0 ))
+  [ -n "$1" ] && [ "$1" -gt 0 ] && awk -v s="$server" -v p="$pg" -v n="$1" -v hz="$hz" 'BEGIN {
+    printf "cpu per request: server %.2f ms, PostgreSQL backends %.2f ms (%d requests)\n", 1000*s/hz/n, 1000*p/hz/n, n }'
+  return 0
+}
 if command -v wrk > /dev/null && [ "${CLIENT:-wrk}" = wrk ]; then
   # wrk (apt-get install wrk) costs the shared 2 cores far less than a JVM client.
   echo "warm-up ${WARMUP}s:"
   wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/qr-create.lua "$URL" | tail -2
   echo "measured ${DURATION}s, $CLIENTS connections:"
-  wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/qr-create.lua "$URL" | tail -2
+  cpu_before
+  wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/qr-create.lua "$URL" | tail -2 | tee target/bench-measured.txt
+  cpu_after "$(sed -n 's/^requests=\([0-9]*\).*/\1/p' target/bench-measured.txt)"
 else
   java bench/LoadClient.java "$URL" bench/demo-prom-response.json \
     "$CLIENTS" "$WARMUP" "$DURATION" "If-None-Exist=identifier=urn:vointi:bench|{{ID}}" "Authorization=Bearer $TOKEN"

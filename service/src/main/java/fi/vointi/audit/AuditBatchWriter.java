@@ -18,6 +18,14 @@ class AuditBatchWriter {
 
     @Transactional
     void insert(List<AuditRecord> records) {
+        insertInCurrentTransaction(records);
+    }
+
+    /**
+     * The same rows in the transaction the caller already holds (a response write's, {@link AuditWithinWrite}), without
+     * going through the transaction interceptor a second time for every write.
+     */
+    void insertInCurrentTransaction(List<AuditRecord> records) {
         jdbc.prepareStatement("INSERT INTO audit_event (id, recorded, action, operation, outcome, http_status, agent_id,"
                 + " agent_client, agent_roles, source_ip, method, path, entities, detail)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", statement -> {

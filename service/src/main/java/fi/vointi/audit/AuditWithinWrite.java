@@ -70,7 +70,8 @@ class AuditWithinWrite implements ResponseWriteListener {
                 operation, "0", status, caller.id(), caller.clientId(), caller.rolesText(),
                 AuditFilter.sourceAddress(request, caller, anonymous), request.getMethodName(),
                 AuditFilter.auditPath(request.getPath()), entities, patients, context.detail());
-        writer.insert(List.of(record));
+        // listeners run inside the response write's transaction (ResponseStore)
+        writer.insertInCurrentTransaction(List.of(record));
         context.recordedInTransaction();
     }
 }

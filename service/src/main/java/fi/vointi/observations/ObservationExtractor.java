@@ -52,6 +52,8 @@ public class ObservationExtractor implements ResponseWriteListener {
     private final FhirJson json;
     /** Rules per questionnaire url|version: the content of a version never changes. */
     private final Map<String, List<ScoringRule>> rules = new ConcurrentHashMap<>();
+    /** The option values those rules read, per url|version, likewise. */
+    private final Map<String, ScoringRules.OptionValues> optionValues = new ConcurrentHashMap<>();
 
 
     private final AdaptiveBanks banks;
@@ -172,10 +174,12 @@ public class ObservationExtractor implements ResponseWriteListener {
             scores.add(catScore(questionnaire, bank.get(), estimate));
         }
         if (ScoringRules.hasRules(questionnaire)) {
-            List<ScoringRule> declared = rules.computeIfAbsent(questionnaire.getUrl() + "|" + questionnaire.getVersion(),
-                    key -> ScoringRules.read(questionnaire));
+            String canonical = questionnaire.getUrl() + "|" + questionnaire.getVersion();
+            List<ScoringRule> declared = rules.computeIfAbsent(canonical, key -> ScoringRules.read(questionnaire));
             try {
-                Scorer.score(declared, ScoringRules.answers(questionnaire, declared, response))
+                ScoringRules.OptionValues options = optionValues.computeIfAbsent(canonical,
+                        key -> ScoringRules.optionValues(questionnaire, declared));
+                Scorer.score(declared, ScoringRules.answers(options, response))
                         .forEach(result -> scores.add(ExtractedScore.of(result)));
             } catch (IllegalArgumentException e) {
                 // the validator accepted the answers, so this is an answer the rules cannot value

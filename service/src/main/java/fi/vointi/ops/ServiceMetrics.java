@@ -13,6 +13,8 @@ import io.micronaut.transaction.support.TransactionSynchronization;
 
 import java.sql.Connection;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Vointi's own metrics, besides what Micrometer's binders give (HTTP by route and status, JVM, the connection pool):
@@ -27,6 +29,8 @@ import java.util.Locale;
 public class ServiceMetrics implements ResponseWriteListener {
     private final MeterRegistry registry;
     private final TransactionOperations<Connection> transactions;
+    /** One counter per status tag, registered on first use instead of looked up in the registry for every write. */
+    private final Map<String, Counter> storedByStatus = new ConcurrentHashMap<>();
 
     ServiceMetrics(MeterRegistry registry, AuditLog audit, TransactionOperations<Connection> transactions) {
         this.registry = registry;
@@ -37,11 +41,12 @@ public class ServiceMetrics implements ResponseWriteListener {
 
     @Override
     public void written(ResponseWrite write) {
-        Counter counter = Counter.builder("vointi.responses.stored")
+        String stored = write.response().getStatus() == null ? "none"
+                : write.response().getStatus().toCode().toLowerCase(Locale.ROOT);
+        Counter counter = storedByStatus.computeIfAbsent(stored, tag -> Counter.builder("vointi.responses.stored")
                 .description("QuestionnaireResponse versions stored (committed)")
-                .tag("status", write.response().getStatus() == null ? "none"
-                        : write.response().getStatus().toCode().toLowerCase(Locale.ROOT))
-                .register(registry);
+                .tag("status", tag)
+                .register(registry));
         // counted when the write commits: a write rolled back (a failed audit row, a conflict) stored nothing
         transactions.findTransactionStatus().ifPresentOrElse(status -> status.registerSynchronization(
                 new TransactionSynchronization() {

@@ -84,6 +84,23 @@ public final class ScoringRules {
      *                                  answered more than once
      */
     public static Answers answers(Questionnaire q, List<ScoringRule> rules, QuestionnaireResponse response) {
+        return answers(optionValues(q, rules), response);
+    }
+
+    /** The value of each answer option of the items the rules score, by item linkId: the same for every response. */
+    public record OptionValues(Map<String, Map<String, BigDecimal>> byLinkId) {
+        public OptionValues {
+            byLinkId = Map.copyOf(byLinkId);
+        }
+    }
+
+    /**
+     * The option values of the items {@code rules} score, to read many responses to the same questionnaire version with
+     * {@link #answers(OptionValues, QuestionnaireResponse)}.
+     *
+     * @throws IllegalArgumentException for a scored item that is not in the questionnaire, or an option without a value
+     */
+    public static OptionValues optionValues(Questionnaire q, List<ScoringRule> rules) {
         Map<String, QuestionnaireItemComponent> definitions = new HashMap<>();
         collect(q.getItem(), definitions);
         Set<String> scored = new LinkedHashSet<>();
@@ -98,10 +115,20 @@ public final class ScoringRules {
             for (QuestionnaireItemAnswerOptionComponent option : item.getAnswerOption()) {
                 values.put(key(option.getValue()), optionValue(option, "item '" + linkId + "'"));
             }
-            options.put(linkId, values);
+            options.put(linkId, Map.copyOf(values));
         }
+        return new OptionValues(options);
+    }
+
+    /**
+     * The item values of a response's answers, with the option values of its questionnaire version.
+     *
+     * @throws IllegalArgumentException for an answer that is not one of the item's options, or an item
+     *                                  answered more than once
+     */
+    public static Answers answers(OptionValues options, QuestionnaireResponse response) {
         Map<String, BigDecimal> values = new HashMap<>();
-        collectAnswers(response.getItem(), options, values);
+        collectAnswers(response.getItem(), options.byLinkId(), values);
         return new Answers(values);
     }
 

@@ -75,6 +75,27 @@ class AuthenticationTest {
         assertEquals(200, fhir.get("/fhir/Questionnaire").status());
     }
 
+    /** RecentSignatures skips the signature check of a token verified moments ago: only of exactly that text. */
+    @Test
+    void aTokenAcceptedMomentsAgoDoesNotVouchForAlteredCopies() throws Exception {
+        FhirTestClient fhir = new FhirTestClient(server);
+        String path = "/fhir/QuestionnaireResponse?patient=auth-test";
+        String token = new Tokens(issuer).patient("auth-test");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, fhir.as(token).get(path).status(), "request " + i);
+        }
+        String[] parts = token.split("\\.");
+        String[] other = forged().split("\\.");
+        // the accepted header and payload with another key's signature
+        fhir.as(parts[0] + "." + parts[1] + "." + other[2]).get(path).outcome(401);
+        // another payload (another patient) under the accepted signature
+        String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("auth-test", "auth-tesu").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        fhir.as(parts[0] + "." + payload + "." + parts[2]).get("/fhir/QuestionnaireResponse?patient=auth-tesu").outcome(401);
+        assertEquals(200, fhir.as(token).get(path).status());
+    }
+
     @Test
     void devTokenEndpointIssuesTokensForDocumentedDemoUsers() throws Exception {
         FhirTestClient fhir = new FhirTestClient(server);
