@@ -117,29 +117,13 @@ public class PatientErasure {
      * Their JSON is stored packed (PackedObservationJson), every version written back in the current format.
      */
     private void pseudonymiseObservations(String oldResponseId, String newResponseId, String pseudonym) {
-        Map<String, String> current = new LinkedHashMap<>();
-        jdbc.prepareStatement("SELECT id, resource FROM observation WHERE response_id = ?", statement -> {
-            statement.setString(1, oldResponseId);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    current.put(rs.getString(1), PackedObservationJson.unpack(rs.getBytes(2)));
-                }
-            }
-            return null;
-        });
+        Map<String, String> current = unpacked("SELECT id, resource FROM observation WHERE response_id = ?", oldResponseId,
+                String.class);
         for (Map.Entry<String, String> observation : current.entrySet()) {
             String oldId = observation.getKey();
             String newId = UUID.randomUUID().toString();
-            Map<Integer, String> versions = new LinkedHashMap<>();
-            jdbc.prepareStatement("SELECT version_id, resource FROM observation_history WHERE id = ?", statement -> {
-                statement.setString(1, oldId);
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        versions.put(rs.getInt(1), PackedObservationJson.unpack(rs.getBytes(2)));
-                    }
-                }
-                return null;
-            });
+            Map<Integer, String> versions = unpacked("SELECT version_id, resource FROM observation_history WHERE id = ?", oldId,
+                    Integer.class);
             for (Map.Entry<Integer, String> version : versions.entrySet()) {
                 update("UPDATE observation_history SET id = ?, resource = ? WHERE id = ? AND version_id = ?", newId,
                         pseudonymisedObservation(version.getValue(), newId, newResponseId, pseudonym), oldId, version.getKey());
@@ -148,6 +132,20 @@ public class PatientErasure {
                     + " WHERE id = ?", newId, newResponseId, pseudonym,
                     pseudonymisedObservation(observation.getValue(), newId, newResponseId, pseudonym), oldId);
         }
+    }
+
+    /** Rows of (key, packed Observation JSON), in the order read, with the JSON unpacked. */
+    private <K> Map<K, String> unpacked(String sql, String parameter, Class<K> keyType) {
+        return jdbc.prepareStatement(sql, statement -> {
+            statement.setString(1, parameter);
+            Map<K, String> rows = new LinkedHashMap<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(rs.getObject(1, keyType), PackedObservationJson.unpack(rs.getBytes(2)));
+                }
+            }
+            return rows;
+        });
     }
 
     /** The pseudonymised version, packed as stored. */

@@ -39,32 +39,28 @@ public final class Db {
 
     /** The first column of every row, as strings. */
     public static java.util.List<String> strings(DataSource dataSource, String sql, Object... parameters) {
-        try (Connection c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            java.util.List<String> values = new java.util.ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    values.add(rs.getString(1));
-                }
-            }
-            return values;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return firstColumn(dataSource, sql, rs -> rs.getString(1), parameters);
     }
 
     /** The first column of every row, as bytes (binary columns, e.g. an Observation's packed JSON). */
     public static java.util.List<byte[]> bytes(DataSource dataSource, String sql, Object... parameters) {
+        return firstColumn(dataSource, sql, rs -> rs.getBytes(1), parameters);
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> java.util.List<T> firstColumn(DataSource dataSource, String sql, Column<T> column,
+                                                     Object... parameters) {
         try (Connection c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 ps.setObject(i + 1, parameters[i]);
             }
-            java.util.List<byte[]> values = new java.util.ArrayList<>();
+            java.util.List<T> values = new java.util.ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    values.add(rs.getBytes(1));
+                    values.add(column.read(rs));
                 }
             }
             return values;
