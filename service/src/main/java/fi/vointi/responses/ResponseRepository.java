@@ -34,15 +34,24 @@ public interface ResponseRepository extends GenericRepository<StoredResponse, St
     @Query("SELECT * FROM questionnaire_response WHERE id = :id")
     Optional<StoredResponse> find(String id);
 
+    /**
+     * The lookups by identifier. The unique index leads with the identifier (V34), so each is a descent to the rows
+     * with that value whatever the table's size; the subject is compared as a filter on those few rows.
+     */
+    String FIND_BY_IDENTIFIER = "SELECT * FROM questionnaire_response WHERE identifier_system = :system"
+            + " AND identifier_value = :value"
+            + " AND subject_type IS NOT DISTINCT FROM :subjectType AND subject_id IS NOT DISTINCT FROM :subjectId";
+    String FIND_BY_IDENTIFIER_VALUE = "SELECT * FROM questionnaire_response WHERE identifier_value = :value"
+            + " AND subject_type IS NOT DISTINCT FROM :subjectType AND subject_id IS NOT DISTINCT FROM :subjectId"
+            + " ORDER BY id LIMIT 2";
+
     /** Identifiers are unique per subject (V11): the match among the responses about one subject. */
-    @Query("SELECT * FROM questionnaire_response WHERE identifier_system = :system AND identifier_value = :value"
-            + " AND subject_type IS NOT DISTINCT FROM :subjectType AND subject_id IS NOT DISTINCT FROM :subjectId")
+    @Query(FIND_BY_IDENTIFIER)
     Optional<StoredResponse> findByIdentifier(String system, String value,
                                               @io.micronaut.core.annotation.Nullable String subjectType,
                                               @io.micronaut.core.annotation.Nullable String subjectId);
 
-    @Query("SELECT * FROM questionnaire_response WHERE identifier_value = :value"
-            + " AND subject_type IS NOT DISTINCT FROM :subjectType AND subject_id IS NOT DISTINCT FROM :subjectId ORDER BY id LIMIT 2")
+    @Query(FIND_BY_IDENTIFIER_VALUE)
     List<StoredResponse> findByIdentifierValue(String value, @io.micronaut.core.annotation.Nullable String subjectType,
                                                @io.micronaut.core.annotation.Nullable String subjectId);
 }

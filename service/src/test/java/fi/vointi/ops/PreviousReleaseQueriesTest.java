@@ -69,6 +69,9 @@ class PreviousReleaseQueriesTest {
         if (text.equals("null")) {
             return null;
         }
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.valueOf(text);
+        }
         return text.matches("-?\\d{1,9}") ? (Object) Integer.valueOf(text) : text;
     }
 
