@@ -8,6 +8,7 @@
 #   CLIENTS=64 DURATION=30 bench/qr-create.sh
 #   CLIENT=java bench/qr-create.sh    # the JDK client instead of wrk
 #   JAR=/tmp/old.jar bench/qr-create.sh   # another build, for a before/after comparison
+#   PRELOAD=200000 bench/qr-create.sh      # measure on a table that already holds 200,000 more responses (wrk only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,6 +63,29 @@ if command -v wrk > /dev/null && [ "${CLIENT:-wrk}" = wrk ]; then
   # wrk (apt-get install wrk) costs the shared 2 cores far less than a JVM client.
   echo "warm-up ${WARMUP}s:"
   wrk -t2 -c"$CLIENTS" -d"${WARMUP}s" -s bench/qr-create.lua "$URL" | tail -2
+  if [ "${PRELOAD:-0}" -gt 0 ]; then
+    # A county's database is not empty: copies of a stored response (and its four Observations) as responses of
+    # 50,000 patients over the past year, so that every index a create touches has a realistic size.
+    echo "preloading $PRELOAD responses:"
+    PGOPTIONS="-c client_min_messages=warning" psql -q -h "$PGHOST" -U postgres -d "$DB" -v ON_ERROR_STOP=1 \
+      -c "CREATE TEMP TABLE template AS SELECT * FROM questionnaire_response WHERE status = 'completed' ORDER BY id LIMIT 1" \
+      -c "INSERT INTO questionnaire_response (id, version_id, questionnaire_url, questionnaire_version, status,
+            subject_type, subject_id, authored, identifier_system, identifier_value, unit_ref, last_updated, resource_json,
+            shared, closed_to_guardians)
+          SELECT 'pre-' || n, 1, questionnaire_url, questionnaire_version, status, subject_type, 'pre-patient-' || (n % 50000),
+            authored - (n % 525600) * INTERVAL '1 minute', identifier_system, 'pre-' || n, unit_ref,
+            last_updated - (n % 525600) * INTERVAL '1 minute', resource_json, shared, closed_to_guardians
+          FROM template, generate_series(1, $PRELOAD) n" \
+      -c "INSERT INTO observation (id, version_id, response_id, response_version, score_key, status, code_system, code,
+            subject_type, subject_id, effective, last_updated, resource, reporter)
+          SELECT 'pre-' || n || '-' || o.score_key, 1, 'pre-' || n, 1, o.score_key, o.status, o.code_system, o.code,
+            o.subject_type, 'pre-patient-' || (n % 50000), o.effective - (n % 525600) * INTERVAL '1 minute',
+            o.last_updated - (n % 525600) * INTERVAL '1 minute', o.resource, o.reporter
+          FROM observation o JOIN template t ON o.response_id = t.id, generate_series(1, $PRELOAD) n" \
+      -c "ANALYZE" -c "CHECKPOINT"
+    echo "  $(psql -tA -h "$PGHOST" -U postgres -d "$DB" -c 'SELECT COUNT(*) FROM questionnaire_response') responses stored"
+    wrk -t2 -c"$CLIENTS" -d10s -s bench/qr-create.lua "$URL" > /dev/null   # the caches again
+  fi
   echo "measured ${DURATION}s, $CLIENTS connections:"
   cpu_before
   wrk -t2 -c"$CLIENTS" -d"${DURATION}s" -s bench/qr-create.lua "$URL" | tail -2 | tee target/bench-measured.txt
