@@ -11,7 +11,8 @@
 -- exception to the rule, docs/operations.md "Upgrades without downtime": the previous release's Observation SQL
 -- fails on the new schema by design).
 -- previous release: main at 1570e1c (migrations up to V33); changed since: questionnaire_response (V34, the order of
--- the columns of the identifier's unique index)
+-- the columns of the identifier's unique index); V35 adds and replaces only non-unique indexes (schedule_step,
+-- invitation, message_outbox), which no statement can fail on: none of those tables' statements are here for it
 
 -- AuditBatchWriter.insert
 -- params: compat-1 | now | R | read | 0 | 200 | compat | null | patient | 127.0.0.1 | GET | /fhir/QuestionnaireResponse/x | QuestionnaireResponse/x | null

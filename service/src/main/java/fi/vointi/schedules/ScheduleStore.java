@@ -25,6 +25,15 @@ class ScheduleStore {
             + " sms, email, language, created_by, created_at, ended_at, version_id";
     private static final String STEP = "id, enrolment_id, action_id, questionnaire, kind, reminder_no, due_at, status,"
             + " invitation_id, link, done_at, note";
+    /*
+     * The steps of one invitation, which every reminder a schedule runs updates (answered, expired, sent):
+     * ix_schedule_step_invitation (V35) finds them among all the steps ever planned.
+     */
+    static final String CANCEL_REMINDERS = "UPDATE schedule_step SET status = 'skipped', done_at = ?, note = ?"
+            + " WHERE invitation_id = ? AND kind = 'reminder' AND status = 'pending'";
+    static final String FORGET_LINK = "UPDATE schedule_step SET link = NULL WHERE invitation_id = ?";
+    static final String FORGET_LINK_WHEN_DONE = "UPDATE schedule_step SET link = NULL WHERE invitation_id = ?"
+            + " AND NOT EXISTS (SELECT 1 FROM schedule_step p WHERE p.invitation_id = ? AND p.status = 'pending')";
     private final JdbcOperations jdbc;
 
     ScheduleStore(JdbcOperations jdbc) {
@@ -197,9 +206,8 @@ class ScheduleStore {
 
     /** Cancels the reminders still pending of one invitation (answered, expired) and forgets its link. */
     int cancelReminders(String invitationId, Instant now, String note) {
-        int cancelled = update("UPDATE schedule_step SET status = 'skipped', done_at = ?, note = ? WHERE invitation_id = ?"
-                + " AND kind = 'reminder' AND status = 'pending'", at(now), note, invitationId);
-        update("UPDATE schedule_step SET link = NULL WHERE invitation_id = ?", invitationId);
+        int cancelled = update(CANCEL_REMINDERS, at(now), note, invitationId);
+        update(FORGET_LINK, invitationId);
         return cancelled;
     }
 
@@ -210,8 +218,7 @@ class ScheduleStore {
 
     /** The invitation's short link is forgotten once no reminder of it is pending. */
     void forgetLinkWhenDone(String invitationId) {
-        update("UPDATE schedule_step SET link = NULL WHERE invitation_id = ? AND NOT EXISTS (SELECT 1 FROM schedule_step p"
-                + " WHERE p.invitation_id = ? AND p.status = 'pending')", invitationId, invitationId);
+        update(FORGET_LINK_WHEN_DONE, invitationId, invitationId);
     }
 
     int pending(String enrolmentId) {

@@ -79,10 +79,7 @@ public class PromUsageReport {
         invitedPatients.forEach((key, patients) -> tallies.get(key).invitedPatients = patients.size());
         // PROMs are about a patient: feedback, staff surveys and the usability check are stored without a subject
         Set<String> adaptiveUrls = new HashSet<>();
-        query("SELECT r.unit_ref, r.questionnaire_url, r.status, r.authored, i.created_at, i.used_at"
-                + " FROM questionnaire_response r LEFT JOIN invitation i ON i.response_id = r.id"
-                + " WHERE r.unit_ref IN (" + marks(refs) + ") AND r.authored >= ? AND r.authored < ?"
-                + " AND r.subject_id IS NOT NULL AND r.status <> 'entered-in-error'", refs, start, end, rs -> {
+        query(responsesWithInvitations(refs.size()), refs, start, end, rs -> {
             PromUsage.Key key = key(rs.getString(1), rs.getString(2), rs.getTimestamp(4).toInstant());
             PromUsage.Tally tally = tallies.computeIfAbsent(key, k -> new PromUsage.Tally());
             tally.started++;
@@ -167,6 +164,17 @@ public class PromUsageReport {
 
     private static String unitId(String unitRef) {
         return unitRef.startsWith(ORG) ? unitRef.substring(ORG.length()) : unitRef;
+    }
+
+    /**
+     * The PROM responses of these units in the period, each with the invitation it answered if any: the invitation of
+     * each response is found by ix_invitation_response (V35), not by reading every invitation ever sent.
+     */
+    static String responsesWithInvitations(int units) {
+        return "SELECT r.unit_ref, r.questionnaire_url, r.status, r.authored, i.created_at, i.used_at"
+                + " FROM questionnaire_response r LEFT JOIN invitation i ON i.response_id = r.id"
+                + " WHERE r.unit_ref IN (" + String.join(", ", Collections.nCopies(units, "?")) + ") AND r.authored >= ?"
+                + " AND r.authored < ? AND r.subject_id IS NOT NULL AND r.status <> 'entered-in-error'";
     }
 
     private static String marks(java.util.Collection<?> values) {
