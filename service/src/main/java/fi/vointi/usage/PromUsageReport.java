@@ -173,12 +173,16 @@ public class PromUsageReport {
     static String responsesWithInvitations(int units) {
         return "SELECT r.unit_ref, r.questionnaire_url, r.status, r.authored, i.created_at, i.used_at"
                 + " FROM questionnaire_response r LEFT JOIN invitation i ON i.response_id = r.id"
-                + " WHERE r.unit_ref IN (" + String.join(", ", Collections.nCopies(units, "?")) + ") AND r.authored >= ?"
+                + " WHERE r.unit_ref IN (" + marks(units) + ") AND r.authored >= ?"
                 + " AND r.authored < ? AND r.subject_id IS NOT NULL AND r.status <> 'entered-in-error'";
     }
 
     private static String marks(java.util.Collection<?> values) {
-        return String.join(", ", Collections.nCopies(values.size(), "?"));
+        return marks(values.size());
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private interface RowReader {

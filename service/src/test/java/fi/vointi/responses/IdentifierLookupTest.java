@@ -1,5 +1,6 @@
 package fi.vointi.responses;
 
+import fi.vointi.support.PagesRead;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -9,10 +10,7 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -28,7 +26,6 @@ class IdentifierLookupTest {
     private static final int STORED = 5_000;
     /** A B-tree descent and the matching heap row; the whole unique index of 5,000 rows is ~60 pages. */
     private static final int FEW_PAGES = 8;
-    private static final Pattern BUFFERS = Pattern.compile("Buffers: shared hit=(\\d+)(?: read=(\\d+))?");
 
     @Inject
     DataSource dataSource;
@@ -58,25 +55,11 @@ class IdentifierLookupTest {
         assertFewPages(ResponseRepository.FIND_BY_IDENTIFIER_VALUE, "value-4243", null, null);
     }
 
-    private void assertFewPages(String namedSql, Object... parameters) throws SQLException {
-        String sql = "EXPLAIN (ANALYZE, BUFFERS) " + namedSql.replaceAll(":[a-zA-Z]+", "?");
-        StringBuilder plan = new StringBuilder();
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-            }
-        }
-        // the first Buffers line is the plan's top node: everything the statement read
-        Matcher buffers = BUFFERS.matcher(plan);
-        assertTrue(buffers.find(), plan.toString());
-        int pages = Integer.parseInt(buffers.group(1)) + (buffers.group(2) == null ? 0 : Integer.parseInt(buffers.group(2)));
-        assertTrue(pages <= FEW_PAGES, pages + " pages read for one identifier among " + STORED + ":\n" + plan);
-        assertTrue(plan.indexOf("rows=1 loops=1") > 0 || plan.indexOf("rows=1 loops") > 0, "the lookup found its row:\n" + plan);
+    private void assertFewPages(String namedSql, Object... parameters) {
+        PagesRead.Plan plan = PagesRead.of(dataSource, namedSql.replaceAll(":[a-zA-Z]+", "?"), parameters);
+        assertTrue(plan.pages() <= FEW_PAGES, plan.pages() + " pages read for one identifier among " + STORED + ":\n"
+                + plan.text());
+        assertTrue(plan.text().contains("rows=1 loops"), "the lookup found its row:\n" + plan.text());
     }
 
     private boolean isPostgres() {
