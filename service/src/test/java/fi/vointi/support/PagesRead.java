@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * size; one that scans the table (or walks a whole index) reads them all, more as the table grows.
  */
 public final class PagesRead {
-    private static final Pattern BUFFERS = Pattern.compile("Buffers: shared hit=(\\d+)(?: read=(\\d+))?");
+    /** The first Buffers line (the top node's); a cold cache gives {@code shared read=N} without any hit. */
+    private static final Pattern BUFFERS = Pattern.compile("Buffers: shared(?: hit=(\\d+))?(?: read=(\\d+))?");
 
     private PagesRead() {
     }
@@ -43,7 +44,7 @@ public final class PagesRead {
                 if (!buffers.find()) {
                     throw new IllegalStateException("no Buffers line in the plan:\n" + plan);
                 }
-                int pages = Integer.parseInt(buffers.group(1)) + (buffers.group(2) == null ? 0 : Integer.parseInt(buffers.group(2)));
+                int pages = count(buffers.group(1)) + count(buffers.group(2));
                 return new Plan(pages, plan.toString());
             } finally {
                 c.rollback();
@@ -51,5 +52,9 @@ public final class PagesRead {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static int count(String group) {
+        return group == null ? 0 : Integer.parseInt(group);
     }
 }
