@@ -57,7 +57,7 @@ class BulkExportResumeTest {
 
     private static Map<String, Object> settings() {
         Map<String, Object> settings = new HashMap<>();
-        if (!"postgres".equals(System.getProperty("vointi.test.db"))) {
+        if (!Db.onPostgres()) {
             settings.put("datasources.default.url", "jdbc:h2:mem:vointi-bulk-resume;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
                     + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         }

@@ -1,5 +1,6 @@
 package fi.vointi.fhir;
 
+import fi.vointi.support.Db;
 import fi.vointi.security.DevTokenIssuer;
 import fi.vointi.support.FhirTestClient;
 import fi.vointi.support.FhirTestClient.Reply;
@@ -43,7 +44,7 @@ class DatabaseOutageTest implements TestPropertyProvider {
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>();
         try {
-            if ("postgres".equals(System.getProperty("vointi.test.db"))) {
+            if (Db.onPostgres()) {
                 proxy = new TcpProxy("127.0.0.1", 5432);
                 String schema = System.getenv().getOrDefault("VOINTI_TEST_DB_SCHEMA", "vointi_test");
                 properties.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?currentSchema=" + schema);

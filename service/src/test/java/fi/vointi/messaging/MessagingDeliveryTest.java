@@ -79,7 +79,7 @@ class MessagingDeliveryTest {
         mail.start();
         gateway = new GatewayStub();
         Map<String, Object> common = new HashMap<>();
-        if (!"postgres".equals(System.getProperty("vointi.test.db"))) {
+        if (!Db.onPostgres()) {
             common.put("datasources.default.url", "jdbc:h2:mem:vointi-messaging;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
                     + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         }

@@ -37,14 +37,14 @@ class OutboxExpiryLookupTest {
 
     @AfterEach
     void removeMessages() {
-        if (isPostgres()) {
+        if (Db.onPostgres()) {
             Db.update(dataSource, "DELETE FROM message_outbox WHERE id LIKE 'expiry-lookup-%'");
         }
     }
 
     @Test
     void housekeepingWithNothingDueReadsAFewPagesWhateverTheOutboxSize() {
-        assumeTrue(isPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
+        assumeTrue(Db.onPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
         Instant now = Instant.now();
         Instant recordsBefore = now.minus(Duration.ofDays(400));
         // messages sent one an hour over the last 200 days, to be erased a week after sending
@@ -66,9 +66,5 @@ class OutboxExpiryLookupTest {
     private void assertFewPages(String sql, Instant parameter) {
         PagesRead.Plan plan = PagesRead.of(dataSource, sql, parameter.atOffset(ZoneOffset.UTC));
         assertTrue(plan.pages() <= FEW_PAGES, plan.pages() + " pages read with nothing due among " + STORED + ":\n" + plan.text());
-    }
-
-    private boolean isPostgres() {
-        return "postgres".equals(System.getProperty("vointi.test.db"));
     }
 }

@@ -1,5 +1,6 @@
 package fi.vointi.observations;
 
+import fi.vointi.support.Db;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.transaction.TransactionOperations;
 import org.flywaydb.core.Flyway;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * (a schema of its own, {@code <test schema>_v33}).
  */
 class PackedObservationsMigrationTest {
-    static final boolean POSTGRES = "postgres".equals(System.getProperty("vointi.test.db"));
+    static final boolean POSTGRES = Db.onPostgres();
     static final String PG_URL = System.getenv().getOrDefault("VOINTI_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     static final String PG_USER = System.getenv().getOrDefault("VOINTI_TEST_DB_USER", "postgres");
     static final String SCHEMA = System.getenv().getOrDefault("VOINTI_TEST_DB_SCHEMA", "vointi_test") + "_v33";

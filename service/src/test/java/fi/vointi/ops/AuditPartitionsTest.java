@@ -42,7 +42,7 @@ class AuditPartitionsTest {
 
     @BeforeEach
     void onPostgresOnly() {
-        assumeTrue("postgres".equals(System.getProperty("vointi.test.db")), "H2 keeps audit_event unpartitioned");
+        assumeTrue(Db.onPostgres(), "H2 keeps audit_event unpartitioned");
     }
 
     private String partitionOf(String id) {

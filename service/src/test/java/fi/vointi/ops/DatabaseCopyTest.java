@@ -1,5 +1,6 @@
 package fi.vointi.ops;
 
+import fi.vointi.support.Db;
 import fi.vointi.security.DevTokenIssuer;
 import fi.vointi.support.FhirTestClient;
 import fi.vointi.support.FhirTestClient.Reply;
@@ -41,7 +42,7 @@ class DatabaseCopyTest {
 
     @Test
     void aCountyMovesFromH2ToPostgresqlWhole() throws Exception {
-        assumeTrue("postgres".equals(System.getProperty("vointi.test.db")), "needs the PostgreSQL server as the target");
+        assumeTrue(Db.onPostgres(), "needs the PostgreSQL server as the target");
         String h2Url = "jdbc:h2:mem:copy-source-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + H2_OPTIONS;
         String schema = System.getenv().getOrDefault("VOINTI_TEST_DB_SCHEMA", "vointi_test") + "_copy";
         String pgServer = System.getenv().getOrDefault("VOINTI_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");

@@ -1,5 +1,6 @@
 package fi.vointi.ops;
 
+import fi.vointi.support.Db;
 import fi.vointi.security.DevTokenIssuer;
 import fi.vointi.support.FhirTestClient;
 import fi.vointi.support.FhirTestClient.Reply;
@@ -36,7 +37,7 @@ class H2BackupRestoreTest {
 
     @Test
     void aScriptBackupRestoresIntoAnEmptyDatabaseThatTheServiceServes(@TempDir Path dir) throws Exception {
-        assumeTrue(!"postgres".equals(System.getProperty("vointi.test.db")), "H2 only (PostgreSQL: pg_basebackup + WAL)");
+        assumeTrue(!Db.onPostgres(), "H2 only (PostgreSQL: pg_basebackup + WAL)");
         Path backup = dir.resolve("vointi-backup.sql");
         String patientId = "backup-" + UUID.randomUUID();
         String id;

@@ -1,5 +1,6 @@
 package fi.vointi.ops;
 
+import fi.vointi.support.Db;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -20,7 +21,7 @@ class PostgresBatchedInsertsTest {
 
     @Test
     void pooledConnectionsRewriteBatchedInserts() throws Exception {
-        assumeTrue("postgres".equals(System.getProperty("vointi.test.db")), "pgjdbc's setting: PostgreSQL only");
+        assumeTrue(Db.onPostgres(), "pgjdbc's setting: PostgreSQL only");
         try (Connection connection = DelegatingDataSource.unwrapDataSource(dataSource).getConnection()) {
             assertTrue(connection.unwrap(BaseConnection.class).getQueryExecutor().isReWriteBatchedInsertsEnabled(),
                     "the driver would send a response's four Observations as four INSERTs");

@@ -1,5 +1,6 @@
 package fi.vointi.ops;
 
+import fi.vointi.support.Db;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class TrainingRunTest {
     @Test
     void theServiceStartsAnswersItselfAndStopsByItself(@TempDir Path dir) throws Exception {
-        assumeTrue(!"postgres".equals(System.getProperty("vointi.test.db")), "runs on the embedded default only");
+        assumeTrue(!Db.onPostgres(), "runs on the embedded default only");
         Path log = dir.resolve("training.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder training = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "fi.vointi.Application")

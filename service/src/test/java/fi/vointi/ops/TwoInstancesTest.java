@@ -65,7 +65,7 @@ class TwoInstancesTest {
     @BeforeAll
     void start() {
         Map<String, Object> common = new HashMap<>();
-        if (!"postgres".equals(System.getProperty("vointi.test.db"))) {
+        if (!Db.onPostgres()) {
             // one in-memory database for both contexts of this JVM (the default URL is shared by every test class)
             common.put("datasources.default.url", "jdbc:h2:mem:vointi-two-instances;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
                     + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");

@@ -1,16 +1,13 @@
 package fi.vointi.responses;
 
+import fi.vointi.support.Db;
 import fi.vointi.support.PagesRead;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -31,23 +28,23 @@ class IdentifierLookupTest {
     DataSource dataSource;
 
     @AfterEach
-    void removeResponses() throws SQLException {
-        if (isPostgres()) {
-            execute("DELETE FROM questionnaire_response WHERE identifier_system = 'urn:lookup-test'");
+    void removeResponses() {
+        if (Db.onPostgres()) {
+            Db.update(dataSource, "DELETE FROM questionnaire_response WHERE identifier_system = 'urn:lookup-test'");
         }
     }
 
     @Test
-    void lookingUpAnIdentifierReadsAFewPagesWhateverTheTableSize() throws SQLException {
-        assumeTrue(isPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
+    void lookingUpAnIdentifierReadsAFewPagesWhateverTheTableSize() {
+        assumeTrue(Db.onPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
         // half about patients, half anonymous (no subject): both kinds of If-None-Exist
-        execute("INSERT INTO questionnaire_response (id, version_id, questionnaire_url, questionnaire_version, status,"
+        Db.update(dataSource, "INSERT INTO questionnaire_response (id, version_id, questionnaire_url, questionnaire_version, status,"
                 + " subject_type, subject_id, authored, identifier_system, identifier_value, last_updated, resource_json)"
                 + " SELECT 'lookup-' || n, 1, url, version, 'completed',"
                 + " CASE WHEN n % 2 = 0 THEN 'Patient' END, CASE WHEN n % 2 = 0 THEN 'lookup-patient-' || (n % 50) END,"
                 + " now(), 'urn:lookup-test', 'value-' || n, now(), '{}'"
                 + " FROM generate_series(1, " + STORED + ") n, (SELECT url, version FROM questionnaire LIMIT 1) q");
-        execute("ANALYZE questionnaire_response");
+        Db.update(dataSource, "ANALYZE questionnaire_response");
 
         assertFewPages(ResponseRepository.FIND_BY_IDENTIFIER, "urn:lookup-test", "value-4242", "Patient", "lookup-patient-42");
         assertFewPages(ResponseRepository.FIND_BY_IDENTIFIER, "urn:lookup-test", "value-4243", null, null);
@@ -62,17 +59,5 @@ class IdentifierLookupTest {
         assertTrue(plan.text().contains("rows=1 loops"), "the lookup found its row:\n" + plan.text());
     }
 
-    private boolean isPostgres() {
-        return "postgres".equals(System.getProperty("vointi.test.db"));
-    }
 
-    private void execute(String sql) throws SQLException {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.execute();
-        }
-    }
-
-    private Connection connection() throws SQLException {
-        return DelegatingDataSource.unwrapDataSource(dataSource).getConnection();
-    }
 }

@@ -33,14 +33,14 @@ class ReminderLookupTest {
 
     @AfterEach
     void removeSchedules() {
-        if (isPostgres()) {
+        if (Db.onPostgres()) {
             Db.update(dataSource, "DELETE FROM schedule_enrolment WHERE id LIKE 'lookup-%'");
         }
     }
 
     @Test
     void aReminderUpdatesItsInvitationsStepsReadingAFewPagesWhateverTheTableSize() {
-        assumeTrue(isPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
+        assumeTrue(Db.onPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
         // each enrolment: two invitations, each with its invite and two reminders (the reminders pending on one in ten)
         Db.update(dataSource, "INSERT INTO schedule_enrolment (id, patient_id, unit_ref, protocol_url, protocol_version,"
                 + " episode_start, status, language, created_by, created_at, version_id)"
@@ -68,9 +68,5 @@ class ReminderLookupTest {
         PagesRead.Plan plan = PagesRead.of(dataSource, sql, parameters);
         assertTrue(plan.pages() <= FEW_PAGES, plan.pages() + " pages read for one invitation's steps among "
                 + ENROLMENTS * 6 + ":\n" + plan.text());
-    }
-
-    private boolean isPostgres() {
-        return "postgres".equals(System.getProperty("vointi.test.db"));
     }
 }

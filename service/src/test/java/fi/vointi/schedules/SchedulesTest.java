@@ -76,7 +76,7 @@ class SchedulesTest {
     void start() throws Exception {
         gateway = new GatewayStub();
         Map<String, Object> config = new HashMap<>();
-        if (!"postgres".equals(System.getProperty("vointi.test.db"))) {
+        if (!Db.onPostgres()) {
             config.put("datasources.default.url", "jdbc:h2:mem:vointi-schedules;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
                     + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         }

@@ -67,7 +67,7 @@ class SubscriptionDeliveryTest {
     void start() throws Exception {
         hook = new HookStub();
         properties = new HashMap<>();
-        if (!"postgres".equals(System.getProperty("vointi.test.db"))) {
+        if (!Db.onPostgres()) {
             properties.put("datasources.default.url", "jdbc:h2:mem:vointi-subscriptions;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;"
                     + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         }

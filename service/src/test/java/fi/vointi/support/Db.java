@@ -11,6 +11,11 @@ public final class Db {
     private Db() {
     }
 
+    /** Whether the tests run against the PostgreSQL server ({@code -Dvointi.test.db=postgres}, .ci/run) or embedded H2. */
+    public static boolean onPostgres() {
+        return "postgres".equals(System.getProperty("vointi.test.db"));
+    }
+
     public static long count(DataSource dataSource, String sql, Object... parameters) {
         try (Connection c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {

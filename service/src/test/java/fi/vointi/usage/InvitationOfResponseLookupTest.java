@@ -30,7 +30,7 @@ class InvitationOfResponseLookupTest {
 
     @AfterEach
     void removeRows() {
-        if (isPostgres()) {
+        if (Db.onPostgres()) {
             Db.update(dataSource, "DELETE FROM invitation WHERE id LIKE 'usage-lookup-%'");
             Db.update(dataSource, "DELETE FROM questionnaire_response WHERE id LIKE 'usage-lookup-%'");
         }
@@ -38,7 +38,7 @@ class InvitationOfResponseLookupTest {
 
     @Test
     void aUnitsResponsesFindTheirInvitationsInAFewPagesWhateverTheTableSize() {
-        assumeTrue(isPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
+        assumeTrue(Db.onPostgres(), "page counts are PostgreSQL's EXPLAIN (BUFFERS)");
         // one response a minute among 100 units; every other one answered an invitation
         Db.update(dataSource, "INSERT INTO questionnaire_response (id, version_id, questionnaire_url, questionnaire_version,"
                 + " status, subject_type, subject_id, authored, identifier_system, unit_ref, last_updated, resource_json)"
@@ -62,9 +62,5 @@ class InvitationOfResponseLookupTest {
         assertTrue(plan.pages() <= FEW_PAGES, plan.pages() + " pages read for one unit's day among " + STORED
                 + " invitations:\n" + plan.text());
         assertTrue(plan.text().contains("rows=14") || plan.text().contains("rows=15"), "the unit's day:\n" + plan.text());
-    }
-
-    private boolean isPostgres() {
-        return "postgres".equals(System.getProperty("vointi.test.db"));
     }
 }
