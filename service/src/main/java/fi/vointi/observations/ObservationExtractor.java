@@ -153,9 +153,14 @@ public class ObservationExtractor implements ResponseWriteListener {
         ObservationStore.Write row = new ObservationStore.Write(observation.getIdElement().getIdPart(), versionId,
                 response.getIdElement().getIdPart(), Integer.parseInt(response.getMeta().getVersionId()), scoreKey,
                 observation.getStatus().toCode(), observation.getCode().getCodingFirstRep().getCode(), write.row().subjectType(),
-                write.row().subjectId(), response.getAuthored().toInstant(), now, json.encodeForStorage(observation),
+                write.row().subjectId(), response.getAuthored().toInstant(), now, storedJson(observation),
                 Reporter.of(response));
         return row;
+    }
+
+    /** A plain score's JSON written directly (a create writes four), anything else by HAPI's encoder. */
+    private String storedJson(Observation observation) {
+        return ScoreObservationJson.write(observation).orElseGet(() -> json.encodeForStorage(observation));
     }
 
     private void replace(ObservationStore.Write row) {
