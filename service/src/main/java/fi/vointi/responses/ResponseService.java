@@ -98,34 +98,51 @@ public class ResponseService {
             // after authorisation and who answered: a previous-score prior reads the subject's series of that reporter
             adaptive.startWithPreviousScore(response);
         }
-        if (condition.isPresent()) {
+        // The usual conditional create names the body's own identifier: the unique index on (identifier, subject)
+        // then decides in the insert itself, and a new response costs no lookup before it. Any other condition is
+        // looked up first.
+        boolean insertDecides = condition.isPresent() && !anonymous && uniqueIndexAnswers(condition.get(), response);
+        if (condition.isPresent() && !insertDecides) {
             Optional<StoredResponse> existing = findExisting(condition.get(), response);
             if (existing.isPresent()) {
                 return existingResult(caller, existing.get());
             }
         }
-        response.setId(UUID.randomUUID().toString());
-        ResponseStatusRules.creationError(response.getStatus()).ifPresent(message -> {
-            throw FhirException.unprocessable(IssueType.BUSINESSRULE, message);
-        });
-        validateAgainst(questionnaire, response);
-        if (anonymous) {
-            // every path, with or without a token, whatever the role: one unit rule and one rate limit
-            admission.admit(unitRefOf(response), !imported);
+        StoredResponse row;
+        try {
+            response.setId(UUID.randomUUID().toString());
+            ResponseStatusRules.creationError(response.getStatus()).ifPresent(message -> {
+                throw FhirException.unprocessable(IssueType.BUSINESSRULE, message);
+            });
+            validateAgainst(questionnaire, response);
+            if (anonymous) {
+                // every path, with or without a token, whatever the role: one unit rule and one rate limit
+                admission.admit(unitRefOf(response), !imported);
+            }
+            // only an admin's import and a backend integration with create scope bring answers with their own time
+            setAuthored(response, null, imported || caller.systemMay("QuestionnaireResponse", 'c'));
+            if (anonymous) {
+                hourOnly(response);
+            }
+            row = toRow(response, 1, false, anonymous, closedToGuardians(caller, response, false));
+        } catch (FhirException refused) {
+            // not looked up yet: a retry of a stored response is answered with it, as FHIR's conditional create
+            // ignores the body when the condition matches, whatever the body now holds
+            if (insertDecides) {
+                Optional<StoredResponse> existing = findExisting(condition.get(), response);
+                if (existing.isPresent()) {
+                    return existingResult(caller, existing.get());
+                }
+            }
+            throw refused;
         }
-        // only an admin's import and a backend integration with create scope bring answers with their own time
-        setAuthored(response, null, imported || caller.systemMay("QuestionnaireResponse", 'c'));
-        if (anonymous) {
-            hourOnly(response);
-        }
-        StoredResponse row = toRow(response, 1, false, anonymous, closedToGuardians(caller, response, false));
         try {
             store.insert(new ResponseWrite(questionnaire, response, null, row));
         } catch (DataAccessException e) {
             if (!isUniqueViolation(e)) {
                 throw e;
             }
-            // A concurrent retry with the same identifier won the race: answer as the retry would.
+            // Stored before (a retry), or a concurrent retry with the same identifier won the race: answer with it.
             if (condition.isPresent()) {
                 return findExisting(condition.get(), response).map(r -> existingResult(caller, r)).orElseThrow(() -> e);
             }
@@ -267,6 +284,18 @@ public class ResponseService {
      * The response matching If-None-Exist among those about the same subject as {@code response}: identifiers are
      * unique per subject (V11), so neither a match nor a collision can reveal another patient's response.
      */
+    /**
+     * Whether the condition is exactly the body's identifier (system and value) for a response with a subject: what
+     * {@link #findExisting} would find is then what the unique index {@code ux_qr_identifier_subject} refuses (V34;
+     * an index treats a missing subject as distinct, so responses without one are looked up first).
+     */
+    private static boolean uniqueIndexAnswers(IdentifierQuery query, QuestionnaireResponse response) {
+        ResponseReferences subject = ResponseReferences.of(response.getSubject());
+        return query.system() != null && subject.type() != null && subject.id() != null && response.hasIdentifier()
+                && query.system().equals(response.getIdentifier().getSystem())
+                && query.value().equals(response.getIdentifier().getValue());
+    }
+
     private Optional<StoredResponse> findExisting(IdentifierQuery query, QuestionnaireResponse response) {
         ResponseReferences subject = ResponseReferences.of(response.getSubject());
         List<StoredResponse> matches;

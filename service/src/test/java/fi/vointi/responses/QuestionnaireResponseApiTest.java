@@ -105,6 +105,26 @@ class QuestionnaireResponseApiTest {
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE identifier_value = ?", identifier));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE subject_id = ?", patient.substring(8)));
 
+        // the condition matches, so the body is ignored whatever it now holds (FHIR conditional create): a retry that
+        // would be refused as a new response is answered with the stored one, and nothing is stored
+        QuestionnaireResponse refusedAsNew = response.copy().setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.AMENDED);
+        refusedAsNew.getItemFirstRep().getAnswerFirstRep().setValue(new org.hl7.fhir.r4.model.StringType("not an option"));
+        Reply refusedRetry = fhir.post("/fhir/QuestionnaireResponse", refusedAsNew, "If-None-Exist", ifNoneExist);
+        assertEquals(200, refusedRetry.status(), refusedRetry.body());
+        assertEquals(id, refusedRetry.resource(QuestionnaireResponse.class).getIdElement().getIdPart());
+        assertEquals("completed", refusedRetry.resource(QuestionnaireResponse.class).getStatus().toCode());
+        // as a new response (another identifier) the same body is refused
+        refusedAsNew.getIdentifier().setValue(UUID.randomUUID().toString());
+        assertEquals(422, fhir.post("/fhir/QuestionnaireResponse", refusedAsNew, "If-None-Exist",
+                "identifier=urn:vointi:test-client|" + refusedAsNew.getIdentifier().getValue()).status());
+        // a condition on another identifier than the body's is looked up before anything is written
+        QuestionnaireResponse other = response.copy();
+        other.getIdentifier().setValue(UUID.randomUUID().toString());
+        Reply byOtherIdentifier = fhir.post("/fhir/QuestionnaireResponse", other, "If-None-Exist", ifNoneExist);
+        assertEquals(200, byOtherIdentifier.status(), byOtherIdentifier.body());
+        assertEquals(id, byOtherIdentifier.resource(QuestionnaireResponse.class).getIdElement().getIdPart());
+        assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE subject_id = ?", patient.substring(8)));
+
         Reply plainDuplicate = fhir.post("/fhir/QuestionnaireResponse", response);
         assertTrue(plainDuplicate.outcome(409).contains("If-None-Exist"));
         assertEquals(1, Db.count(dataSource, "SELECT COUNT(*) FROM questionnaire_response WHERE identifier_value = ?", identifier));
