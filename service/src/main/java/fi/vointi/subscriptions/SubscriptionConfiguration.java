@@ -21,6 +21,7 @@ public class SubscriptionConfiguration {
     private int defaultTimeout = 10;
     private int maxTimeout = 60;
     private int minHeartbeat = 60;
+    private Duration eventRetention = Duration.ofDays(7);
 
     public boolean isSenderEnabled() {
         return senderEnabled;
@@ -108,6 +109,19 @@ public class SubscriptionConfiguration {
 
     public void setMinHeartbeat(int minHeartbeat) {
         this.minHeartbeat = positive("min-heartbeat", minHeartbeat);
+    }
+
+    /** How long a delivered or given-up event is kept (for an operator asking what was sent) before it is deleted. */
+    public Duration getEventRetention() {
+        return eventRetention;
+    }
+
+    public void setEventRetention(Duration eventRetention) {
+        if (eventRetention.isNegative() || eventRetention.compareTo(Duration.ofDays(400)) > 0) {
+            throw new ConfigurationException("vointi.subscriptions.event-retention must be between 0 and 400 days;"
+                    + " what was disclosed stays in the audit trail, whatever the setting");
+        }
+        this.eventRetention = eventRetention;
     }
 
     fi.vointi.messaging.Backoff backoff() {

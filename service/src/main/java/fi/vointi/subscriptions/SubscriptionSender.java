@@ -88,6 +88,8 @@ public class SubscriptionSender {
             do {
                 round = sendDue();
             } while (round.claimed() == configuration.getBatchSize());
+            // the table would otherwise keep every event ever raised (issue 19, noticed in the SQL read)
+            store.deleteFinishedEvents(clock.instant().minus(configuration.getEventRetention()));
         } catch (RuntimeException e) {
             LOG.error("Subscription sender round failed", e);
         }

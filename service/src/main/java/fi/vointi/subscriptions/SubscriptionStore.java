@@ -41,6 +41,14 @@ public class SubscriptionStore {
     private static final String EVENT = "subscription_id, event_number, focus_type, focus_id, occurred_at, attempts";
     private static final String DUE = "status = 'queued' AND not_before <= ? AND (claimed_until IS NULL OR claimed_until <= ?)";
 
+    /**
+     * Delivered and given-up events past their retention, by the index on (status, not_before) (V26): an event's
+     * {@code not_before} is the time its last attempt was due, so the retention counts from about its delivery or last
+     * failure. Queued events are never deleted, however old.
+     */
+    static final String DELETE_FINISHED_EVENTS = "DELETE FROM subscription_event WHERE status IN ('sent', 'failed')"
+            + " AND not_before < ?";
+
     private final JdbcOperations jdbc;
     private final DataSource dataSource;
     private final ChannelHeaderSeal seal;
@@ -267,6 +275,11 @@ public class SubscriptionStore {
         } catch (SQLException ex) {
             throw new IllegalStateException("Could not record a failed delivery", ex);
         }
+    }
+
+    /** Deletes the delivered and given-up events whose last attempt was due before {@code before}; returns how many. */
+    public int deleteFinishedEvents(Instant before) {
+        return update(DELETE_FINISHED_EVENTS, at(before));
     }
 
     /** Gives a claim back without an attempt: the event waits until {@code notBefore}. */
