@@ -38,7 +38,7 @@ class ScoreObservationJsonTest {
     private static final FhirContext FHIR = FhirContexts.r4();
     private static final String[] TEXTS = {"Uni", "Kokonaispistemäärä", "Trötthet i vardagen – självskattning för unga",
             "quote \" backslash \\ slash / tab \t newline \n", "control \u0001\u001f del \u007f", "emoji 😊 and </script>",
-            "  spaces around  ", "Ω≈ç√∫"};
+            "  spaces around  ", "Ω≈ç√∫", "", "   ", "\u2028 line separator \u00a0 no-break space"};
     private static final BigDecimal[] VALUES = {new BigDecimal("20"), new BigDecimal("6.0"), new BigDecimal("57.30"),
             new BigDecimal("-0.5200"), new BigDecimal("0"), new BigDecimal("1E+2"), new BigDecimal("0.000001"),
             new BigDecimal("123456789.123456789"), new BigDecimal("-3")};
