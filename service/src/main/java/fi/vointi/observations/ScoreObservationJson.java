@@ -3,6 +3,7 @@ package fi.vointi.observations;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Element;
@@ -198,19 +199,30 @@ final class ScoreObservationJson {
         }
     }
 
-    private static void concepts(JsonGenerator g, String name, List<CodeableConcept> concepts) throws IOException {
-        if (concepts.stream().allMatch(CodeableConcept::isEmpty)) {
+    /** How one kind of element writes its fields inside its object. */
+    private interface Fields<T> {
+        void write(JsonGenerator g, T element) throws IOException;
+    }
+
+    /** A repeated element: its non-empty items as objects, nothing at all when there are none (as HAPI does). */
+    private static <T extends Base> void array(JsonGenerator g, String name, List<T> items, Fields<T> fields)
+            throws IOException {
+        if (items.stream().allMatch(Base::isEmpty)) {
             return;
         }
         g.writeArrayFieldStart(name);
-        for (CodeableConcept concept : concepts) {
-            if (!concept.isEmpty()) {
+        for (T item : items) {
+            if (!item.isEmpty()) {
                 g.writeStartObject();
-                conceptFields(g, concept);
+                fields.write(g, item);
                 g.writeEndObject();
             }
         }
         g.writeEndArray();
+    }
+
+    private static void concepts(JsonGenerator g, String name, List<CodeableConcept> concepts) throws IOException {
+        array(g, name, concepts, ScoreObservationJson::conceptFields);
     }
 
     private static void concept(JsonGenerator g, String name, CodeableConcept concept) throws IOException {
@@ -222,36 +234,17 @@ final class ScoreObservationJson {
     }
 
     private static void conceptFields(JsonGenerator g, CodeableConcept concept) throws IOException {
-        if (concept.hasCoding()) {
-            g.writeArrayFieldStart("coding");
-            for (Coding coding : concept.getCoding()) {
-                if (!coding.isEmpty()) {
-                    g.writeStartObject();
-                    primitive(g, "system", coding.getSystemElement());
-                    primitive(g, "code", coding.getCodeElement());
-                    primitive(g, "display", coding.getDisplayElement());
-                    g.writeEndObject();
-                }
-            }
-            g.writeEndArray();
-        }
+        array(g, "coding", concept.getCoding(), (generator, coding) -> {
+            primitive(generator, "system", coding.getSystemElement());
+            primitive(generator, "code", coding.getCodeElement());
+            primitive(generator, "display", coding.getDisplayElement());
+        });
         primitive(g, "text", concept.getTextElement());
     }
 
     private static void references(JsonGenerator g, String name, List<Reference> references, boolean keepVersion)
             throws IOException {
-        if (references.stream().allMatch(Reference::isEmpty)) {
-            return;
-        }
-        g.writeArrayFieldStart(name);
-        for (Reference reference : references) {
-            if (!reference.isEmpty()) {
-                g.writeStartObject();
-                referenceFields(g, reference, keepVersion);
-                g.writeEndObject();
-            }
-        }
-        g.writeEndArray();
+        array(g, name, references, (generator, reference) -> referenceFields(generator, reference, keepVersion));
     }
 
     private static void reference(JsonGenerator g, String name, Reference reference, boolean keepVersion)
