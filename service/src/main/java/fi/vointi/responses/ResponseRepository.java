@@ -11,13 +11,6 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface ResponseRepository extends GenericRepository<StoredResponse, String> {
 
-    @Query("INSERT INTO questionnaire_response (id, version_id, questionnaire_url, questionnaire_version, status,"
-            + " subject_type, subject_id, authored, identifier_system, identifier_value, unit_ref, last_updated, resource_json,"
-            + " closed_to_guardians)"
-            + " VALUES (:id, :versionId, :questionnaireUrl, :questionnaireVersion, :status, :subjectType, :subjectId,"
-            + " :authored, :identifierSystem, :identifierValue, :unitRef, :lastUpdated, :resourceJson, :closedToGuardians)")
-    void insert(StoredResponse response);
-
     /** Optimistic update: changes the row only if it is still at {@code expectedVersionId}. */
     @Query("UPDATE questionnaire_response SET version_id = :versionId, status = :status, authored = :authored,"
             + " identifier_system = :identifierSystem, identifier_value = :identifierValue, unit_ref = :unitRef,"
