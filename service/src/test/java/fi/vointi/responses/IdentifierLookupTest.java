@@ -53,9 +53,8 @@ class IdentifierLookupTest {
     }
 
     private void assertFewPages(String namedSql, Object... parameters) {
-        PagesRead.Plan plan = PagesRead.of(dataSource, namedSql.replaceAll(":[a-zA-Z]+", "?"), parameters);
-        assertTrue(plan.pages() <= FEW_PAGES, plan.pages() + " pages read for one identifier among " + STORED + ":\n"
-                + plan.text());
+        PagesRead.Plan plan = PagesRead.of(dataSource, namedSql.replaceAll(":[a-zA-Z]+", "?"), parameters)
+                .assertAtMost(FEW_PAGES, "for one identifier among " + STORED);
         assertTrue(plan.text().contains("rows=1 loops"), "the lookup found its row:\n" + plan.text());
     }
 

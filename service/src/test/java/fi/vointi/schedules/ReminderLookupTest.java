@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import javax.sql.DataSource;
 import java.time.OffsetDateTime;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -65,8 +64,7 @@ class ReminderLookupTest {
     }
 
     private void assertFewPages(String sql, Object... parameters) {
-        PagesRead.Plan plan = PagesRead.of(dataSource, sql, parameters);
-        assertTrue(plan.pages() <= FEW_PAGES, plan.pages() + " pages read for one invitation's steps among "
-                + ENROLMENTS * 6 + ":\n" + plan.text());
+        PagesRead.of(dataSource, sql, parameters).assertAtMost(FEW_PAGES, "for one invitation's steps among "
+                + ENROLMENTS * 6);
     }
 }

@@ -25,6 +25,12 @@ public final class PagesRead {
 
     /** The page count and the plan, for the assertion's message. */
     public record Plan(int pages, String text) {
+        /** Fails unless at most {@code bound} pages were read; the message names the situation and shows the plan. */
+        public Plan assertAtMost(int bound, String situation) {
+            org.junit.jupiter.api.Assertions.assertTrue(pages <= bound,
+                    pages + " pages read " + situation + ":\n" + text);
+            return this;
+        }
     }
 
     public static Plan of(DataSource dataSource, String sql, Object... parameters) {
